@@ -1,0 +1,106 @@
+/**
+ * The SaaSus Auth API calls the MFA API makes, as `spec/saasus-authapi.yml`
+ * defines them. Failures of the MFA operations are `500 Error` with a `type`
+ * naming the refusal, the only failure status the definition documents for them.
+ */
+import { Hono } from 'hono'
+import { TOTP } from 'otpauth'
+import type { MfaPreference, SaasusErrorBody } from '../../src/saasus/types'
+import type { EmulatorEnv } from './env'
+import { type EmulatedUser, findByAccessToken, findByIdToken, findUser, newSecret } from './store'
+
+type Refusal = SaasusErrorBody & { status: 400 | 401 | 404 | 500 }
+
+const refuse = (status: Refusal['status'], type: string, message: string): Refusal => ({ status, type, message })
+
+class Refused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message)
+  }
+}
+
+function userOr500(id: string): EmulatedUser {
+  const user = findUser(id)
+  if (!user) throw new Refused(refuse(500, 'user_not_found', 'No such user'))
+  return user
+}
+
+/** The access token must be the one issued to this user. */
+function checkAccessToken(user: EmulatedUser, token: unknown): void {
+  if (typeof token !== 'string' || findByAccessToken(token) !== user) {
+    throw new Refused(refuse(500, 'invalid_access_token', 'Access token is not valid for this user'))
+  }
+}
+
+async function jsonBody(request: Request): Promise<Record<string, unknown>> {
+  try {
+    const body: unknown = await request.json()
+    if (typeof body === 'object' && body !== null) return body as Record<string, unknown>
+  } catch {
+    // fall through
+  }
+  throw new Refused(refuse(400, 'invalid_parameter', 'Body must be a JSON object'))
+}
+
+/** RFC 6238 as Cognito applies it: SHA-1, 6 digits, 30 s, one step either side. */
+function codeMatches(secret: string, code: unknown): boolean {
+  if (typeof code !== 'string' || !/^\d{6}$/.test(code)) return false
+  const totp = new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 })
+  return totp.validate({ token: code, window: 1 }) !== null
+}
+
+export const authApi = new Hono<EmulatorEnv>()
+  .get('/userinfo', (c) => {
+    const user = findByIdToken(c.req.query('token') ?? '')
+    if (!user) throw new Refused(refuse(401, 'invalid_id_token', 'ID token is not valid'))
+    return c.json(user.info)
+  })
+
+  .get('/users/:user_id/mfa/preference', (c) => {
+    const { mfa } = userOr500(c.req.param('user_id'))
+    const preference: MfaPreference = mfa.enabled ? { enabled: true, method: 'softwareToken' } : { enabled: false }
+    return c.json(preference)
+  })
+
+  .patch('/users/:user_id/mfa/preference', async (c) => {
+    const user = userOr500(c.req.param('user_id'))
+    const body = await jsonBody(c.req.raw)
+    if (typeof body.enabled !== 'boolean') throw new Refused(refuse(500, 'invalid_parameter', 'enabled is required'))
+    if (body.enabled) {
+      if (body.method !== 'softwareToken') throw new Refused(refuse(500, 'invalid_parameter', 'method is required'))
+      if (!user.mfa.registeredSecret) {
+        throw new Refused(refuse(500, 'software_token_not_registered', 'User has not verified software token MFA'))
+      }
+    }
+    user.mfa.enabled = body.enabled
+    return c.body(null, 200)
+  })
+
+  .post('/users/:user_id/mfa/software-token/secret-code', async (c) => {
+    const user = userOr500(c.req.param('user_id'))
+    checkAccessToken(user, (await jsonBody(c.req.raw)).access_token)
+    user.mfa.pendingSecret = newSecret()
+    return c.json({ secret_code: user.mfa.pendingSecret }, 201)
+  })
+
+  .put('/users/:user_id/mfa/software-token', async (c) => {
+    const user = userOr500(c.req.param('user_id'))
+    const body = await jsonBody(c.req.raw)
+    checkAccessToken(user, body.access_token)
+    const secret = user.mfa.pendingSecret
+    if (!secret) throw new Refused(refuse(500, 'software_token_not_associated', 'Request a secret code first'))
+    if (!codeMatches(secret, body.verification_code)) {
+      throw new Refused(refuse(500, 'code_mismatch', 'Invalid code received for user'))
+    }
+    user.mfa.registeredSecret = secret
+    delete user.mfa.pendingSecret
+    return c.body(null, 200)
+  })
+
+authApi.onError((error, c) => {
+  if (error instanceof Refused) {
+    const { status, ...body } = error.refusal
+    return c.json(body, status)
+  }
+  return c.json({ type: 'internal_server_error', message: 'Emulator error' }, 500)
+})

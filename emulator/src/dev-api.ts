@@ -1,0 +1,45 @@
+/**
+ * Development-only endpoints of the emulator (never part of SaaSus): the seeded
+ * users and their tokens, fresh users for tests, and a count of Auth API calls.
+ */
+import { Hono } from 'hono'
+import type { EmulatorEnv } from './env'
+import { allUsers, createUser, type EmulatedUser, findUser } from './store'
+
+export const calls = { total: 0, byOperation: {} as Record<string, number> }
+
+function describe(user: EmulatedUser) {
+  return {
+    id: user.info.id,
+    email: user.info.email,
+    sign_in_id: user.info.sign_in_id,
+    id_token: user.idToken,
+    access_token: user.accessToken,
+    mfa: {
+      enabled: user.mfa.enabled,
+      registered: user.mfa.registeredSecret !== undefined,
+      pending: user.mfa.pendingSecret !== undefined,
+    },
+  }
+}
+
+export const devApi = new Hono<EmulatorEnv>()
+  .get('/users', (c) => c.json(allUsers().map(describe)))
+  .post('/users', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { email?: unknown; sign_in_id?: unknown; roles?: unknown }
+    const email = typeof body.email === 'string' ? body.email : undefined
+    const signInId = typeof body.sign_in_id === 'string' ? body.sign_in_id : undefined
+    if (!email && !signInId) return c.json({ error: 'email or sign_in_id is required' }, 400)
+    const roles = Array.isArray(body.roles) ? body.roles.filter((r): r is string => typeof r === 'string') : undefined
+    return c.json(describe(createUser({ email, sign_in_id: signInId, roles })), 201)
+  })
+  .get('/users/:id', (c) => {
+    const user = findUser(c.req.param('id'))
+    return user ? c.json(describe(user)) : c.json({ error: 'no such user' }, 404)
+  })
+  .get('/calls', (c) => c.json(calls))
+  .post('/calls/reset', (c) => {
+    calls.total = 0
+    calls.byOperation = {}
+    return c.json(calls)
+  })

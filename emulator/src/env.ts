@@ -1,0 +1,8 @@
+/** The emulator's Hono environment: the credentials it accepts signatures from. */
+export interface EmulatorEnv {
+  Bindings: {
+    SAASUS_SAAS_ID: string
+    SAASUS_API_KEY: string
+    SAASUS_SECRET_KEY: string
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * A local stand-in for the SaaSus Auth API (`/v1/auth/...`), for development and
+ * tests: it checks SAASUSSIGV1 signatures, keeps per-user MFA state and verifies
+ * real TOTP codes. `/_emulator/...` holds development-only helpers.
+ */
+import { Hono } from 'hono'
+import { authApi } from './auth-api'
+import { calls, devApi } from './dev-api'
+import type { EmulatorEnv } from './env'
+import { requireSignature } from './signature-check'
+
+const app = new Hono<EmulatorEnv>()
+
+app.use('/v1/auth/*', async (c, next) => {
+  calls.total += 1
+  const operation = `${c.req.method} ${c.req.path.replace(/\/users\/[^/]+/, '/users/{user_id}')}`
+  calls.byOperation[operation] = (calls.byOperation[operation] ?? 0) + 1
+  await next()
+})
+app.use('/v1/auth/*', requireSignature())
+app.route('/v1/auth', authApi)
+app.route('/_emulator', devApi)
+app.notFound((c) => c.json({ type: 'not_found', message: 'No such endpoint in the emulator' }, 404))
+
+export default app

@@ -1,0 +1,139 @@
+/**
+ * The emulator's state: users, the tokens it issued them and their MFA
+ * settings, kept in memory for the life of the isolate (one `wrangler dev`
+ * process, or one test run).
+ */
+import { Secret } from 'otpauth'
+import type { UserInfo } from '../../src/saasus/types'
+
+export interface EmulatedUser {
+  info: UserInfo
+  idToken: string
+  accessToken: string
+  mfa: {
+    enabled: boolean
+    /** The secret of the registered authenticator, once a code was verified. */
+    registeredSecret?: string
+    /** The secret handed out by the last secret-code call, until it is verified. */
+    pendingSecret?: string
+  }
+}
+
+export interface NewUser {
+  email?: string
+  sign_in_id?: string
+  /** Role names in the seeded tenant's "dev" environment. @default ['admin'] */
+  roles?: string[]
+}
+
+// ID tokens live a day here so that a long `npm run dev` session keeps working.
+const ID_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60
+
+const TENANT = {
+  id: '7f3c9a52-2b1e-4c6d-9e8f-0a1b2c3d4e5f',
+  name: 'Emulated Tenant Inc.',
+}
+
+const users = new Map<string, EmulatedUser>()
+const byIdToken = new Map<string, EmulatedUser>()
+const byAccessToken = new Map<string, EmulatedUser>()
+
+function base64url(bytes: Uint8Array | string): string {
+  const raw = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes
+  return btoa(String.fromCharCode(...raw))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
+}
+
+function randomToken(bytes = 32): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)))
+}
+
+/**
+ * A JWT-shaped ID token: SPAs decode its payload to read `exp`. Its signature
+ * part is random; the emulator recognises tokens by lookup, not by signature.
+ */
+function idTokenFor(info: UserInfo): string {
+  const now = Math.floor(Date.now() / 1000)
+  const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'emulator' }))
+  const payload = base64url(
+    JSON.stringify({
+      sub: info.id,
+      email: info.email,
+      'cognito:username': info.sign_in_id || info.email,
+      iat: now,
+      exp: now + ID_TOKEN_LIFETIME_SECONDS,
+      token_use: 'id',
+    }),
+  )
+  return `${header}.${payload}.${randomToken()}`
+}
+
+export function createUser(input: NewUser): EmulatedUser {
+  const info: UserInfo = {
+    id: crypto.randomUUID(),
+    email: input.email ?? '',
+    sign_in_id: input.sign_in_id ?? '',
+    user_attribute: {},
+    tenants: [
+      {
+        ...TENANT,
+        completed_sign_up: true,
+        back_office_staff_email: 'backoffice@example.com',
+        user_attribute: {},
+        envs: [
+          {
+            id: 1,
+            name: 'dev',
+            display_name: 'Development',
+            roles: (input.roles ?? ['admin']).map((role) => ({ role_name: role, display_name: role })),
+          },
+        ],
+      },
+    ],
+  }
+  const user: EmulatedUser = { info, idToken: idTokenFor(info), accessToken: randomToken(), mfa: { enabled: false } }
+  users.set(info.id, user)
+  byIdToken.set(user.idToken, user)
+  byAccessToken.set(user.accessToken, user)
+  return user
+}
+
+// Seeded on first use: workerd allows no random values in global scope.
+let seeded = false
+function seed(): void {
+  if (seeded) return
+  seeded = true
+  for (const user of SEEDED_USERS) createUser(user)
+}
+
+export function findUser(id: string): EmulatedUser | undefined {
+  seed()
+  return users.get(id)
+}
+
+export function findByIdToken(token: string): EmulatedUser | undefined {
+  seed()
+  return byIdToken.get(token)
+}
+
+export function findByAccessToken(token: string): EmulatedUser | undefined {
+  seed()
+  return byAccessToken.get(token)
+}
+
+export function allUsers(): EmulatedUser[] {
+  seed()
+  return [...users.values()]
+}
+
+/** A fresh base32 secret of 160 bits, the size RFC 4226 recommends and Cognito issues. */
+export const newSecret = () => new Secret({ size: 20 }).base32
+
+/** The users every emulator starts with: one of each kind an authenticator label must handle. */
+export const SEEDED_USERS: readonly NewUser[] = [
+  { email: 'alice@example.com', roles: ['admin'] },
+  { email: 'bob+mfa@example.com', roles: ['user'] },
+  { sign_in_id: 'carol_signin', roles: ['user'] },
+]

@@ -1,0 +1,77 @@
+/**
+ * The app: middleware in the order each request meets it, then the routes, then
+ * the one place that turns failures into responses.
+ *
+ *   context (config, SaaSus client) → CORS → requireUser (MFA routes) → route
+ */
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { AppEnv } from './app-env'
+import { ApiError, type ErrorCode } from './errors'
+import { context } from './middleware/context'
+import { cors } from './middleware/cors'
+import { requireUser } from './middleware/user'
+import { mfaRoutes } from './routes/mfa'
+import { SaasusError } from './saasus/failure'
+import { toApiError } from './upstream'
+
+/** What the SPA sends (see README "CORS"); browsers compare names case-insensitively. */
+export const CORS_ALLOW_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'X-Requested-With',
+  'X-Access-Token',
+  'X-SaaSus-Referer',
+  'X-SaaSus-Trace-Id',
+] as const
+
+// Chromium caps a cached preflight at 2 hours (Firefox at 24); asking for more buys nothing.
+const PREFLIGHT_MAX_AGE_SECONDS = 2 * 60 * 60
+
+/** Maps Hono's own HTTP exceptions (e.g. from its validators) onto the catalogue. */
+function fromHttpException(error: HTTPException): ApiError {
+  const byStatus: Partial<Record<number, ErrorCode>> = {
+    400: 'invalid_request',
+    401: 'invalid_token',
+    404: 'not_found',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+  }
+  return new ApiError(byStatus[error.status] ?? 'internal_error', { cause: error })
+}
+
+function toResponseError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error
+  if (error instanceof SaasusError) return toApiError(error, { unauthorized: 'upstream_error' })
+  if (error instanceof HTTPException) return fromHttpException(error)
+  return new ApiError('internal_error', { cause: error })
+}
+
+const app = new Hono<AppEnv>()
+  .use(context())
+  .use(
+    cors({
+      allowHeaders: CORS_ALLOW_HEADERS,
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      maxAgeSeconds: PREFLIGHT_MAX_AGE_SECONDS,
+    }),
+  )
+  .use('/mfa_*', requireUser())
+  .route('/', mfaRoutes)
+
+app.notFound(() => {
+  throw new ApiError('not_found')
+})
+
+app.onError((error, c) => {
+  const apiError = toResponseError(error)
+  if (apiError.code === 'internal_error') {
+    // A bug, not a client's mistake: keep the class and message, never a body or a token.
+    const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    console.error(JSON.stringify({ level: 'error', event: 'unhandled', cause }))
+  }
+  return c.json(apiError.body, apiError.status, apiError.headers)
+})
+
+export { app }
+export type AppType = typeof app

@@ -1,0 +1,78 @@
+/**
+ * The error catalogue: every error this API answers with, by stable code.
+ *
+ * The wire shape is `{ "error": message, "code": code }` (the shape of the
+ * public Go sample, plus a code a client can switch on). Codes never change
+ * once published; messages may be reworded.
+ */
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+export const ERRORS = {
+  invalid_request: { status: 400, message: 'The request is malformed or a field is invalid' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON' },
+  missing_access_token: { status: 400, message: 'The X-Access-Token header is required' },
+  invalid_verification_code: {
+    status: 400,
+    message: 'The verification code is not correct; check the authenticator app and try again',
+  },
+  invalid_token: {
+    status: 401,
+    message: 'A valid ID token is required as a Bearer token',
+    // RFC 6750 §3: a 401 for a bearer token names the scheme and what was wrong.
+    headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+  },
+  invalid_access_token: { status: 401, message: 'The access token is missing, expired or not valid' },
+  origin_not_allowed: { status: 403, message: 'This origin is not allowed to call the API' },
+  not_found: { status: 404, message: 'No such route' },
+  mfa_not_registered: {
+    status: 409,
+    message: 'Register an authenticator (setup and verify) before enabling MFA',
+  },
+  payload_too_large: { status: 413, message: 'The request body is too large' },
+  unsupported_media_type: { status: 415, message: 'The request body must be application/json' },
+  upstream_rejected: { status: 422, message: 'SaaSus refused the request' },
+  too_many_attempts: { status: 429, message: 'Too many attempts; wait and try again' },
+  misconfigured: { status: 500, message: 'The service is not configured correctly' },
+  internal_error: { status: 500, message: 'Something went wrong on our side' },
+  upstream_error: { status: 502, message: 'SaaSus answered with an error' },
+  upstream_unavailable: { status: 503, message: 'SaaSus could not be reached' },
+  upstream_timeout: { status: 504, message: 'SaaSus did not answer in time' },
+} as const satisfies Record<string, CatalogueEntry>
+
+interface CatalogueEntry {
+  status: ContentfulStatusCode
+  message: string
+  /** Headers every response with this code carries. */
+  headers?: Record<string, string>
+}
+
+export type ErrorCode = keyof typeof ERRORS
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: string
+  code: ErrorCode
+}
+
+/**
+ * A failure to answer with one catalogue entry. Thrown anywhere below the app;
+ * the app's `onError` is the only place that turns it into a response.
+ */
+export class ApiError extends Error {
+  readonly code: ErrorCode
+  readonly status: ContentfulStatusCode
+  readonly headers: Record<string, string>
+
+  constructor(code: ErrorCode, options: { cause?: unknown; headers?: Record<string, string> } = {}) {
+    super(ERRORS[code].message, { cause: options.cause })
+    this.name = 'ApiError'
+    this.code = code
+    this.status = ERRORS[code].status
+    const entry: CatalogueEntry = ERRORS[code]
+    this.headers = { ...entry.headers, ...options.headers }
+  }
+
+  get body(): ErrorBody {
+    return { error: this.message, code: this.code }
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Per-request context: the validated configuration (parsed once per isolate) and
+ * a SaaSus client that forwards this request's tracing headers.
+ */
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app-env'
+import { ConfigError, configFor } from '../config'
+import { ApiError } from '../errors'
+import { createSaasusClient } from '../saasus/client'
+
+const reported = new WeakSet<object>()
+
+export const context = (): MiddlewareHandler<AppEnv> =>
+  async function contextHandler(c, next) {
+    try {
+      c.set('config', configFor(c.env))
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      // Once per isolate: the message names each bad variable, never its value.
+      if (!reported.has(c.env)) {
+        reported.add(c.env)
+        console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: error.problems }))
+      }
+      throw new ApiError('misconfigured', { cause: error })
+    }
+    c.set('saasus', createSaasusClient(c.var.config, { forward: c.req.raw.headers }))
+    await next()
+  }

@@ -1,0 +1,27 @@
+/**
+ * Resolves the caller from `Authorization: Bearer <ID token>` through SaaSus
+ * `GET /userinfo`. Anything short of a user SaaSus vouches for is a 401.
+ */
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app-env'
+import { ApiError } from '../errors'
+import { upstream } from '../upstream'
+
+/** RFC 6750 §2.1 b64token, bounded: an ID token is a JWT of a few KiB at most. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]{1,8192}=*)$/i
+
+/** The ID token in a request's Authorization header, or a 401 if there is none. */
+export function bearerToken(header: string | undefined): string {
+  const match = BEARER.exec(header?.trim() ?? '')
+  if (!match?.[1]) throw new ApiError('invalid_token')
+  return match[1]
+}
+
+export const requireUser = (): MiddlewareHandler<AppEnv> =>
+  async function requireUserHandler(c, next) {
+    const token = bearerToken(c.req.header('Authorization'))
+    // SaaSus refusing the token, as 401 or in its own words, is the same to the caller.
+    const codes = { unauthorized: 'invalid_token', rejected: 'invalid_token' } as const
+    c.set('user', await upstream(c.var.saasus.getUserInfo(token), codes))
+    await next()
+  }

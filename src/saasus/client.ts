@@ -1,0 +1,165 @@
+/**
+ * The SaaSus Auth API client: plain `fetch`, signed with SAASUSSIGV1, one
+ * timeout per call, answers checked against the official definition, failures
+ * classified by `failure.ts`. It knows nothing about this API's HTTP responses.
+ */
+import type { z } from 'zod'
+import type { Config } from '../config'
+import { classifyResponse, SaasusError } from './failure'
+import { authorizationHeader } from './signature'
+import {
+  type Credentials,
+  credentialsSchema,
+  type MfaPreference,
+  mfaPreferenceSchema,
+  type SoftwareTokenSecretCode,
+  secretCodeSchema,
+  type UpdateUserMfaPreferenceParam,
+  type UserInfo,
+  userInfoSchema,
+} from './types'
+
+/** Request headers passed on to SaaSus as the official SDKs do. */
+export const FORWARDED_HEADERS = ['X-SaaSus-Referer', 'Referer', 'X-SaaSus-Trace-Id'] as const
+
+/** One finished SaaSus call, for the request log: never its URL, body or headers. */
+export interface SaasusCallRecord {
+  operation: string
+  status: number | 'timeout' | 'connection'
+  ms: number
+}
+
+export interface SaasusClientOptions {
+  /** Headers of the incoming request; the ones in FORWARDED_HEADERS are passed on. */
+  forward?: Headers
+  /** Called once per finished call (success or failure). */
+  onCall?: (record: SaasusCallRecord) => void
+}
+
+interface CallSpec<T> {
+  operation: string
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH'
+  path: string
+  query?: Record<string, string>
+  body?: unknown
+  /** Response schema; omitted for calls whose success has no body. */
+  schema?: z.ZodType<T>
+}
+
+export type SaasusClient = ReturnType<typeof createSaasusClient>
+
+export function createSaasusClient(config: Config, options: SaasusClientOptions = {}) {
+  const forwarded: Record<string, string> = {}
+  for (const name of FORWARDED_HEADERS) {
+    const value = options.forward?.get(name)
+    if (value) forwarded[name] = value
+  }
+
+  async function call<T>(spec: CallSpec<T>): Promise<T> {
+    const url = new URL(config.authApiUrl + spec.path)
+    for (const [key, value] of Object.entries(spec.query ?? {})) url.searchParams.set(key, value)
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body)
+    const headers: Record<string, string> = {
+      ...forwarded,
+      Accept: 'application/json',
+      Authorization: await authorizationHeader(config, { method: spec.method, url: url.href, body }),
+    }
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+
+    const started = Date.now()
+    const record = (status: SaasusCallRecord['status']) =>
+      options.onCall?.({ operation: spec.operation, status, ms: Date.now() - started })
+
+    // One signal covers connecting, the headers and the whole body.
+    const signal = AbortSignal.timeout(config.timeoutMs)
+    let response: Response
+    let text: string
+    try {
+      response = await fetch(url, { method: spec.method, headers, body, signal })
+      text = await response.text()
+    } catch {
+      const timedOut = signal.aborted
+      record(timedOut ? 'timeout' : 'connection')
+      throw timedOut
+        ? new SaasusError('timeout', spec.operation)
+        : new SaasusError('unavailable', spec.operation, { cause: 'connection' })
+    }
+    record(response.status)
+
+    if (!response.ok) throw classifyResponse(spec.operation, response.status, text)
+    if (!spec.schema) return undefined as T
+    const parsed = spec.schema.safeParse(parseJson(text))
+    if (!parsed.success) {
+      throw new SaasusError('unavailable', spec.operation, { status: response.status, cause: 'malformed_response' })
+    }
+    return parsed.data
+  }
+
+  const userPath = (userId: string) => `/users/${encodeURIComponent(userId)}`
+
+  return {
+    /** `GET /userinfo?token=`: the user an ID token belongs to. */
+    getUserInfo: (idToken: string): Promise<UserInfo> =>
+      call({
+        operation: 'GetUserInfo',
+        method: 'GET',
+        path: '/userinfo',
+        query: { token: idToken },
+        schema: userInfoSchema,
+      }),
+
+    getMfaPreference: (userId: string): Promise<MfaPreference> =>
+      call({
+        operation: 'GetUserMfaPreference',
+        method: 'GET',
+        path: `${userPath(userId)}/mfa/preference`,
+        schema: mfaPreferenceSchema,
+      }),
+
+    updateMfaPreference: (userId: string, preference: UpdateUserMfaPreferenceParam): Promise<void> =>
+      call({
+        operation: 'UpdateUserMfaPreference',
+        method: 'PATCH',
+        path: `${userPath(userId)}/mfa/preference`,
+        body: preference,
+      }),
+
+    createSecretCode: (userId: string, accessToken: string): Promise<SoftwareTokenSecretCode> =>
+      call({
+        operation: 'CreateSecretCode',
+        method: 'POST',
+        path: `${userPath(userId)}/mfa/software-token/secret-code`,
+        body: { access_token: accessToken },
+        schema: secretCodeSchema,
+      }),
+
+    updateSoftwareToken: (userId: string, accessToken: string, verificationCode: string): Promise<void> =>
+      call({
+        operation: 'UpdateSoftwareToken',
+        method: 'PUT',
+        path: `${userPath(userId)}/mfa/software-token`,
+        body: { access_token: accessToken, verification_code: verificationCode },
+      }),
+
+    /** `GET /credentials`: tokens from a one-time login code or a refresh token. */
+    getCredentials: (flow: { code: string } | { refreshToken: string }): Promise<Credentials> =>
+      call({
+        operation: 'GetAuthCredentials',
+        method: 'GET',
+        path: '/credentials',
+        query:
+          'code' in flow
+            ? { code: flow.code, 'auth-flow': 'tempCodeAuth' }
+            : { 'auth-flow': 'refreshTokenAuth', 'refresh-token': flow.refreshToken },
+        schema: credentialsSchema,
+      }),
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

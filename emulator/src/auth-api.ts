@@ -3,7 +3,7 @@
  * defines them. Failures of the MFA operations are `500 Error` with a `type`
  * naming the refusal, the only failure status the definition documents for them.
  */
-import { Hono } from 'hono'
+import { Hono, type HonoRequest } from 'hono'
 import { TOTP } from 'otpauth'
 import type { MfaPreference, SaasusErrorBody } from '../../src/saasus/types'
 import type { EmulatorEnv } from './env'
@@ -32,7 +32,8 @@ function checkAccessToken(user: EmulatedUser, token: unknown): void {
   }
 }
 
-async function jsonBody(request: Request): Promise<Record<string, unknown>> {
+/** The request's JSON object body (read through Hono's cache: the signature check read it first). */
+async function jsonBody(request: HonoRequest): Promise<Record<string, unknown>> {
   try {
     const body: unknown = await request.json()
     if (typeof body === 'object' && body !== null) return body as Record<string, unknown>
@@ -64,7 +65,7 @@ export const authApi = new Hono<EmulatorEnv>()
 
   .patch('/users/:user_id/mfa/preference', async (c) => {
     const user = userOr500(c.req.param('user_id'))
-    const body = await jsonBody(c.req.raw)
+    const body = await jsonBody(c.req)
     if (typeof body.enabled !== 'boolean') throw new Refused(refuse(500, 'invalid_parameter', 'enabled is required'))
     if (body.enabled) {
       if (body.method !== 'softwareToken') throw new Refused(refuse(500, 'invalid_parameter', 'method is required'))
@@ -78,14 +79,14 @@ export const authApi = new Hono<EmulatorEnv>()
 
   .post('/users/:user_id/mfa/software-token/secret-code', async (c) => {
     const user = userOr500(c.req.param('user_id'))
-    checkAccessToken(user, (await jsonBody(c.req.raw)).access_token)
+    checkAccessToken(user, (await jsonBody(c.req)).access_token)
     user.mfa.pendingSecret = newSecret()
     return c.json({ secret_code: user.mfa.pendingSecret }, 201)
   })
 
   .put('/users/:user_id/mfa/software-token', async (c) => {
     const user = userOr500(c.req.param('user_id'))
-    const body = await jsonBody(c.req.raw)
+    const body = await jsonBody(c.req)
     checkAccessToken(user, body.access_token)
     const secret = user.mfa.pendingSecret
     if (!secret) throw new Refused(refuse(500, 'software_token_not_associated', 'Request a secret code first'))

@@ -1,0 +1,51 @@
+/**
+ * `npm run dev`: the API on http://127.0.0.1:8787.
+ *
+ * With SaaSus credentials in .dev.vars it runs alone and talks to SaaSus. Without
+ * them (or with --emulator) it first starts the local SaaSus emulator on :8788,
+ * wires the API to it and prints the seeded users' tokens.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ROOT, seededUsers, startStack, startWorker, type WorkerProcess } from './stack.ts'
+
+const API_PORT = Number(process.env.API_PORT ?? 8787)
+const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8788)
+
+function hasRealCredentials(): boolean {
+  const file = join(ROOT, '.dev.vars')
+  if (!existsSync(file)) return false
+  const vars = new Map(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((line) => /^\s*([A-Z_]+)\s*=\s*"?([^"]*)"?\s*$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => [match[1], match[2]?.trim()]),
+  )
+  return ['SAASUS_SAAS_ID', 'SAASUS_API_KEY', 'SAASUS_SECRET_KEY'].every((name) => vars.get(name))
+}
+
+const processes: WorkerProcess[] = []
+const shutdown = async () => {
+  await Promise.all(processes.map((p) => p.stop()))
+  process.exit(0)
+}
+process.on('SIGINT', shutdown)
+process.on('SIGTERM', shutdown)
+
+if (hasRealCredentials() && !process.argv.includes('--emulator')) {
+  console.log('SaaSus credentials found in .dev.vars: the API talks to SaaSus.')
+  processes.push(await startWorker({ port: API_PORT, echo: true }))
+  console.log(`\nAPI: http://127.0.0.1:${API_PORT}`)
+} else {
+  const stack = await startStack({ apiPort: API_PORT, emulatorPort: EMULATOR_PORT, echo: true })
+  processes.push(stack.api, stack.emulator)
+  console.log(`\nAPI:             ${stack.api.url}  (SaaSus calls go to the emulator)`)
+  console.log(`SaaSus emulator: ${stack.emulator.url}  (users and tokens: ${stack.emulator.url}/_emulator/users)\n`)
+  for (const user of await seededUsers(stack.emulator.url)) {
+    console.log(`  ${user.email || `sign-in ID ${user.sign_in_id}`}`)
+    console.log(`    ID token:     ${user.id_token}`)
+    console.log(`    access token: ${user.access_token}`)
+  }
+  console.log('\nCtrl-C stops both.')
+}

@@ -1,0 +1,158 @@
+/**
+ * Starts the local stack under `wrangler dev`: the SaaSus emulator, then the API
+ * pointed at it. Used by `npm run dev`, the browser tests, the benchmark and the
+ * load script, so that each runs the real Worker the same way.
+ *
+ * Node's type stripping runs this file as is (Node ≥ 22.18).
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const WRANGLER = join(ROOT, 'node_modules', '.bin', 'wrangler')
+
+/** The emulator's well-known development credentials (emulator/wrangler.toml). */
+export const EMULATOR_CREDENTIALS = {
+  SAASUS_SAAS_ID: 'emulator-saas-id',
+  SAASUS_API_KEY: 'emulator-api-key',
+  SAASUS_SECRET_KEY: 'emulator-secret-key',
+} as const
+
+export interface WorkerProcess {
+  url: string
+  child: ChildProcess
+  stop(): Promise<void>
+}
+
+export interface StartOptions {
+  port: number
+  /** wrangler config; defaults to the API's wrangler.toml. */
+  config?: string
+  vars?: Record<string, string>
+  /** Echo wrangler's output (request lines, logs) to this process's stdout. */
+  echo?: boolean
+  /** Receives every line wrangler prints. */
+  onLine?: (line: string) => void
+}
+
+/** Starts one `wrangler dev` and resolves when it answers HTTP. */
+export async function startWorker(options: StartOptions): Promise<WorkerProcess> {
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false']
+  if (options.config) args.push('--config', options.config)
+  for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`)
+  const child = spawn(WRANGLER, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      // Both would try the network: the Request.cf object download and usage metrics.
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      WRANGLER_SEND_METRICS: 'false',
+    },
+  })
+  const url = `http://127.0.0.1:${options.port}`
+  let output = ''
+  const onData = (chunk: Buffer) => {
+    const text = chunk.toString()
+    output = (output + text).slice(-8_000)
+    if (options.echo) process.stdout.write(text)
+    if (options.onLine) for (const line of text.split('\n')) if (line.trim()) options.onLine(line)
+  }
+  child.stdout?.on('data', onData)
+  child.stderr?.on('data', onData)
+
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+      setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
+    })
+
+  // Bounded wait: 60 s is generous for workerd's cold start on a busy 2-core machine.
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev (${url}) exited early:\n${output}`)
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2_000) })
+      return { url, child, stop }
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+  await stop()
+  throw new Error(`wrangler dev (${url}) did not answer within 60 s:\n${output}`)
+}
+
+export interface StackOptions {
+  apiPort?: number
+  emulatorPort?: number
+  /** Extra --var settings for the API (e.g. ALLOWED_ORIGINS, USER_CACHE_TTL_SECONDS). */
+  apiVars?: Record<string, string>
+  /** Extra --var settings for the emulator. */
+  emulatorVars?: Record<string, string>
+  echo?: boolean
+  onApiLine?: (line: string) => void
+}
+
+export interface Stack {
+  api: WorkerProcess
+  emulator: WorkerProcess
+  stop(): Promise<void>
+}
+
+/** The origins a local SPA is usually served from, plus the emulator's own (the demo page). */
+export function localOrigins(emulatorPort: number): string {
+  return [
+    'http://localhost:3000',
+    'http://127.0.0.1:3000',
+    'http://localhost:5173',
+    'http://127.0.0.1:5173',
+    `http://localhost:${emulatorPort}`,
+    `http://127.0.0.1:${emulatorPort}`,
+  ].join(',')
+}
+
+/** Starts the emulator and the API wired to it, the API's SaaSus calls going to 127.0.0.1. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const apiPort = options.apiPort ?? 8787
+  const emulatorPort = options.emulatorPort ?? 8788
+  const emulator = await startWorker({
+    port: emulatorPort,
+    config: 'emulator/wrangler.toml',
+    vars: options.emulatorVars ?? {},
+    echo: options.echo ?? false,
+  })
+  try {
+    const api = await startWorker({
+      port: apiPort,
+      vars: {
+        ...EMULATOR_CREDENTIALS,
+        SAASUS_API_URL_BASE: emulator.url,
+        ALLOWED_ORIGINS: localOrigins(emulatorPort),
+        ...options.apiVars,
+      },
+      echo: options.echo ?? false,
+      ...(options.onApiLine ? { onLine: options.onApiLine } : {}),
+    })
+    return { api, emulator, stop: async () => void (await Promise.all([api.stop(), emulator.stop()])) }
+  } catch (error) {
+    await emulator.stop()
+    throw error
+  }
+}
+
+export interface EmulatorUser {
+  id: string
+  email: string
+  sign_in_id: string
+  id_token: string
+  access_token: string
+}
+
+/** The emulator's users (the seeded ones first) with their current tokens. */
+export async function seededUsers(emulatorUrl: string): Promise<EmulatorUser[]> {
+  const res = await fetch(`${emulatorUrl}/_emulator/users`)
+  return (await res.json()) as EmulatorUser[]
+}

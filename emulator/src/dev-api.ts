@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono'
 import type { EmulatorEnv } from './env'
+import { clearFaults, faultsSchema, getFaults, NO_FAULTS, setFaults } from './faults'
 import { allUsers, createUser, type EmulatedUser, findUser } from './store'
 
 export const calls = { total: 0, byOperation: {} as Record<string, number> }
@@ -36,6 +37,17 @@ export const devApi = new Hono<EmulatorEnv>()
   .get('/users/:id', (c) => {
     const user = findUser(c.req.param('id'))
     return user ? c.json(describe(user)) : c.json({ error: 'no such user' }, 404)
+  })
+  .get('/faults', (c) => c.json(getFaults(c.req.query('traceId'))))
+  .put('/faults', async (c) => {
+    const parsed = faultsSchema.safeParse(await c.req.json().catch(() => null))
+    if (!parsed.success) return c.json({ error: 'invalid faults', issues: parsed.error.issues }, 400)
+    setFaults(parsed.data, c.req.query('traceId'))
+    return c.json(parsed.data)
+  })
+  .delete('/faults', (c) => {
+    clearFaults()
+    return c.json(NO_FAULTS)
   })
   .get('/calls', (c) => c.json(calls))
   .post('/calls/reset', (c) => {

@@ -4,5 +4,7 @@ export interface EmulatorEnv {
     SAASUS_SAAS_ID: string
     SAASUS_API_KEY: string
     SAASUS_SECRET_KEY: string
+    /** Latency added to every Auth API call when no faults are set through /_emulator/faults. */
+    EMULATOR_LATENCY_MS?: string
   }
 }

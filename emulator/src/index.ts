@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import { authApi } from './auth-api'
 import { calls, devApi } from './dev-api'
 import type { EmulatorEnv } from './env'
+import { injectFaults } from './faults'
 import { requireSignature } from './signature-check'
 
 const app = new Hono<EmulatorEnv>()
@@ -17,6 +18,7 @@ app.use('/v1/auth/*', async (c, next) => {
   calls.byOperation[operation] = (calls.byOperation[operation] ?? 0) + 1
   await next()
 })
+app.use('/v1/auth/*', injectFaults())
 app.use('/v1/auth/*', requireSignature())
 app.route('/v1/auth', authApi)
 app.route('/_emulator', devApi)

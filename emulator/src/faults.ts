@@ -1,0 +1,83 @@
+/**
+ * Fault injection for tests, the benchmark and the load script: added latency,
+ * latency spikes, a share of 5xx answers, dropped connections, malformed JSON and
+ * stalled bodies. Set with `PUT /_emulator/faults` (or EMULATOR_LATENCY_MS at
+ * start); applies to every `/v1/auth/...` call until changed.
+ *
+ * Faults set with a `traceId` apply only to calls carrying that
+ * `X-SaaSus-Trace-Id` (which the API forwards), so tests running side by side
+ * can each break their own calls without touching the others'.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { z } from 'zod'
+import type { EmulatorEnv } from './env'
+
+const share = z.number().min(0).max(1).default(0)
+
+export const faultsSchema = z.object({
+  /** Added to every call, in ms. */
+  latencyMs: z.number().int().min(0).max(60_000).default(0),
+  /** Share of calls that get `spikeMs` more. */
+  spikeRate: share,
+  spikeMs: z.number().int().min(0).max(60_000).default(0),
+  /** Share answered `500 {type: "internal_server_error"}` or 503 (half each). */
+  serverErrorRate: share,
+  /** Share whose connection breaks before the body is complete. */
+  dropRate: share,
+  /** Share answered 200 with a body that is not JSON. */
+  malformedRate: share,
+  /** Share whose headers arrive but whose body never finishes. */
+  stallRate: share,
+})
+
+export type Faults = z.infer<typeof faultsSchema>
+
+export const NO_FAULTS: Faults = faultsSchema.parse({})
+let everyCall: Faults = NO_FAULTS
+const byTraceId = new Map<string, Faults>()
+
+export function getFaults(traceId?: string): Faults {
+  return (traceId && byTraceId.get(traceId)) || everyCall
+}
+
+export function setFaults(faults: Faults, traceId?: string): void {
+  if (traceId) byTraceId.set(traceId, faults)
+  else everyCall = faults
+}
+
+export function clearFaults(): void {
+  everyCall = NO_FAULTS
+  byTraceId.clear()
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const roll = (rate: number) => rate > 0 && Math.random() < rate
+
+export const injectFaults = (): MiddlewareHandler<EmulatorEnv> =>
+  async function injectFaultsHandler(c, next) {
+    const faults = getFaults(c.req.header('X-SaaSus-Trace-Id'))
+    const baseLatency = faults === NO_FAULTS ? Number(c.env.EMULATOR_LATENCY_MS ?? 0) || 0 : faults.latencyMs
+    const delay = baseLatency + (roll(faults.spikeRate) ? faults.spikeMs : 0)
+    if (delay > 0) await sleep(delay)
+
+    if (roll(faults.serverErrorRate)) {
+      return Math.random() < 0.5
+        ? c.json({ type: 'internal_server_error', message: 'Injected fault' }, 500)
+        : c.text('Service Unavailable', 503)
+    }
+    if (roll(faults.dropRate)) {
+      const broken = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"par'))
+          controller.error(new Error('injected connection drop'))
+        },
+      })
+      return new Response(broken, { status: 200, headers: { 'Content-Type': 'application/json' } })
+    }
+    if (roll(faults.malformedRate)) return c.body('{"enabled": tru', 200, { 'Content-Type': 'application/json' })
+    if (roll(faults.stallRate)) {
+      // Never enqueues or closes: the caller's own timeout must end the wait.
+      return new Response(new ReadableStream({}), { status: 200, headers: { 'Content-Type': 'application/json' } })
+    }
+    await next()
+  }

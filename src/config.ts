@@ -3,54 +3,63 @@
  * zod, and turned into the settings the app uses. A missing secret or a
  * malformed value fails with one message naming the variable.
  */
-import { z } from 'zod'
+import * as z from 'zod/mini'
 
-const nonEmpty = (name: string) =>
-  z
-    .string({ error: `${name} is required` })
-    .trim()
-    .min(1, { error: `${name} is required` })
+const required = (name: string) =>
+  z.string({ error: `${name} is required` }).check(z.trim(), z.minLength(1, { error: `${name} is required` }))
 
 /** One origin as browsers send it: scheme://host[:port], nothing else. */
-const origin = z.string().refine(
-  (value) => {
-    try {
-      const url = new URL(value)
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value
-    } catch {
-      return false
-    }
-  },
-  { error: (issue) => `"${String(issue.input)}" is not an origin like https://app.example.com` },
+const origin = z.string().check(
+  z.refine(
+    (value) => {
+      try {
+        const url = new URL(value)
+        return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value
+      } catch {
+        return false
+      }
+    },
+    { error: (issue) => `"${String(issue.input)}" is not an origin like https://app.example.com` },
+  ),
 )
 
 const envSchema = z.object({
-  SAASUS_SAAS_ID: nonEmpty('SAASUS_SAAS_ID'),
-  SAASUS_API_KEY: nonEmpty('SAASUS_API_KEY'),
-  SAASUS_SECRET_KEY: nonEmpty('SAASUS_SECRET_KEY'),
-  SAASUS_API_URL_BASE: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.saasus.io' })
-    .default('https://api.saasus.io')
-    .transform((value) => value.replace(/\/+$/, '')),
-  ALLOWED_ORIGINS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(origin)),
-  MFA_ISSUER: z
-    .string()
-    .trim()
-    .min(1)
-    .refine((value) => !value.includes(':'), {
-      error: 'must not contain ":" (it separates issuer and account in the otpauth label)',
-    })
-    .default('SaaSusPlatform'),
-  SAASUS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+  SAASUS_SAAS_ID: required('SAASUS_SAAS_ID'),
+  SAASUS_API_KEY: required('SAASUS_API_KEY'),
+  SAASUS_SECRET_KEY: required('SAASUS_SECRET_KEY'),
+  SAASUS_API_URL_BASE: z._default(
+    z.pipe(
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.saasus.io' }),
+      z.transform((value) => value.replace(/\/+$/, '')),
+    ),
+    'https://api.saasus.io',
+  ),
+  ALLOWED_ORIGINS: z._default(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((value) =>
+          value
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean),
+        ),
+      ),
+      z.array(origin),
+    ),
+    [],
+  ),
+  MFA_ISSUER: z._default(
+    z.string().check(
+      z.trim(),
+      z.minLength(1),
+      z.refine((value) => !value.includes(':'), {
+        error: 'must not contain ":" (it separates issuer and account in the otpauth label)',
+      }),
+    ),
+    'SaaSusPlatform',
+  ),
+  SAASUS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(30_000)), 5_000),
 })
 
 export interface Config {
@@ -84,15 +93,15 @@ export function parseConfig(env: Record<string, unknown>): Config {
       }),
     )
   }
-  const env_ = result.data
+  const settings = result.data
   return {
-    saasId: env_.SAASUS_SAAS_ID,
-    apiKey: env_.SAASUS_API_KEY,
-    secretKey: env_.SAASUS_SECRET_KEY,
-    authApiUrl: `${env_.SAASUS_API_URL_BASE}/v1/auth`,
-    allowedOrigins: new Set(env_.ALLOWED_ORIGINS),
-    mfaIssuer: env_.MFA_ISSUER,
-    timeoutMs: env_.SAASUS_TIMEOUT_MS,
+    saasId: settings.SAASUS_SAAS_ID,
+    apiKey: settings.SAASUS_API_KEY,
+    secretKey: settings.SAASUS_SECRET_KEY,
+    authApiUrl: `${settings.SAASUS_API_URL_BASE}/v1/auth`,
+    allowedOrigins: new Set(settings.ALLOWED_ORIGINS),
+    mfaIssuer: settings.MFA_ISSUER,
+    timeoutMs: settings.SAASUS_TIMEOUT_MS,
   }
 }
 

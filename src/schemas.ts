@@ -3,12 +3,12 @@
  * validate with them and their types are the contract clients build against.
  * Fields are only ever added, never changed or removed.
  */
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { ERRORS, type ErrorCode } from './errors'
 
 /** `POST /mfa_verify` body: the six digits the authenticator app shows now. */
 export const verifyRequest = z.object({
-  verification_code: z.string().regex(/^\d{6}$/, { error: 'verification_code must be six digits' }),
+  verification_code: z.string().check(z.regex(/^\d{6}$/, { error: 'verification_code must be six digits' })),
 })
 
 export const statusResponse = z.object({

@@ -3,7 +3,7 @@
  * timeout per call, answers checked against the official definition, failures
  * classified by `failure.ts`. It knows nothing about this API's HTTP responses.
  */
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import type { Config } from '../config'
 import { classifyResponse, SaasusError } from './failure'
 import { authorizationHeader } from './signature'
@@ -43,7 +43,7 @@ interface CallSpec<T> {
   query?: Record<string, string>
   body?: unknown
   /** Response schema; omitted for calls whose success has no body. */
-  schema?: z.ZodType<T>
+  schema?: z.ZodMiniType<T>
 }
 
 export type SaasusClient = ReturnType<typeof createSaasusClient>

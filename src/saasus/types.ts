@@ -3,7 +3,7 @@
  * (`spec/saasus-authapi.yml` → `authapi.d.ts` by `npm run gen:saasus`), with zod
  * schemas that check SaaSus's answers at run time against those same types.
  */
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { components } from './authapi'
 
 type Schemas = components['schemas']
@@ -23,30 +23,30 @@ export type SaasusErrorBody = Schemas['Error']
 const attributes = z.record(z.string(), z.unknown())
 
 export const userInfoSchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   email: z.string(),
   sign_in_id: z.string(),
   user_attribute: attributes,
   // Passed through to the SPA as SaaSus sent them; this API reads none of their fields.
   tenants: z.array(z.custom<Schemas['UserAvailableTenant']>((tenant) => typeof tenant === 'object' && tenant !== null)),
-}) satisfies z.ZodType<UserInfo>
+}) satisfies z.ZodMiniType<UserInfo>
 
 export const mfaPreferenceSchema = z.looseObject({
   enabled: z.boolean(),
-  method: z.enum(['softwareToken', 'email']).optional(),
-}) satisfies z.ZodType<MfaPreference>
+  method: z.optional(z.enum(['softwareToken', 'email'])),
+}) satisfies z.ZodMiniType<MfaPreference>
 
 export const secretCodeSchema = z.looseObject({
-  secret_code: z.string().min(1),
-}) satisfies z.ZodType<SoftwareTokenSecretCode>
+  secret_code: z.string().check(z.minLength(1)),
+}) satisfies z.ZodMiniType<SoftwareTokenSecretCode>
 
 export const credentialsSchema = z.looseObject({
-  id_token: z.string().min(1),
-  access_token: z.string().min(1),
-  refresh_token: z.string().optional(),
-}) satisfies z.ZodType<Credentials>
+  id_token: z.string().check(z.minLength(1)),
+  access_token: z.string().check(z.minLength(1)),
+  refresh_token: z.optional(z.string()),
+}) satisfies z.ZodMiniType<Credentials>
 
 export const errorBodySchema = z.looseObject({
   type: z.string(),
   message: z.string(),
-}) satisfies z.ZodType<SaasusErrorBody>
+}) satisfies z.ZodMiniType<SaasusErrorBody>

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, parseConfig } from '../src/config'
+
+const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
+
+function problemsOf(env: Record<string, unknown>): string[] {
+  try {
+    parseConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  return []
+}
+
+describe('parseConfig', () => {
+  it('applies the documented defaults when only the secrets are set', () => {
+    const config = parseConfig(secrets)
+    expect(config.authApiUrl).toBe('https://api.saasus.io/v1/auth')
+    expect(config.mfaIssuer).toBe('SaaSusPlatform')
+    expect(config.timeoutMs).toBe(5000)
+    expect([...config.allowedOrigins]).toEqual([])
+  })
+
+  it('names each missing secret', () => {
+    expect(problemsOf({})).toEqual([
+      'SAASUS_SAAS_ID is required',
+      'SAASUS_API_KEY is required',
+      'SAASUS_SECRET_KEY is required',
+    ])
+  })
+
+  it('treats a blank secret as missing', () => {
+    expect(problemsOf({ ...secrets, SAASUS_SECRET_KEY: '   ' })).toEqual(['SAASUS_SECRET_KEY is required'])
+  })
+
+  it('rejects a SAASUS_API_URL_BASE that is not an http(s) URL, naming it', () => {
+    expect(problemsOf({ ...secrets, SAASUS_API_URL_BASE: 'ftp://x' })[0]).toMatch(/^SAASUS_API_URL_BASE: /)
+    expect(problemsOf({ ...secrets, SAASUS_API_URL_BASE: 'not a url' })[0]).toMatch(/^SAASUS_API_URL_BASE: /)
+  })
+
+  it('drops a trailing slash from SAASUS_API_URL_BASE', () => {
+    expect(parseConfig({ ...secrets, SAASUS_API_URL_BASE: 'http://127.0.0.1:9000/' }).authApiUrl).toBe(
+      'http://127.0.0.1:9000/v1/auth',
+    )
+  })
+
+  it('splits ALLOWED_ORIGINS on commas and trims each origin', () => {
+    const config = parseConfig({ ...secrets, ALLOWED_ORIGINS: ' https://a.example , http://localhost:3000,' })
+    expect([...config.allowedOrigins]).toEqual(['https://a.example', 'http://localhost:3000'])
+  })
+
+  it('rejects an allowed origin with a path or trailing slash, naming the variable', () => {
+    expect(problemsOf({ ...secrets, ALLOWED_ORIGINS: 'https://a.example/' })[0]).toMatch(/^ALLOWED_ORIGINS: /)
+    expect(problemsOf({ ...secrets, ALLOWED_ORIGINS: '*' })[0]).toMatch(/^ALLOWED_ORIGINS: /)
+  })
+
+  it('rejects an MFA_ISSUER containing ":"', () => {
+    expect(problemsOf({ ...secrets, MFA_ISSUER: 'Acme:Prod' })[0]).toMatch(/^MFA_ISSUER: .*":"/)
+  })
+
+  it('reads SAASUS_TIMEOUT_MS as whole milliseconds within bounds', () => {
+    expect(parseConfig({ ...secrets, SAASUS_TIMEOUT_MS: '250' }).timeoutMs).toBe(250)
+    expect(problemsOf({ ...secrets, SAASUS_TIMEOUT_MS: 'soon' })[0]).toMatch(/^SAASUS_TIMEOUT_MS: /)
+    expect(problemsOf({ ...secrets, SAASUS_TIMEOUT_MS: '0' })[0]).toMatch(/^SAASUS_TIMEOUT_MS: /)
+  })
+
+  it('treats an empty var as unset, so `--var NAME:` restores the default', () => {
+    expect(parseConfig({ ...secrets, MFA_ISSUER: '', SAASUS_API_URL_BASE: '' }).mfaIssuer).toBe('SaaSusPlatform')
+  })
+})

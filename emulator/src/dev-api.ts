@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import type { EmulatorEnv } from './env'
 import { clearFaults, faultsSchema, getFaults, NO_FAULTS, setFaults } from './faults'
 import { allUsers, createUser, type EmulatedUser, findUser } from './store'
+import { seenFor } from './traces'
 
 export const calls = { total: 0, byOperation: {} as Record<string, number> }
 
@@ -49,6 +50,7 @@ export const devApi = new Hono<EmulatorEnv>()
     clearFaults()
     return c.json(NO_FAULTS)
   })
+  .get('/traces/:traceId', (c) => c.json(seenFor(c.req.param('traceId'))))
   .get('/calls', (c) => c.json(calls))
   .post('/calls/reset', (c) => {
     calls.total = 0

@@ -50,6 +50,7 @@ export function clearFaults(): void {
   byTraceId.clear()
 }
 
+const STALL_MS = 2 * 60 * 1000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const roll = (rate: number) => rate > 0 && Math.random() < rate
 
@@ -76,8 +77,18 @@ export const injectFaults = (): MiddlewareHandler<EmulatorEnv> =>
     }
     if (roll(faults.malformedRate)) return c.body('{"enabled": tru', 200, { 'Content-Type': 'application/json' })
     if (roll(faults.stallRate)) {
-      // Never enqueues or closes: the caller's own timeout must end the wait.
-      return new Response(new ReadableStream({}), { status: 200, headers: { 'Content-Type': 'application/json' } })
+      // Sends the start of a body, then nothing for two minutes: the caller's own
+      // timeout must end the wait. (A timer, not an idle stream: workerd cancels a
+      // request that waits on nothing at all as hung.)
+      const stalled = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"enabled":'))
+        },
+        pull: async () => {
+          await sleep(STALL_MS)
+        },
+      })
+      return new Response(stalled, { status: 200, headers: { 'Content-Type': 'application/json' } })
     }
     await next()
   }

@@ -9,6 +9,7 @@ import { calls, devApi } from './dev-api'
 import type { EmulatorEnv } from './env'
 import { injectFaults } from './faults'
 import { requireSignature } from './signature-check'
+import { recordTraces } from './traces'
 
 const app = new Hono<EmulatorEnv>()
 
@@ -18,6 +19,7 @@ app.use('/v1/auth/*', async (c, next) => {
   calls.byOperation[operation] = (calls.byOperation[operation] ?? 0) + 1
   await next()
 })
+app.use('/v1/auth/*', recordTraces())
 app.use('/v1/auth/*', injectFaults())
 app.use('/v1/auth/*', requireSignature())
 app.route('/v1/auth', authApi)

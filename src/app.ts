@@ -2,7 +2,7 @@
  * The app: middleware in the order each request meets it, then the routes, then
  * the one place that turns failures into responses.
  *
- *   context (config, SaaSus client) → CORS → requireUser (MFA routes) → route
+ *   context (config, SaaSus client) → CORS → requireUser (MFA routes, /userinfo) → route
  */
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
@@ -12,6 +12,7 @@ import { context } from './middleware/context'
 import { cors } from './middleware/cors'
 import { requireUser } from './middleware/user'
 import { mfaRoutes } from './routes/mfa'
+import { sessionRoutes } from './routes/session'
 import { SaasusError } from './saasus/failure'
 import { toApiError } from './upstream'
 
@@ -58,6 +59,9 @@ const app = new Hono<AppEnv>()
   )
   .use('/mfa_*', requireUser())
   .route('/', mfaRoutes)
+  // Session routes: /credentials, /refresh, /logout (cookie, X-Requested-With) and /userinfo (bearer).
+  .use('/userinfo', requireUser())
+  .route('/', sessionRoutes)
 
 app.notFound(() => {
   throw new ApiError('not_found')

@@ -60,6 +60,29 @@ const envSchema = z.object({
     'SaaSusPlatform',
   ),
   SAASUS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(30_000)), 5_000),
+  // The session cookie (README "Session routes").
+  REFRESH_COOKIE_SAMESITE: z._default(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((value) => value.trim().toLowerCase()),
+      ),
+      z.enum(['none', 'lax', 'strict'], { error: 'must be None, Lax or Strict' }),
+    ),
+    'none',
+  ),
+  // 30 days, Cognito's default refresh-token validity; browsers cap cookies at 400 days (RFC 6265bis).
+  REFRESH_COOKIE_MAX_AGE_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.gte(60), z.lte(400 * 24 * 60 * 60)),
+    30 * 24 * 60 * 60,
+  ),
+  REFRESH_TOKEN_IN_BODY: z._default(
+    z.pipe(
+      z.union([z.boolean(), z.enum(['true', 'false'], { error: 'must be true or false' })]),
+      z.transform((value) => value === true || value === 'true'),
+    ),
+    true,
+  ),
 })
 
 export interface Config {
@@ -71,6 +94,12 @@ export interface Config {
   allowedOrigins: ReadonlySet<string>
   mfaIssuer: string
   timeoutMs: number
+  refreshCookie: {
+    sameSite: 'none' | 'lax' | 'strict'
+    maxAgeSeconds: number
+  }
+  /** Whether /credentials and /refresh also put the refresh token in their JSON body. */
+  refreshTokenInBody: boolean
 }
 
 export class ConfigError extends Error {
@@ -102,6 +131,11 @@ export function parseConfig(env: Record<string, unknown>): Config {
     allowedOrigins: new Set(settings.ALLOWED_ORIGINS),
     mfaIssuer: settings.MFA_ISSUER,
     timeoutMs: settings.SAASUS_TIMEOUT_MS,
+    refreshCookie: {
+      sameSite: settings.REFRESH_COOKIE_SAMESITE,
+      maxAgeSeconds: settings.REFRESH_COOKIE_MAX_AGE_SECONDS,
+    },
+    refreshTokenInBody: settings.REFRESH_TOKEN_IN_BODY,
   }
 }
 

@@ -37,6 +37,17 @@ export const ERRORS = {
   upstream_error: { status: 502, message: 'SaaSus answered with an error' },
   upstream_unavailable: { status: 503, message: 'SaaSus could not be reached' },
   upstream_timeout: { status: 504, message: 'SaaSus did not answer in time' },
+  // Session routes (/credentials, /refresh, /logout).
+  invalid_login_code: {
+    status: 400,
+    message: 'The login code is unknown, expired or already used; sign in again',
+  },
+  missing_refresh_token: { status: 401, message: 'No refresh token cookie was sent; sign in again' },
+  invalid_refresh_token: { status: 401, message: 'The refresh token was refused; sign in again' },
+  missing_requested_with: {
+    status: 403,
+    message: 'This route needs the X-Requested-With header, which only scripts of allowed origins can send',
+  },
 } as const satisfies Record<string, CatalogueEntry>
 
 interface CatalogueEntry {

@@ -29,6 +29,18 @@ export const errorResponse = z.object({
   code: z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]),
 })
 
+/**
+ * `GET /credentials` and `GET /refresh`: SaaSus's `Credentials`, as the sample
+ * servers return them. `refresh_token` is absent when REFRESH_TOKEN_IN_BODY is
+ * false, and from /refresh unless SaaSus rotated the token.
+ */
+export const credentialsResponse = z.object({
+  id_token: z.string(),
+  access_token: z.string(),
+  refresh_token: z.optional(z.string()),
+})
+
+export type CredentialsResponse = z.infer<typeof credentialsResponse>
 export type VerifyRequest = z.infer<typeof verifyRequest>
 export type StatusResponse = z.infer<typeof statusResponse>
 export type SetupResponse = z.infer<typeof setupResponse>

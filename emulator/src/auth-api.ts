@@ -7,6 +7,7 @@ import { Hono, type HonoRequest } from 'hono'
 import { TOTP } from 'otpauth'
 import type { MfaPreference, SaasusErrorBody } from '../../src/saasus/types'
 import type { EmulatorEnv } from './env'
+import { redeemLoginCode, redeemRefreshToken, SessionRefused } from './sessions'
 import { type EmulatedUser, findByAccessToken, findByIdToken, findUser, newSecret } from './store'
 
 type Refusal = SaasusErrorBody & { status: 400 | 401 | 404 | 500 }
@@ -97,6 +98,34 @@ export const authApi = new Hono<EmulatorEnv>()
     delete user.mfa.pendingSecret
     return c.body(null, 200)
   })
+
+/*
+ * GET /credentials: the definition documents 404 and 500 `Error` as its failures.
+ * A login code that is unknown, expired or already used is "not found" (404); a
+ * refresh token that is not (or no longer) valid is refused as a 500 in SaaSus's
+ * own words, as Cognito's NotAuthorizedException surfaces through it.
+ */
+authApi.get('/credentials', (c) => {
+  const flow = c.req.query('auth-flow') ?? 'tempCodeAuth'
+  try {
+    if (flow === 'tempCodeAuth') return c.json(redeemLoginCode(c.req.query('code') ?? ''))
+    if (flow === 'refreshTokenAuth') return c.json(redeemRefreshToken(c.req.query('refresh-token') ?? ''))
+  } catch (error) {
+    if (!(error instanceof SessionRefused)) throw error
+    const messages = {
+      unknown_code: 'No such temporary code',
+      expired_code: 'The temporary code has expired',
+      used_code: 'The temporary code has already been used',
+      unknown_refresh_token: 'Invalid Refresh Token',
+    }
+    throw new Refused(
+      error.reason === 'unknown_refresh_token'
+        ? refuse(500, 'invalid_refresh_token', messages[error.reason])
+        : refuse(404, 'not_found', messages[error.reason]),
+    )
+  }
+  throw new Refused(refuse(500, 'invalid_parameter', 'auth-flow must be tempCodeAuth or refreshTokenAuth'))
+})
 
 authApi.onError((error, c) => {
   if (error instanceof Refused) {

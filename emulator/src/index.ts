@@ -8,6 +8,7 @@ import { authApi } from './auth-api'
 import { calls, devApi } from './dev-api'
 import type { EmulatorEnv } from './env'
 import { injectFaults } from './faults'
+import { loginDevApi } from './login-dev-api'
 import { requireSignature } from './signature-check'
 import { recordTraces } from './traces'
 
@@ -24,6 +25,7 @@ app.use('/v1/auth/*', injectFaults())
 app.use('/v1/auth/*', requireSignature())
 app.route('/v1/auth', authApi)
 app.route('/_emulator', devApi)
+app.route('/_emulator', loginDevApi)
 app.notFound((c) => c.json({ type: 'not_found', message: 'No such endpoint in the emulator' }, 404))
 
 export default app

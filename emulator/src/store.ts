@@ -46,7 +46,7 @@ function base64url(bytes: Uint8Array | string): string {
     .replace(/=+$/, '')
 }
 
-function randomToken(bytes = 32): string {
+export function randomToken(bytes = 32): string {
   return base64url(crypto.getRandomValues(new Uint8Array(bytes)))
 }
 
@@ -54,7 +54,7 @@ function randomToken(bytes = 32): string {
  * A JWT-shaped ID token: SPAs decode its payload to read `exp`. Its signature
  * part is random; the emulator recognises tokens by lookup, not by signature.
  */
-function idTokenFor(info: UserInfo): string {
+function idTokenFor(info: UserInfo, lifetimeSeconds = ID_TOKEN_LIFETIME_SECONDS): string {
   const now = Math.floor(Date.now() / 1000)
   const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'emulator' }))
   const payload = base64url(
@@ -63,7 +63,7 @@ function idTokenFor(info: UserInfo): string {
       email: info.email,
       'cognito:username': info.sign_in_id || info.email,
       iat: now,
-      exp: now + ID_TOKEN_LIFETIME_SECONDS,
+      exp: now + lifetimeSeconds,
       token_use: 'id',
     }),
   )
@@ -113,9 +113,32 @@ export function findUser(id: string): EmulatedUser | undefined {
   return users.get(id)
 }
 
+/** The user an ID token was issued to, while the token's `exp` has not passed. */
 export function findByIdToken(token: string): EmulatedUser | undefined {
   seed()
-  return byIdToken.get(token)
+  const user = byIdToken.get(token)
+  return user && !hasExpired(token) ? user : undefined
+}
+
+/** True once the `exp` in an ID token's payload is now or past (as SPAs check it). */
+function hasExpired(idToken: string): boolean {
+  const payload = idToken.split('.')[1] ?? ''
+  const { exp } = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp: number }
+  return exp <= Math.floor(Date.now() / 1000)
+}
+
+/**
+ * A fresh ID token and access token for a user, as a sign-in or a refresh hands
+ * out; earlier ones stay valid until they expire, as with Cognito.
+ */
+export function issueTokens(
+  user: EmulatedUser,
+  idTokenLifetimeSeconds = ID_TOKEN_LIFETIME_SECONDS,
+): { id_token: string; access_token: string } {
+  const tokens = { id_token: idTokenFor(user.info, idTokenLifetimeSeconds), access_token: randomToken() }
+  byIdToken.set(tokens.id_token, user)
+  byAccessToken.set(tokens.access_token, user)
+  return tokens
 }
 
 export function findByAccessToken(token: string): EmulatedUser | undefined {

@@ -1,0 +1,52 @@
+/**
+ * The `SaaSusRefreshToken` cookie: the name the public sample SPA and servers
+ * use, holding the SaaSus refresh token where the SPA's JavaScript cannot read it.
+ *
+ * `HttpOnly` (no script reads it), `Secure` (HTTPS only; browsers also accept it
+ * from http://localhost), `Path=/refresh` (sent to the one route that reads it),
+ * `SameSite` from the settings, and `Partitioned` when `SameSite=None`: a
+ * cross-site cookie keyed to the SPA's site (CHIPS), which browsers that block
+ * third-party cookies still keep, and which no other site can use.
+ */
+import type { Context } from 'hono'
+import { generateCookie, getCookie } from 'hono/cookie'
+import type { CookieOptions } from 'hono/utils/cookie'
+import type { Config } from './config'
+
+export const REFRESH_COOKIE = 'SaaSusRefreshToken'
+
+/** The only route the cookie is sent to (RFC 6265 §5.1.4 path-match). */
+export const REFRESH_COOKIE_PATH = '/refresh'
+
+/** A refresh token as it may appear in a cookie value: bounded, no separators. */
+const PLAUSIBLE_TOKEN = /^[\x21-\x7e]{1,8192}$/
+
+function attributes(settings: Config['refreshCookie']): CookieOptions {
+  const sameSite = settings.sameSite === 'none' ? 'None' : settings.sameSite === 'lax' ? 'Lax' : 'Strict'
+  return {
+    path: REFRESH_COOKIE_PATH,
+    httpOnly: true,
+    secure: true,
+    sameSite,
+    ...(sameSite === 'None' ? { partitioned: true } : {}),
+  }
+}
+
+/** `Set-Cookie` value that stores a refresh token for the configured lifetime. */
+export function refreshCookie(token: string, settings: Config['refreshCookie']): string {
+  return generateCookie(REFRESH_COOKIE, token, { ...attributes(settings), maxAge: settings.maxAgeSeconds })
+}
+
+/** `Set-Cookie` value that removes the cookie (same name, path and partition; RFC 6265 §3.1). */
+export function clearedRefreshCookie(settings: Config['refreshCookie']): string {
+  return generateCookie(REFRESH_COOKIE, '', { ...attributes(settings), maxAge: 0 })
+}
+
+export type RefreshCookieValue = { state: 'missing' } | { state: 'malformed' } | { state: 'present'; token: string }
+
+/** The refresh token the request's cookie carries, if any. */
+export function readRefreshCookie(c: Context): RefreshCookieValue {
+  const value = getCookie(c, REFRESH_COOKIE)
+  if (value === undefined || value === '') return { state: 'missing' }
+  return PLAUSIBLE_TOKEN.test(value) ? { state: 'present', token: value } : { state: 'malformed' }
+}

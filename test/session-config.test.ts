@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, parseConfig } from '../src/config'
+
+const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
+
+function problemsOf(env: Record<string, unknown>): string[] {
+  try {
+    parseConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  return []
+}
+
+describe('the refresh cookie settings', () => {
+  it('default to SameSite=None, 30 days, and the refresh token in the body', () => {
+    const config = parseConfig(secrets)
+    expect(config.refreshCookie).toEqual({ sameSite: 'none', maxAgeSeconds: 2_592_000 })
+    expect(config.refreshTokenInBody).toBe(true)
+  })
+
+  it('read REFRESH_COOKIE_SAMESITE in any case', () => {
+    expect(parseConfig({ ...secrets, REFRESH_COOKIE_SAMESITE: 'Strict' }).refreshCookie.sameSite).toBe('strict')
+    expect(parseConfig({ ...secrets, REFRESH_COOKIE_SAMESITE: ' lax ' }).refreshCookie.sameSite).toBe('lax')
+  })
+
+  it('reject any other SameSite value, naming the variable', () => {
+    expect(problemsOf({ ...secrets, REFRESH_COOKIE_SAMESITE: 'Sometimes' })).toEqual([
+      'REFRESH_COOKIE_SAMESITE: must be None, Lax or Strict',
+    ])
+  })
+
+  it('bound REFRESH_COOKIE_MAX_AGE_SECONDS between a minute and 400 days', () => {
+    expect(parseConfig({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '3600' }).refreshCookie.maxAgeSeconds).toBe(3600)
+    expect(problemsOf({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '59' })[0]).toMatch(
+      /^REFRESH_COOKIE_MAX_AGE_SECONDS: /,
+    )
+    expect(problemsOf({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '34560001' })[0]).toMatch(
+      /^REFRESH_COOKIE_MAX_AGE_SECONDS: /,
+    )
+  })
+
+  it('read REFRESH_TOKEN_IN_BODY as true or false, from a string or a TOML boolean', () => {
+    expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: 'false' }).refreshTokenInBody).toBe(false)
+    expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: false }).refreshTokenInBody).toBe(false)
+    expect(problemsOf({ ...secrets, REFRESH_TOKEN_IN_BODY: 'no' })[0]).toMatch(/^REFRESH_TOKEN_IN_BODY: /)
+  })
+})

@@ -1,0 +1,85 @@
+/**
+ * What the session tests share: calling the API under test, fresh emulator
+ * users, and the emulator's stand-in for SaaSus's hosted login (a one-time code
+ * per sign-in). Every fetch from inside the test worker to api.saasus.io reaches
+ * the emulator.
+ */
+import { env, exports } from 'cloudflare:workers'
+import { app } from '../src/app'
+
+export const API = 'https://mfa.example.com'
+export const EMULATOR = 'https://api.saasus.io'
+export const SPA_ORIGIN = 'https://spa.example.com'
+
+/** What the sample SPA adds to its session calls. */
+export const XHR = { 'X-Requested-With': 'XMLHttpRequest' } as const
+
+/** Sends a request to the Worker under test, optionally with settings overriding wrangler.toml's. */
+export function call(path: string, init: RequestInit = {}, settings: Record<string, string> = {}): Promise<Response> {
+  const request = new Request(`${API}${path}`, init)
+  if (Object.keys(settings).length === 0) return exports.default.fetch(request)
+  // A new env object is parsed into its own config.
+  return Promise.resolve(app.fetch(request, { ...env, ...settings }))
+}
+
+export interface TestUser {
+  id: string
+  email: string
+  id_token: string
+  access_token: string
+}
+
+/** A fresh emulator user, so that test files running side by side never share state. */
+export async function newUser(roles: string[] = ['admin']): Promise<TestUser> {
+  const res = await fetch(`${EMULATOR}/_emulator/users`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: `${crypto.randomUUID()}@example.com`, roles }),
+  })
+  if (res.status !== 201) throw new Error(`emulator refused to create a user: ${res.status}`)
+  return res.json()
+}
+
+/** Signs a user in at the emulated hosted login and returns the one-time code for the callback. */
+export async function loginCode(userId: string, options: { idTokenLifetimeSeconds?: number } = {}): Promise<string> {
+  const res = await fetch(`${EMULATOR}/_emulator/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ user_id: userId, id_token_lifetime_seconds: options.idTokenLifetimeSeconds }),
+  })
+  if (res.status !== 201) throw new Error(`emulator refused the login: ${res.status}`)
+  return ((await res.json()) as { code: string }).code
+}
+
+/** Ages a login code past its 10 s, as if the SPA had been slow to call back. */
+export async function expireLoginCode(code: string): Promise<void> {
+  const res = await fetch(`${EMULATOR}/_emulator/login-codes/${code}/expire`, { method: 'POST' })
+  if (res.status !== 204) throw new Error(`emulator could not expire the code: ${res.status}`)
+}
+
+/** Injects faults into the SaaSus calls of requests that carry this trace id. */
+export async function injectFaults(traceId: string, faults: Record<string, number>): Promise<void> {
+  const res = await fetch(`${EMULATOR}/_emulator/faults?traceId=${encodeURIComponent(traceId)}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(faults),
+  })
+  if (!res.ok) throw new Error(`emulator refused faults: ${res.status}`)
+}
+
+export interface SignedIn {
+  user: TestUser
+  credentials: { id_token: string; access_token: string; refresh_token?: string }
+  /** The `SaaSusRefreshToken=…` pair, ready for a Cookie header. */
+  cookie: string
+}
+
+/** The whole callback: a fresh user, a login code, and GET /credentials. */
+export async function signIn(options: { idTokenLifetimeSeconds?: number } = {}): Promise<SignedIn> {
+  const user = await newUser()
+  const code = await loginCode(user.id, options)
+  const res = await call(`/credentials?code=${code}`, { headers: XHR })
+  if (res.status !== 200) throw new Error(`/credentials answered ${res.status}`)
+  const setCookie = res.headers.getSetCookie()[0] ?? ''
+  return { user, credentials: await res.json(), cookie: setCookie.split(';')[0] ?? '' }
+}

@@ -60,6 +60,8 @@ const envSchema = z.object({
     'SaaSusPlatform',
   ),
   SAASUS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(30_000)), 5_000),
+  // An hour at most: an ID token rarely lives longer, and a revoked one must not be honoured for long.
+  USER_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600)), 60),
 })
 
 export interface Config {
@@ -71,6 +73,8 @@ export interface Config {
   allowedOrigins: ReadonlySet<string>
   mfaIssuer: string
   timeoutMs: number
+  /** Seconds `GET /mfa_status` may reuse the user of a repeated ID token; 0 turns the cache off. */
+  userCacheTtlSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -102,6 +106,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     allowedOrigins: new Set(settings.ALLOWED_ORIGINS),
     mfaIssuer: settings.MFA_ISSUER,
     timeoutMs: settings.SAASUS_TIMEOUT_MS,
+    userCacheTtlSeconds: settings.USER_CACHE_TTL_SECONDS,
   }
 }
 

@@ -54,6 +54,8 @@ export const authApi = new Hono<EmulatorEnv>()
   .get('/userinfo', (c) => {
     const user = findByIdToken(c.req.query('token') ?? '')
     if (!user) throw new Refused(refuse(401, 'invalid_id_token', 'ID token is not valid'))
+    // As SaaSus does: a token past its `exp` no longer names anyone.
+    if (user.idTokenExpiresAt <= Date.now()) throw new Refused(refuse(401, 'invalid_id_token', 'ID token has expired'))
     return c.json(user.info)
   })
 

@@ -9,6 +9,8 @@ import type { UserInfo } from '../../src/saasus/types'
 export interface EmulatedUser {
   info: UserInfo
   idToken: string
+  /** Epoch ms of the ID token's `exp`; /userinfo refuses the token from then on. */
+  idTokenExpiresAt: number
   accessToken: string
   mfa: {
     enabled: boolean
@@ -24,6 +26,8 @@ export interface NewUser {
   sign_in_id?: string
   /** Role names in the seeded tenant's "dev" environment. @default ['admin'] */
   roles?: string[]
+  /** Seconds until the ID token's `exp` (tests of expiry use a few). @default 24 h */
+  idTokenLifetimeSeconds?: number
 }
 
 // ID tokens live a day here so that a long `npm run dev` session keeps working.
@@ -54,7 +58,7 @@ function randomToken(bytes = 32): string {
  * A JWT-shaped ID token: SPAs decode its payload to read `exp`. Its signature
  * part is random; the emulator recognises tokens by lookup, not by signature.
  */
-function idTokenFor(info: UserInfo): string {
+function idTokenFor(info: UserInfo, exp: number): string {
   const now = Math.floor(Date.now() / 1000)
   const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'emulator' }))
   const payload = base64url(
@@ -63,7 +67,7 @@ function idTokenFor(info: UserInfo): string {
       email: info.email,
       'cognito:username': info.sign_in_id || info.email,
       iat: now,
-      exp: now + ID_TOKEN_LIFETIME_SECONDS,
+      exp,
       token_use: 'id',
     }),
   )
@@ -93,7 +97,15 @@ export function createUser(input: NewUser): EmulatedUser {
       },
     ],
   }
-  const user: EmulatedUser = { info, idToken: idTokenFor(info), accessToken: randomToken(), mfa: { enabled: false } }
+  const exp = Math.floor(Date.now() / 1000) + (input.idTokenLifetimeSeconds ?? ID_TOKEN_LIFETIME_SECONDS)
+  const idToken = idTokenFor(info, exp)
+  const user: EmulatedUser = {
+    info,
+    idToken,
+    idTokenExpiresAt: exp * 1000,
+    accessToken: randomToken(),
+    mfa: { enabled: false },
+  }
   users.set(info.id, user)
   byIdToken.set(user.idToken, user)
   byAccessToken.set(user.accessToken, user)

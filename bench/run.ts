@@ -233,11 +233,11 @@ process.on('SIGINT', () => void stopAll().then(() => process.exit(130)))
 
 try {
   const shared = { ...EMULATOR_CREDENTIALS, SAASUS_API_URL_BASE: stack.emulator.url }
-  const [cacheOff, floor] = await Promise.all([
-    startWorker({ port: PORTS.apiCacheOff, vars: { ...shared, USER_CACHE_TTL_SECONDS: '0' } }),
-    startWorker({ port: PORTS.floor, config: 'bench/floor/wrangler.toml', vars: shared }),
-  ])
-  workers.push(cacheOff, floor)
+  // One at a time: two wrangler dev starting together can pick the same free internal port.
+  const cacheOff = await startWorker({ port: PORTS.apiCacheOff, vars: { ...shared, USER_CACHE_TTL_SECONDS: '0' } })
+  workers.push(cacheOff)
+  const floor = await startWorker({ port: PORTS.floor, config: 'bench/floor/wrangler.toml', vars: shared })
+  workers.push(floor)
 
   const reader = await newUser('reader')
   const setupUser = await newUser('setup')

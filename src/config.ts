@@ -83,6 +83,8 @@ const envSchema = z.object({
     ),
     true,
   ),
+  // An hour at most: an ID token rarely lives longer, and a revoked one must not be honoured for long.
+  USER_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600)), 60),
 })
 
 export interface Config {
@@ -100,6 +102,8 @@ export interface Config {
   }
   /** Whether /credentials and /refresh also put the refresh token in their JSON body. */
   refreshTokenInBody: boolean
+  /** Seconds `GET /mfa_status` may reuse the user of a repeated ID token; 0 turns the cache off. */
+  userCacheTtlSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -136,6 +140,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
       maxAgeSeconds: settings.REFRESH_COOKIE_MAX_AGE_SECONDS,
     },
     refreshTokenInBody: settings.REFRESH_TOKEN_IN_BODY,
+    userCacheTtlSeconds: settings.USER_CACHE_TTL_SECONDS,
   }
 }
 

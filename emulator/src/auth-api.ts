@@ -53,8 +53,9 @@ function codeMatches(secret: string, code: unknown): boolean {
 
 export const authApi = new Hono<EmulatorEnv>()
   .get('/userinfo', (c) => {
+    // As SaaSus does, a token past its own `exp` no longer names anyone (findByIdToken checks).
     const user = findByIdToken(c.req.query('token') ?? '')
-    if (!user) throw new Refused(refuse(401, 'invalid_id_token', 'ID token is not valid'))
+    if (!user) throw new Refused(refuse(401, 'invalid_id_token', 'ID token is not valid or has expired'))
     return c.json(user.info)
   })
 

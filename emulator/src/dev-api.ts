@@ -8,7 +8,32 @@ import { clearFaults, faultsSchema, getFaults, NO_FAULTS, setFaults } from './fa
 import { allUsers, createUser, type EmulatedUser, findUser } from './store'
 import { seenFor } from './traces'
 
-export const calls = { total: 0, byOperation: {} as Record<string, number> }
+export interface CallCounts {
+  total: number
+  byOperation: Record<string, number>
+}
+
+export const calls: CallCounts = { total: 0, byOperation: {} }
+
+/** The same counts for each `X-SaaSus-Trace-Id`, so parallel tests can each count their own calls. */
+export const callsByTraceId = new Map<string, CallCounts>()
+
+/** Counts one Auth API call, globally and under its trace id if it has one. */
+export function countCall(operation: string, traceId: string | undefined): void {
+  const counts = [calls]
+  if (traceId) {
+    let traced = callsByTraceId.get(traceId)
+    if (traced === undefined) {
+      traced = { total: 0, byOperation: {} }
+      callsByTraceId.set(traceId, traced)
+    }
+    counts.push(traced)
+  }
+  for (const count of counts) {
+    count.total += 1
+    count.byOperation[operation] = (count.byOperation[operation] ?? 0) + 1
+  }
+}
 
 function describe(user: EmulatedUser) {
   return {
@@ -28,12 +53,19 @@ function describe(user: EmulatedUser) {
 export const devApi = new Hono<EmulatorEnv>()
   .get('/users', (c) => c.json(allUsers().map(describe)))
   .post('/users', async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as { email?: unknown; sign_in_id?: unknown; roles?: unknown }
+    const body = (await c.req.json().catch(() => ({}))) as {
+      email?: unknown
+      sign_in_id?: unknown
+      roles?: unknown
+      id_token_lifetime_seconds?: unknown
+    }
     const email = typeof body.email === 'string' ? body.email : undefined
     const signInId = typeof body.sign_in_id === 'string' ? body.sign_in_id : undefined
     if (!email && !signInId) return c.json({ error: 'email or sign_in_id is required' }, 400)
     const roles = Array.isArray(body.roles) ? body.roles.filter((r): r is string => typeof r === 'string') : undefined
-    return c.json(describe(createUser({ email, sign_in_id: signInId, roles })), 201)
+    const lifetime = body.id_token_lifetime_seconds
+    const idTokenLifetimeSeconds = typeof lifetime === 'number' && Number.isInteger(lifetime) ? lifetime : undefined
+    return c.json(describe(createUser({ email, sign_in_id: signInId, roles, idTokenLifetimeSeconds })), 201)
   })
   .get('/users/:id', (c) => {
     const user = findUser(c.req.param('id'))
@@ -51,9 +83,13 @@ export const devApi = new Hono<EmulatorEnv>()
     return c.json(NO_FAULTS)
   })
   .get('/traces/:traceId', (c) => c.json(seenFor(c.req.param('traceId'))))
-  .get('/calls', (c) => c.json(calls))
+  .get('/calls', (c) => {
+    const traceId = c.req.query('traceId')
+    return c.json(traceId ? (callsByTraceId.get(traceId) ?? { total: 0, byOperation: {} }) : calls)
+  })
   .post('/calls/reset', (c) => {
     calls.total = 0
     calls.byOperation = {}
+    callsByTraceId.clear()
     return c.json(calls)
   })

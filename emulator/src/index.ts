@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono'
 import { authApi } from './auth-api'
-import { calls, devApi } from './dev-api'
+import { countCall, devApi } from './dev-api'
 import type { EmulatorEnv } from './env'
 import { injectFaults } from './faults'
 import { loginDevApi } from './login-dev-api'
@@ -15,9 +15,8 @@ import { recordTraces } from './traces'
 const app = new Hono<EmulatorEnv>()
 
 app.use('/v1/auth/*', async (c, next) => {
-  calls.total += 1
   const operation = `${c.req.method} ${c.req.path.replace(/\/users\/[^/]+/, '/users/{user_id}')}`
-  calls.byOperation[operation] = (calls.byOperation[operation] ?? 0) + 1
+  countCall(operation, c.req.header('X-SaaSus-Trace-Id'))
   await next()
 })
 app.use('/v1/auth/*', recordTraces())

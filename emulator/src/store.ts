@@ -24,6 +24,8 @@ export interface NewUser {
   sign_in_id?: string
   /** Role names in the seeded tenant's "dev" environment. @default ['admin'] */
   roles?: string[]
+  /** Seconds until the ID token's `exp` (tests of expiry use a few). @default 24 h */
+  idTokenLifetimeSeconds?: number
 }
 
 // ID tokens live a day here so that a long `npm run dev` session keeps working.
@@ -93,7 +95,12 @@ export function createUser(input: NewUser): EmulatedUser {
       },
     ],
   }
-  const user: EmulatedUser = { info, idToken: idTokenFor(info), accessToken: randomToken(), mfa: { enabled: false } }
+  const user: EmulatedUser = {
+    info,
+    idToken: idTokenFor(info, input.idTokenLifetimeSeconds),
+    accessToken: randomToken(),
+    mfa: { enabled: false },
+  }
   users.set(info.id, user)
   byIdToken.set(user.idToken, user)
   byAccessToken.set(user.accessToken, user)

@@ -1,11 +1,19 @@
 /**
  * Resolves the caller from `Authorization: Bearer <ID token>` through SaaSus
  * `GET /userinfo`. Anything short of a user SaaSus vouches for is a 401.
+ *
+ * Only the reads in CACHED_READS may reuse a user resolved moments ago for the
+ * same token (src/user-cache.ts); every route that changes state asks SaaSus
+ * afresh, so a revoked token can never enable, disable or register anything.
  */
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { upstream } from '../upstream'
+import { userCache } from '../user-cache'
+
+/** `METHOD path` of the routes that read state and may use a cached user. */
+const CACHED_READS: ReadonlySet<string> = new Set(['GET /mfa_status'])
 
 /** RFC 6750 §2.1 b64token, bounded: an ID token is a JWT of a few KiB at most. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]{1,8192}=*)$/i
@@ -22,6 +30,8 @@ export const requireUser = (): MiddlewareHandler<AppEnv> =>
     const token = bearerToken(c.req.header('Authorization'))
     // SaaSus refusing the token, as 401 or in its own words, is the same to the caller.
     const codes = { unauthorized: 'invalid_token', rejected: 'invalid_token' } as const
-    c.set('user', await upstream(c.var.saasus.getUserInfo(token), codes))
+    const resolve = () => upstream(c.var.saasus.getUserInfo(token), codes)
+    const ttlSeconds = CACHED_READS.has(`${c.req.method} ${c.req.path}`) ? c.var.config.userCacheTtlSeconds : 0
+    c.set('user', await userCache.resolve(token, ttlSeconds, resolve))
     await next()
   }

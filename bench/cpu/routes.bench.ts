@@ -1,0 +1,72 @@
+/**
+ * CPU per request: each route end to end through the app (CORS, user, route,
+ * signing, validation, URI rendering), SaaSus answering at once; then the
+ * pieces on their own. Run with `npm run bench:cpu`.
+ *
+ * workerd's clock has millisecond steps and moves only at I/O, so one sample is
+ * a batch of BATCH sequential requests: divide the times shown by BATCH for one
+ * request (the quantisation error per request is then 1/BATCH ms).
+ */
+import { env } from 'cloudflare:workers'
+import { bench, describe } from 'vitest'
+import { app } from '../../src/app'
+import { keyUri } from '../../src/otpauth'
+import { authorizationHeader } from '../../src/saasus/signature'
+import { verifyRequest } from '../../src/schemas'
+
+const ORIGIN = 'https://spa.example.com'
+const headers = {
+  Origin: ORIGIN,
+  Authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6NDEwMjQ0NDgwMH0.c2lnbmF0dXJl',
+  'X-Access-Token': 'access-token-for-the-bench',
+  'X-SaaSus-Referer': '/user?action=mfa_setting',
+}
+const cacheOff = { ...env, USER_CACHE_TTL_SECONDS: '0' }
+
+/** Requests per sample. */
+const BATCH = 100
+
+/** BATCH sequential requests straight into the app (no extra hop into the Worker's entrypoint). */
+async function send(path: string, init: RequestInit = {}, bindings: object = env): Promise<void> {
+  for (let i = 0; i < BATCH; i++) {
+    const request = new Request(`https://mfa.example.com${path}`, { ...init, headers: { ...headers, ...init.headers } })
+    const response = await app.fetch(request, bindings)
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`)
+    await response.arrayBuffer()
+  }
+}
+
+const post = (body: string): RequestInit => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+
+describe(`${BATCH} requests, end to end (SaaSus answers at once)`, () => {
+  bench('OPTIONS preflight', () =>
+    send('/mfa_status', {
+      method: 'OPTIONS',
+      headers: { 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+    }),
+  )
+  bench('GET /mfa_status, user cached (1 call)', () => send('/mfa_status'))
+  bench('GET /mfa_status, cache off (2 calls)', () => send('/mfa_status', {}, cacheOff))
+  bench('GET /mfa_setup (2 calls, URI)', () => send('/mfa_setup'))
+  bench('POST /mfa_verify (2 calls, body validation)', () =>
+    send('/mfa_verify', post('{"verification_code":"123456"}')),
+  )
+  bench('POST /mfa_enable (2 calls)', () => send('/mfa_enable', post('{}')))
+})
+
+describe('the pieces', () => {
+  const credentials = { saasId: 'saas', apiKey: 'key', secretKey: 'secret' }
+  bench('SAASUSSIGV1 Authorization header', async () => {
+    await authorizationHeader(credentials, {
+      method: 'PATCH',
+      url: 'https://api.saasus.io/v1/auth/users/x/mfa/preference',
+      body: '{"enabled":true,"method":"softwareToken"}',
+    })
+  })
+  bench('verify body validation (zod/mini)', () => {
+    verifyRequest.safeParse({ verification_code: '123456' })
+  })
+  bench('otpauth key URI', () => {
+    keyUri({ issuer: 'SaaSusPlatform', account: 'alice+mfa@example.com', secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' })
+  })
+})

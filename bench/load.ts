@@ -1,0 +1,63 @@
+/**
+ * One bounded load run, in its own process so that the load generator never
+ * shares a CPU with the bench's own bookkeeping (or the proxy):
+ *
+ *   node bench/load.ts '<LoadSpec as JSON>'   → prints a LoadResult as JSON
+ *
+ * A run stops at `amount` responses, or at `durationSeconds` when no amount is
+ * given; the caller also kills it if it outlives its time limit.
+ */
+import autocannon from 'autocannon'
+
+export interface LoadRequest {
+  method: 'GET' | 'POST' | 'OPTIONS'
+  path: string
+  headers?: Record<string, string>
+  body?: string
+}
+
+export interface LoadSpec {
+  /** Must be a loopback URL (http://127.0.0.1:port). */
+  url: string
+  connections: number
+  /** Cycled through in order by each connection. */
+  requests: LoadRequest[]
+  amount?: number
+  durationSeconds?: number
+}
+
+export interface LoadResult {
+  responses: number
+  non2xx: number
+  errors: number
+  seconds: number
+  rps: number
+  p50: number
+  p99: number
+}
+
+export function summarize(result: autocannon.Result): LoadResult {
+  const responses = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx']
+  return {
+    responses,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    seconds: result.duration,
+    rps: responses / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  }
+}
+
+if (import.meta.main) {
+  const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(spec.url)) throw new Error(`load: only loopback URLs, got ${spec.url}`)
+  const result = await autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    requests: spec.requests,
+    ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSeconds ?? 2 }),
+    timeout: 10,
+  })
+  process.stdout.write(JSON.stringify(summarize(result)))
+}

@@ -11,6 +11,7 @@ import { ApiError, type ErrorCode } from './errors'
 import { context } from './middleware/context'
 import { cors } from './middleware/cors'
 import { requireUser } from './middleware/user'
+import { docsRoutes } from './routes/docs'
 import { mfaRoutes } from './routes/mfa'
 import { SaasusError } from './saasus/failure'
 import { toApiError } from './upstream'
@@ -58,6 +59,8 @@ const app = new Hono<AppEnv>()
   )
   .use('/mfa_*', requireUser())
   .route('/', mfaRoutes)
+  // The API's description: /openapi.json, and the /docs page where configured.
+  .route('/', docsRoutes)
 
 app.notFound(() => {
   throw new ApiError('not_found')

@@ -60,6 +60,7 @@ const envSchema = z.object({
     'SaaSusPlatform',
   ),
   SAASUS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(30_000)), 5_000),
+  SERVE_API_REFERENCE: z._default(z.stringbool({ error: 'must be true or false' }), false),
 })
 
 export interface Config {
@@ -71,6 +72,8 @@ export interface Config {
   allowedOrigins: ReadonlySet<string>
   mfaIssuer: string
   timeoutMs: number
+  /** Whether `GET /docs` serves the interactive API reference. */
+  serveApiReference: boolean
 }
 
 export class ConfigError extends Error {
@@ -102,6 +105,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     allowedOrigins: new Set(settings.ALLOWED_ORIGINS),
     mfaIssuer: settings.MFA_ISSUER,
     timeoutMs: settings.SAASUS_TIMEOUT_MS,
+    serveApiReference: settings.SERVE_API_REFERENCE,
   }
 }
 

@@ -16,6 +16,12 @@ export const accessTokenHeader = z
   .string()
   .check(z.regex(/^[\x21-\x7e]{1,8192}$/), z.describe("The user's SaaSus access token (setup and verify need it)"))
 
+/**
+ * `POST /mfa_enable` and `/mfa_disable` body: the sample SPA posts `{}`; any JSON
+ * (or no body) is accepted and ignored.
+ */
+export const emptyRequest = z.looseObject({})
+
 export const statusResponse = z.object({
   enabled: z.boolean(),
   /** Present when SaaSus reports it: the second factor MFA uses once enabled. */

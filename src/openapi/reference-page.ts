@@ -50,6 +50,7 @@ async function send(path, method, operation, bodyInput, output) {
     headers['Content-Type'] = 'application/json'
     init.body = bodyInput.value
   }
+  output.hidden = false
   output.textContent = 'Sending…'
   try {
     const res = await fetch(path.replace(/^\\//, ''), init)
@@ -68,7 +69,7 @@ function render(doc) {
   list.textContent = ''
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(item)) {
-      const output = el('pre', { hidden: false })
+      const output = el('pre', { hidden: true })
       const body = operation.requestBody
         ? el('textarea', { rows: 2, value: show(operation.requestBody.content['application/json'].example) })
         : null

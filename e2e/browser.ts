@@ -2,7 +2,7 @@
  * Debian's Chromium under playwright-core, with the flags that keep it off the
  * network (see shared/TOOLCHAIN.md), and a place for screenshots.
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { ROOT } from '../scripts/stack.ts'
@@ -13,6 +13,9 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = join(ROOT, 'test-results', 'e2e')
 
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`)
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -11,6 +11,7 @@ import { Validator } from '@cfworker/json-schema'
 import { TOTP } from 'otpauth'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { app } from '../src/app'
+import { ConfigError, parseConfig } from '../src/config'
 import { ERRORS } from '../src/errors'
 import committed from '../src/openapi/openapi.json'
 
@@ -194,6 +195,19 @@ describe('the routes answer as documented', () => {
 })
 
 describe('/docs, the interactive reference', () => {
+  const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
+
+  it('is off unless SERVE_API_REFERENCE says true', () => {
+    expect(parseConfig(secrets).serveApiReference).toBe(false)
+    expect(parseConfig({ ...secrets, SERVE_API_REFERENCE: 'false' }).serveApiReference).toBe(false)
+    expect(parseConfig({ ...secrets, SERVE_API_REFERENCE: 'true' }).serveApiReference).toBe(true)
+  })
+
+  it('names SERVE_API_REFERENCE when it is neither true nor false', () => {
+    expect(() => parseConfig({ ...secrets, SERVE_API_REFERENCE: 'maybe' })).toThrow(ConfigError)
+    expect(() => parseConfig({ ...secrets, SERVE_API_REFERENCE: 'maybe' })).toThrow(/SERVE_API_REFERENCE: /)
+  })
+
   it('is not served unless SERVE_API_REFERENCE is on', async () => {
     const res = await exports.default.fetch(new Request(`${API}/docs`))
     expect(res.status).toBe(404)

@@ -35,13 +35,15 @@ process.on('SIGTERM', shutdown)
 
 if (hasRealCredentials() && !process.argv.includes('--emulator')) {
   console.log('SaaSus credentials found in .dev.vars: the API talks to SaaSus.')
-  processes.push(await startWorker({ port: API_PORT, echo: true }))
-  console.log(`\nAPI: http://127.0.0.1:${API_PORT}`)
+  processes.push(await startWorker({ port: API_PORT, echo: true, vars: { SERVE_API_REFERENCE: 'true' } }))
+  console.log(`\nAPI: http://127.0.0.1:${API_PORT}  (reference: http://127.0.0.1:${API_PORT}/docs)`)
 } else {
   const stack = await startStack({ apiPort: API_PORT, emulatorPort: EMULATOR_PORT, echo: true })
   processes.push(stack.api, stack.emulator)
   console.log(`\nAPI:             ${stack.api.url}  (SaaSus calls go to the emulator)`)
-  console.log(`SaaSus emulator: ${stack.emulator.url}  (users and tokens: ${stack.emulator.url}/_emulator/users)\n`)
+  console.log(`SaaSus emulator: ${stack.emulator.url}  (users and tokens: ${stack.emulator.url}/_emulator/users)`)
+  console.log(`Demo page:       ${stack.emulator.url}/  (enroll a seeded user with your authenticator app)`)
+  console.log(`API reference:   ${stack.api.url}/docs\n`)
   for (const user of await seededUsers(stack.emulator.url)) {
     console.log(`  ${user.email || `sign-in ID ${user.sign_in_id}`}`)
     console.log(`    ID token:     ${user.id_token}`)

@@ -121,7 +121,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const emulator = await startWorker({
     port: emulatorPort,
     config: 'emulator/wrangler.toml',
-    vars: options.emulatorVars ?? {},
+    // The demo page the emulator serves at / calls this API.
+    vars: { DEMO_API_URL: `http://127.0.0.1:${apiPort}`, ...options.emulatorVars },
     echo: options.echo ?? false,
   })
   try {
@@ -131,6 +132,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...EMULATOR_CREDENTIALS,
         SAASUS_API_URL_BASE: emulator.url,
         ALLOWED_ORIGINS: localOrigins(emulatorPort),
+        // The interactive reference at /docs: on in local development.
+        SERVE_API_REFERENCE: 'true',
         ...options.apiVars,
       },
       echo: options.echo ?? false,

@@ -11,6 +11,7 @@ import { ApiError, type ErrorCode } from './errors'
 import { context } from './middleware/context'
 import { cors } from './middleware/cors'
 import { requireUser } from './middleware/user'
+import { docsRoutes } from './routes/docs'
 import { mfaRoutes } from './routes/mfa'
 import { sessionRoutes } from './routes/session'
 import { SaasusError } from './saasus/failure'
@@ -62,6 +63,8 @@ const app = new Hono<AppEnv>()
   // Session routes: /credentials, /refresh, /logout (cookie, X-Requested-With) and /userinfo (bearer).
   .use('/userinfo', requireUser())
   .route('/', sessionRoutes)
+  // The API's description: /openapi.json, and the /docs page where configured.
+  .route('/', docsRoutes)
 
 app.notFound(() => {
   throw new ApiError('not_found')

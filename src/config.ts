@@ -85,6 +85,7 @@ const envSchema = z.object({
   ),
   // An hour at most: an ID token rarely lives longer, and a revoked one must not be honoured for long.
   USER_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600)), 60),
+  SERVE_API_REFERENCE: z._default(z.stringbool({ error: 'must be true or false' }), false),
 })
 
 export interface Config {
@@ -104,6 +105,8 @@ export interface Config {
   refreshTokenInBody: boolean
   /** Seconds `GET /mfa_status` may reuse the user of a repeated ID token; 0 turns the cache off. */
   userCacheTtlSeconds: number
+  /** Whether `GET /docs` serves the interactive API reference. */
+  serveApiReference: boolean
 }
 
 export class ConfigError extends Error {
@@ -141,6 +144,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     },
     refreshTokenInBody: settings.REFRESH_TOKEN_IN_BODY,
     userCacheTtlSeconds: settings.USER_CACHE_TTL_SECONDS,
+    serveApiReference: settings.SERVE_API_REFERENCE,
   }
 }
 

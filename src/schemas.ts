@@ -11,13 +11,30 @@ export const verifyRequest = z.object({
   verification_code: z.string().check(z.regex(/^\d{6}$/, { error: 'verification_code must be six digits' })),
 })
 
+/** `X-Access-Token`: the user's SaaSus access token, printable ASCII, as sent at login. */
+export const accessTokenHeader = z
+  .string()
+  .check(z.regex(/^[\x21-\x7e]{1,8192}$/), z.describe("The user's SaaSus access token (setup and verify need it)"))
+
+/**
+ * `POST /mfa_enable` and `/mfa_disable` body: the sample SPA posts `{}`; any JSON
+ * (or no body) is accepted and ignored.
+ */
+export const emptyRequest = z.looseObject({})
+
 export const statusResponse = z.object({
   enabled: z.boolean(),
+  /** Present when SaaSus reports it: the second factor MFA uses once enabled. */
+  method: z.optional(z.enum(['softwareToken', 'email']).check(z.describe('The MFA method SaaSus reports, if any'))),
 })
 
 export const setupResponse = z.object({
   /** The `otpauth://` key URI for the authenticator app. */
-  qrCodeUrl: z.string(),
+  qrCodeUrl: z.string().check(z.describe('The otpauth:// key URI (Google Key URI Format) to scan')),
+  /** The same secret as in `qrCodeUrl`, for typing in by hand ("can't scan?"). */
+  secret: z.string().check(z.regex(/^[A-Z2-7]+$/), z.describe('The base32 secret, unpadded, for manual entry')),
+  /** An SVG image of a QR code of exactly `qrCodeUrl`. */
+  qrCodeSvg: z.string().check(z.describe('An SVG image (image/svg+xml) of a QR code encoding qrCodeUrl')),
 })
 
 export const messageResponse = z.object({
@@ -38,6 +55,15 @@ export const credentialsResponse = z.object({
   id_token: z.string(),
   access_token: z.string(),
   refresh_token: z.optional(z.string()),
+})
+
+/** `GET /userinfo`: SaaSus's `UserInfo`, passed on as SaaSus sent it. */
+export const userInfoResponse = z.looseObject({
+  id: z.string(),
+  email: z.string().check(z.describe('Empty for users who sign in with a sign-in ID')),
+  sign_in_id: z.string().check(z.describe('Empty for users who sign in with an e-mail')),
+  user_attribute: z.record(z.string(), z.unknown()),
+  tenants: z.array(z.looseObject({})).check(z.describe("SaaSus's UserAvailableTenant objects: tenants, envs, roles")),
 })
 
 export type CredentialsResponse = z.infer<typeof credentialsResponse>

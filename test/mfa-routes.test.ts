@@ -196,7 +196,10 @@ describe('POST /mfa_enable and /mfa_disable', () => {
     await verify(user, currentCode(await setup(user)))
     const enable = await call('/mfa_enable', { method: 'POST', headers: bearer(user) })
     expect(enable.status).toBe(200)
-    expect(await (await call('/mfa_status', { headers: bearer(user) })).json()).toEqual({ enabled: true })
+    expect(await (await call('/mfa_status', { headers: bearer(user) })).json()).toEqual({
+      enabled: true,
+      method: 'softwareToken',
+    })
 
     const disable = await call('/mfa_disable', {
       method: 'POST',

@@ -82,6 +82,8 @@ export const devApi = new Hono<EmulatorEnv>()
     clearFaults()
     return c.json(NO_FAULTS)
   })
+  // Where the demo page (emulator/demo, served at /) finds the API.
+  .get('/demo-config', (c) => c.json({ apiUrl: c.env.DEMO_API_URL || 'http://127.0.0.1:8787' }))
   .get('/traces/:traceId', (c) => c.json(seenFor(c.req.param('traceId'))))
   .get('/calls', (c) => {
     const traceId = c.req.query('traceId')

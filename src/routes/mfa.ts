@@ -8,15 +8,16 @@ import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { jsonBody } from '../middleware/json-body'
 import { accountName, keyUri } from '../otpauth'
+import { qrCodeSvg } from '../qr'
 import type { MessageResponse, SetupResponse, StatusResponse } from '../schemas'
-import { verifyRequest } from '../schemas'
+import { accessTokenHeader, verifyRequest } from '../schemas'
 import { upstream } from '../upstream'
 
 /** The X-Access-Token header the two software-token calls need. */
 function accessToken(header: string | undefined): string {
-  const token = header?.trim() ?? ''
-  if (!/^[\x21-\x7e]{1,8192}$/.test(token)) throw new ApiError('missing_access_token')
-  return token
+  const parsed = accessTokenHeader.safeParse(header?.trim() ?? '')
+  if (!parsed.success) throw new ApiError('missing_access_token')
+  return parsed.data
 }
 
 const validationFailed = (result: { success: boolean; error?: unknown }) => {
@@ -28,7 +29,9 @@ export const mfaRoutes = new Hono<AppEnv>()
     const preference = await upstream(c.var.saasus.getMfaPreference(c.var.user.id), {
       unauthorized: 'upstream_error',
     })
-    return c.json({ enabled: preference.enabled } satisfies StatusResponse)
+    const status: StatusResponse = { enabled: preference.enabled }
+    if (preference.method) status.method = preference.method
+    return c.json(status)
   })
 
   .get('/mfa_setup', async (c) => {
@@ -36,8 +39,11 @@ export const mfaRoutes = new Hono<AppEnv>()
     const { secret_code } = await upstream(c.var.saasus.createSecretCode(c.var.user.id, token), {
       unauthorized: 'invalid_access_token',
     })
-    const qrCodeUrl = keyUri({ issuer: c.var.config.mfaIssuer, account: accountName(c.var.user), secret: secret_code })
-    return c.json({ qrCodeUrl } satisfies SetupResponse)
+    const secret = secret_code.replace(/=+$/, '').toUpperCase()
+    const qrCodeUrl = keyUri({ issuer: c.var.config.mfaIssuer, account: accountName(c.var.user), secret })
+    // A fresh secret is a credential: no cache (browser, proxy or CDN) may keep it.
+    c.header('Cache-Control', 'no-store')
+    return c.json({ qrCodeUrl, secret, qrCodeSvg: qrCodeSvg(qrCodeUrl) } satisfies SetupResponse)
   })
 
   .post('/mfa_verify', jsonBody(), zValidator('json', verifyRequest, validationFailed), async (c) => {

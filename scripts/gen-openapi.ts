@@ -1,0 +1,40 @@
+/**
+ * `npm run gen:openapi`: writes src/openapi/openapi.json, the document the Worker
+ * serves at /openapi.json, from src/openapi/document.ts (the routes' zod schemas,
+ * the operations table and the error catalogue). With --check it only compares,
+ * and fails if the committed document has drifted from its sources.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { buildSync } from 'esbuild'
+import { ROOT } from './stack.ts'
+
+const OUTPUT = join(ROOT, 'src', 'openapi', 'openapi.json')
+
+// The Worker's sources import without file extensions, which Node's type
+// stripping does not resolve: bundle the builder with esbuild, then run it.
+const bundle = buildSync({
+  entryPoints: [join(ROOT, 'src', 'openapi', 'document.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  write: false,
+  logLevel: 'error',
+})
+const code = bundle.outputFiles[0]?.text ?? ''
+const { buildOpenApiDocument } = (await import(
+  `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`
+)) as {
+  buildOpenApiDocument: () => unknown
+}
+const generated = `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`
+
+if (process.argv.includes('--check')) {
+  if (readFileSync(OUTPUT, 'utf8') !== generated) {
+    console.error('src/openapi/openapi.json is out of date: run `npm run gen:openapi`.')
+    process.exit(1)
+  }
+} else {
+  writeFileSync(OUTPUT, generated)
+  console.log(`wrote ${OUTPUT}`)
+}

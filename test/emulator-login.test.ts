@@ -9,7 +9,7 @@ import { createSaasusClient } from '../src/saasus/client'
 import { SaasusError } from '../src/saasus/failure'
 import { EMULATOR_CREDENTIALS } from './emulator-credentials'
 import { jwtPayload } from './sample-spa-session'
-import { EMULATOR, loginCode, newUser } from './sign-in'
+import { EMULATOR, loginCode, newUser } from './support/sign-in'
 
 const saasus = createSaasusClient(parseConfig({ ...EMULATOR_CREDENTIALS }))
 

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { replaySampleSpa } from './sample-spa-session'
-import { call, EMULATOR, newUser, SPA_ORIGIN } from './sign-in'
+import { call, EMULATOR, newUser, SPA_ORIGIN } from './support/sign-in'
 
 const target = {
   api: (path: string, init: RequestInit) => call(path, init),
@@ -17,7 +17,7 @@ const target = {
 
 describe('the sample SPA session', () => {
   it('signs in, routes by role, runs the MFA dialog, refreshes after expiry and signs out', async () => {
-    const user = await newUser(['admin'])
+    const user = await newUser({ roles: ['admin'] })
     const result = await replaySampleSpa(target, { userId: user.id, idTokenLifetimeSeconds: 3 })
     expect(result.landing).toMatch(/^\/admin\/toppage\?tenant_id=[0-9a-f-]{36}$/)
     expect(result.refreshedIdToken).not.toBe(result.firstIdToken)
@@ -41,7 +41,7 @@ describe('the sample SPA session', () => {
   }, 20_000)
 
   it('routes a user with the "user" role to the user top page', async () => {
-    const user = await newUser(['user'])
+    const user = await newUser({ roles: ['user'] })
     const result = await replaySampleSpa(target, { userId: user.id, idTokenLifetimeSeconds: 3 })
     expect(result.landing).toMatch(/^\/user\/toppage\?tenant_id=/)
   }, 20_000)

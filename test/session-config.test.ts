@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseConfig } from '../src/config'
-
-const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
-
-function problemsOf(env: Record<string, unknown>): string[] {
-  try {
-    parseConfig(env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  return []
-}
+import { parseConfig } from '../src/config'
+import { problemsOf, secrets } from './support/config'
 
 describe('the refresh cookie settings', () => {
   it('default to SameSite=None, 30 days, and the refresh token in the body', () => {

@@ -12,7 +12,7 @@
  * refuses the preflight of any origin it does not list.
  */
 import { describe, expect, it } from 'vitest'
-import { call, loginCode, newUser, SPA_ORIGIN, signIn, XHR } from './sign-in'
+import { call, loginCode, newUser, SPA_ORIGIN, signIn, XHR } from './support/sign-in'
 
 const HOSTILE = 'https://attacker.example'
 

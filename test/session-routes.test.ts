@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { jwtPayload } from './sample-spa-session'
-import { call, expireLoginCode, injectFaults, loginCode, newUser, signIn, XHR } from './sign-in'
+import { call, expireLoginCode, injectFaults, loginCode, newUser, signIn, XHR } from './support/sign-in'
 
 const COOKIE_ATTRIBUTES = 'Max-Age=2592000; Path=/refresh; HttpOnly; Secure; SameSite=None; Partitioned'
 const CLEARED_COOKIE = 'SaaSusRefreshToken=; Max-Age=0; Path=/refresh; HttpOnly; Secure; SameSite=None; Partitioned'

@@ -3,16 +3,20 @@
  * emulator (every fetch from inside the test worker to api.saasus.io reaches it,
  * through the same outbound wiring the API's own SaaSus calls use).
  */
-import { exports } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { TOTP } from 'otpauth'
+import { app } from '../../src/app'
 
 export const API = 'https://mfa.example.com'
 export const EMULATOR = 'https://api.saasus.io'
 export const SPA_ORIGIN = 'https://spa.example.com'
 
-/** Sends a request to the Worker under test. */
-export function call(path: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(new Request(`${API}${path}`, init))
+/** Sends a request to the Worker under test, optionally with settings overriding wrangler.toml's. */
+export function call(path: string, init: RequestInit = {}, settings: Record<string, string> = {}): Promise<Response> {
+  const request = new Request(`${API}${path}`, init)
+  if (Object.keys(settings).length === 0) return exports.default.fetch(request)
+  // A new env object is parsed into its own config.
+  return Promise.resolve(app.fetch(request, { ...env, ...settings }))
 }
 
 export interface TestUser {
@@ -23,12 +27,19 @@ export interface TestUser {
   access_token: string
 }
 
-/** A fresh emulator user, so that test files running side by side never share MFA state. */
-export async function newUser(identity: { email?: string; sign_in_id?: string }): Promise<TestUser> {
+/**
+ * A fresh emulator user (a random e-mail unless told otherwise), so that test
+ * files running side by side never share state.
+ */
+export async function newUser(
+  identity: { email?: string; sign_in_id?: string; roles?: string[] } = {},
+): Promise<TestUser> {
+  const body =
+    identity.email || identity.sign_in_id ? identity : { ...identity, email: `${crypto.randomUUID()}@example.com` }
   const res = await fetch(`${EMULATOR}/_emulator/users`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(identity),
+    body: JSON.stringify(body),
   })
   if (res.status !== 201) throw new Error(`emulator refused to create a user: ${res.status}`)
   return res.json()

@@ -4,41 +4,12 @@
  * per sign-in). Every fetch from inside the test worker to api.saasus.io reaches
  * the emulator.
  */
-import { env, exports } from 'cloudflare:workers'
-import { app } from '../src/app'
+import { call, EMULATOR, newUser, type TestUser } from './harness'
 
-export const API = 'https://mfa.example.com'
-export const EMULATOR = 'https://api.saasus.io'
-export const SPA_ORIGIN = 'https://spa.example.com'
+export { API, call, EMULATOR, injectFaults, newUser, SPA_ORIGIN, type TestUser } from './harness'
 
 /** What the sample SPA adds to its session calls. */
 export const XHR = { 'X-Requested-With': 'XMLHttpRequest' } as const
-
-/** Sends a request to the Worker under test, optionally with settings overriding wrangler.toml's. */
-export function call(path: string, init: RequestInit = {}, settings: Record<string, string> = {}): Promise<Response> {
-  const request = new Request(`${API}${path}`, init)
-  if (Object.keys(settings).length === 0) return exports.default.fetch(request)
-  // A new env object is parsed into its own config.
-  return Promise.resolve(app.fetch(request, { ...env, ...settings }))
-}
-
-export interface TestUser {
-  id: string
-  email: string
-  id_token: string
-  access_token: string
-}
-
-/** A fresh emulator user, so that test files running side by side never share state. */
-export async function newUser(roles: string[] = ['admin']): Promise<TestUser> {
-  const res = await fetch(`${EMULATOR}/_emulator/users`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: `${crypto.randomUUID()}@example.com`, roles }),
-  })
-  if (res.status !== 201) throw new Error(`emulator refused to create a user: ${res.status}`)
-  return res.json()
-}
 
 /** Signs a user in at the emulated hosted login and returns the one-time code for the callback. */
 export async function loginCode(userId: string, options: { idTokenLifetimeSeconds?: number } = {}): Promise<string> {
@@ -55,16 +26,6 @@ export async function loginCode(userId: string, options: { idTokenLifetimeSecond
 export async function expireLoginCode(code: string): Promise<void> {
   const res = await fetch(`${EMULATOR}/_emulator/login-codes/${code}/expire`, { method: 'POST' })
   if (res.status !== 204) throw new Error(`emulator could not expire the code: ${res.status}`)
-}
-
-/** Injects faults into the SaaSus calls of requests that carry this trace id. */
-export async function injectFaults(traceId: string, faults: Record<string, number>): Promise<void> {
-  const res = await fetch(`${EMULATOR}/_emulator/faults?traceId=${encodeURIComponent(traceId)}`, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(faults),
-  })
-  if (!res.ok) throw new Error(`emulator refused faults: ${res.status}`)
 }
 
 export interface SignedIn {

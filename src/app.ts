@@ -2,14 +2,19 @@
  * The app: middleware in the order each request meets it, then the routes, then
  * the one place that turns failures into responses.
  *
- *   context (config, SaaSus client) → CORS → requireUser (MFA routes) → route
+ *   request log → response headers → context (config, SaaSus client) → CORS
+ *   → body limit → requireUser (MFA routes) → per-user limits → route
  */
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from './app-env'
 import { ApiError, type ErrorCode } from './errors'
 import { context } from './middleware/context'
 import { cors } from './middleware/cors'
+import { limitPerUser } from './middleware/rate-limit'
+import { requestLog } from './middleware/request-log'
+import { responseHeaders } from './middleware/response-headers'
 import { requireUser } from './middleware/user'
 import { mfaRoutes } from './routes/mfa'
 import { SaasusError } from './saasus/failure'
@@ -27,6 +32,9 @@ export const CORS_ALLOW_HEADERS = [
 
 // Chromium caps a cached preflight at 2 hours (Firefox at 24); asking for more buys nothing.
 const PREFLIGHT_MAX_AGE_SECONDS = 2 * 60 * 60
+
+// The largest body any route takes is `{"verification_code":"123456"}`; 4 KiB is ample.
+const MAX_BODY_BYTES = 4 * 1024
 
 /** Maps Hono's own HTTP exceptions (e.g. from its validators) onto the catalogue. */
 function fromHttpException(error: HTTPException): ApiError {
@@ -48,6 +56,9 @@ function toResponseError(error: unknown): ApiError {
 }
 
 const app = new Hono<AppEnv>()
+  // Hostile conditions (issue 5), outermost: they see every response, errors included.
+  .use(requestLog())
+  .use(responseHeaders())
   .use(context())
   .use(
     cors({
@@ -56,7 +67,19 @@ const app = new Hono<AppEnv>()
       maxAgeSeconds: PREFLIGHT_MAX_AGE_SECONDS,
     }),
   )
+  // Hostile conditions (issue 5): refused before any SaaSus call; the limits after
+  // requireUser, since they count per user and spare only the /userinfo read.
+  .use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError('payload_too_large')
+      },
+    }),
+  )
   .use('/mfa_*', requireUser())
+  .on('POST', '/mfa_verify', limitPerUser('MFA_VERIFY_LIMITER'))
+  .on('GET', '/mfa_setup', limitPerUser('MFA_SETUP_LIMITER'))
   .route('/', mfaRoutes)
 
 app.notFound(() => {
@@ -65,6 +88,7 @@ app.notFound(() => {
 
 app.onError((error, c) => {
   const apiError = toResponseError(error)
+  c.set('errorCode', apiError.code)
   if (apiError.code === 'internal_error') {
     // A bug, not a client's mistake: keep the class and message, never a body or a token.
     const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error)

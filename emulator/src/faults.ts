@@ -57,6 +57,8 @@ export function clearFaults(): void {
   byTraceId.clear()
 }
 
+const STALL_MS = 60_000
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const roll = (rate: number) => rate > 0 && Math.random() < rate
 
@@ -65,6 +67,9 @@ export const injectFaults = (): MiddlewareHandler<EmulatorEnv> =>
     const faults = getFaults(c.req.header('X-SaaSus-Trace-Id'))
     const methods: readonly string[] | undefined = faults.methods
     if (methods && !methods.includes(c.req.method)) return next()
+    // Read the request body first (Hono caches it for the signature check), so an
+    // answer sent early never leaves the caller's upload half-read.
+    if (c.req.method !== 'GET') await c.req.text()
     if (faults.failNext > 0) {
       faults.failNext -= 1
       return c.text('Service Unavailable', 503)
@@ -89,8 +94,10 @@ export const injectFaults = (): MiddlewareHandler<EmulatorEnv> =>
     }
     if (roll(faults.malformedRate)) return c.body('{"enabled": tru', 200, { 'Content-Type': 'application/json' })
     if (roll(faults.stallRate)) {
-      // Never enqueues or closes: the caller's own timeout must end the wait.
-      return new Response(new ReadableStream({}), { status: 200, headers: { 'Content-Type': 'application/json' } })
+      // Sends nothing for a minute: the caller's own timeout must end the wait. (A
+      // stream with no pending timer would be cancelled by workerd as hung at once.)
+      const stalled = new ReadableStream({ start: (controller) => void sleep(STALL_MS).then(() => controller.close()) })
+      return new Response(stalled, { status: 200, headers: { 'Content-Type': 'application/json' } })
     }
     await next()
   }

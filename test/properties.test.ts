@@ -114,8 +114,7 @@ async function checkAnswer(res: Response, method: string): Promise<string | unde
   expect(text).not.toMatch(/SAASUSSIGV1|internal_server_error|Injected fault|Emulator error|\bat .*:\d+/)
   const body = JSON.parse(text) as Record<string, unknown>
   if (res.status < 400) {
-    expect(Object.keys(body).length).toBe(1)
-    expect(['enabled', 'qrCodeUrl', 'message']).toContain(Object.keys(body)[0])
+    expect(['enabled', 'qrCodeUrl', 'message'].filter((key) => key in body)).toHaveLength(1)
     return undefined
   }
   const code = body.code as keyof typeof ERRORS

@@ -46,5 +46,7 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    // The API's one-line-per-request log (src/middleware/request-log.ts) would drown the report.
+    onConsoleLog: (log) => !log.includes('"event":"request"'),
   },
 })

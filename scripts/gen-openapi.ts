@@ -1,5 +1,5 @@
 /**
- * `npm run gen:openapi`: writes src/openapi/openapi.json, the document the Worker
+ * `npm run gen:openapi`: writes public/openapi.json, the document the Worker
  * serves at /openapi.json, from src/openapi/document.ts (the routes' zod schemas,
  * the operations table and the error catalogue). With --check it only compares,
  * and fails if the committed document has drifted from its sources.
@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { buildSync } from 'esbuild'
 import { ROOT } from './stack.ts'
 
-const OUTPUT = join(ROOT, 'src', 'openapi', 'openapi.json')
+const OUTPUT = join(ROOT, 'public', 'openapi.json')
 
 // The Worker's sources import without file extensions, which Node's type
 // stripping does not resolve: bundle the builder with esbuild, then run it.
@@ -31,7 +31,7 @@ const generated = `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`
 
 if (process.argv.includes('--check')) {
   if (readFileSync(OUTPUT, 'utf8') !== generated) {
-    console.error('src/openapi/openapi.json is out of date: run `npm run gen:openapi`.')
+    console.error('public/openapi.json is out of date: run `npm run gen:openapi`.')
     process.exit(1)
   }
 } else {

@@ -53,11 +53,16 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
   })
   const url = `http://127.0.0.1:${options.port}`
   let output = ''
+  // A chunk may end mid-line: keep the tail until its newline arrives, so onLine sees whole lines.
+  let partial = ''
   const onData = (chunk: Buffer) => {
     const text = chunk.toString()
     output = (output + text).slice(-8_000)
     if (options.echo) process.stdout.write(text)
-    if (options.onLine) for (const line of text.split('\n')) if (line.trim()) options.onLine(line)
+    if (!options.onLine) return
+    const lines = (partial + text).split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines) if (line.trim()) options.onLine(line)
   }
   child.stdout?.on('data', onData)
   child.stderr?.on('data', onData)

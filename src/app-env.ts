@@ -1,6 +1,7 @@
 /** The Hono environment shared by the app, its middleware and its routes. */
 import type { Config } from './config'
-import type { SaasusClient } from './saasus/client'
+import type { ErrorCode } from './errors'
+import type { SaasusCallRecord, SaasusClient } from './saasus/client'
 import type { UserInfo } from './saasus/types'
 
 export interface AppEnv {
@@ -11,5 +12,11 @@ export interface AppEnv {
     saasus: SaasusClient
     /** The user the request's ID token belongs to; set by `requireUser`. */
     user: UserInfo
+    /** Set by `requestLog`; echoed as `X-Request-Id`. */
+    requestId: string
+    /** The SaaSus calls made for this request, for the request log; filled by `context`. */
+    upstreamCalls: SaasusCallRecord[]
+    /** The catalogue code the request failed with; set by the app's `onError`. */
+    errorCode: ErrorCode | undefined
   }
 }

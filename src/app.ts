@@ -2,14 +2,18 @@
  * The app: middleware in the order each request meets it, then the routes, then
  * the one place that turns failures into responses.
  *
- *   context (config, SaaSus client) → CORS → requireUser (MFA routes, /userinfo) → route
+ *   request log → response headers → context (config, SaaSus client) → CORS
+ *   → body limit → requireUser (MFA routes, /userinfo) → route (with its per-user limit)
  */
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from './app-env'
 import { ApiError, type ErrorCode } from './errors'
 import { context } from './middleware/context'
 import { cors } from './middleware/cors'
+import { requestLog } from './middleware/request-log'
+import { responseHeaders } from './middleware/response-headers'
 import { requireUser } from './middleware/user'
 import { docsRoutes } from './routes/docs'
 import { mfaRoutes } from './routes/mfa'
@@ -29,6 +33,9 @@ export const CORS_ALLOW_HEADERS = [
 
 // Chromium caps a cached preflight at 2 hours (Firefox at 24); asking for more buys nothing.
 const PREFLIGHT_MAX_AGE_SECONDS = 2 * 60 * 60
+
+// The largest body any route takes is `{"verification_code":"123456"}`; 4 KiB is ample.
+const MAX_BODY_BYTES = 4 * 1024
 
 /** Maps Hono's own HTTP exceptions (e.g. from its validators) onto the catalogue. */
 function fromHttpException(error: HTTPException): ApiError {
@@ -50,12 +57,25 @@ function toResponseError(error: unknown): ApiError {
 }
 
 const app = new Hono<AppEnv>()
+  // Outermost: they see every response, errors and preflights included.
+  .use(requestLog())
+  .use(responseHeaders())
   .use(context())
   .use(
     cors({
       allowHeaders: CORS_ALLOW_HEADERS,
       allowMethods: ['GET', 'POST', 'OPTIONS'],
       maxAgeSeconds: PREFLIGHT_MAX_AGE_SECONDS,
+    }),
+  )
+  // Oversized bodies are refused before any SaaSus call. The brute-force limits
+  // sit on their routes (routes/mfa.ts), after requireUser: they count per user id.
+  .use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError('payload_too_large')
+      },
     }),
   )
   .use('/mfa_*', requireUser())
@@ -72,6 +92,7 @@ app.notFound(() => {
 
 app.onError((error, c) => {
   const apiError = toResponseError(error)
+  c.set('errorCode', apiError.code)
   if (apiError.code === 'internal_error') {
     // A bug, not a client's mistake: keep the class and message, never a body or a token.
     const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error)

@@ -1,5 +1,5 @@
 /**
- * The served document (src/openapi/openapi.json, which test/openapi.test.ts
+ * The served document (public/openapi.json, which test/openapi.test.ts
  * proves is what /openapi.json answers) is valid OpenAPI 3.1, by the official
  * JSON Schema of the specification, as bundled by @seriousme/openapi-schema-validator.
  * It runs in Node: the validator compiles schemas with ajv, which workerd forbids.
@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { describe, expect, it } from 'vitest'
 
-const document = JSON.parse(readFileSync(new URL('../src/openapi/openapi.json', import.meta.url), 'utf8'))
+const document = JSON.parse(readFileSync(new URL('../public/openapi.json', import.meta.url), 'utf8'))
 
-describe('src/openapi/openapi.json', () => {
+describe('public/openapi.json', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
     const validator = new Validator()
     const result = await validator.validate(document)

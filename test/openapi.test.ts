@@ -10,10 +10,10 @@ import { env, exports } from 'cloudflare:workers'
 import { Validator } from '@cfworker/json-schema'
 import { TOTP } from 'otpauth'
 import { beforeAll, describe, expect, it } from 'vitest'
+import committed from '../public/openapi.json'
 import { app } from '../src/app'
 import { ConfigError, parseConfig } from '../src/config'
 import { ERRORS } from '../src/errors'
-import committed from '../src/openapi/openapi.json'
 
 // biome-ignore lint/suspicious/noExplicitAny: a walk through a JSON document whose shape the assertions check
 type Json = Record<string, any>
@@ -21,7 +21,8 @@ type Json = Record<string, any>
 const doc = committed as Json
 const API = 'https://mfa.example.com'
 /** Served but not an API operation: the HTML reference page. */
-const NOT_OPERATIONS = new Set(['GET /docs'])
+/** The reference page and its files: served for people, not part of the API. */
+const NOT_OPERATIONS = new Set(['GET /docs', 'GET /docs.js', 'GET /docs.css'])
 
 const operations = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
   Object.entries(item as Json).map(([method, operation]) => ({
@@ -221,5 +222,22 @@ describe('/docs, the interactive reference', () => {
     expect(html).toContain('openapi.json')
     // Offline: nothing is loaded from another origin.
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//)
+  })
+
+  it('loads only its own script and style, under a CSP that allows nothing else', async () => {
+    const on = { ...env, SERVE_API_REFERENCE: 'true' }
+    const page = await app.fetch(new Request(`${API}/docs`), on)
+    expect(page.headers.get('Content-Security-Policy')).toMatch(
+      /^default-src 'none'; script-src 'self'; style-src 'self'/,
+    )
+    for (const [path, type] of [
+      ['/docs.js', 'javascript'],
+      ['/docs.css', 'text/css'],
+    ] as const) {
+      const res = await app.fetch(new Request(`${API}${path}`), on)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('Content-Type')).toContain(type)
+      expect((await exports.default.fetch(new Request(`${API}${path}`))).status).toBe(404)
+    }
   })
 })

@@ -28,6 +28,13 @@ export const faultsSchema = z.object({
   malformedRate: share,
   /** Share whose headers arrive but whose body never finishes. */
   stallRate: share,
+  /**
+   * The next this-many calls are answered `503`, whatever the rates: a
+   * deterministic fault, e.g. to fail a first attempt only. Counts down.
+   */
+  failNext: z.number().int().min(0).max(1_000).default(0),
+  /** Only calls of these HTTP methods get any of the faults above, e.g. `["PATCH"]` for writes of the preference. */
+  methods: z.array(z.enum(['GET', 'POST', 'PUT', 'PATCH'])).optional(),
 })
 
 export type Faults = z.infer<typeof faultsSchema>
@@ -57,6 +64,15 @@ const roll = (rate: number) => rate > 0 && Math.random() < rate
 export const injectFaults = (): MiddlewareHandler<EmulatorEnv> =>
   async function injectFaultsHandler(c, next) {
     const faults = getFaults(c.req.header('X-SaaSus-Trace-Id'))
+    const methods: readonly string[] | undefined = faults.methods
+    if (methods && !methods.includes(c.req.method)) return next()
+    // Read the request body first (Hono caches it for the signature check), so an
+    // answer sent early never leaves the caller's upload half-read.
+    if (c.req.method !== 'GET') await c.req.text()
+    if (faults.failNext > 0) {
+      faults.failNext -= 1
+      return c.text('Service Unavailable', 503)
+    }
     const baseLatency = faults === NO_FAULTS ? Number(c.env.EMULATOR_LATENCY_MS ?? 0) || 0 : faults.latencyMs
     const delay = baseLatency + (roll(faults.spikeRate) ? faults.spikeMs : 0)
     if (delay > 0) await sleep(delay)

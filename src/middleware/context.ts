@@ -6,7 +6,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ConfigError, configFor } from '../config'
 import { ApiError } from '../errors'
-import { createSaasusClient } from '../saasus/client'
+import { createSaasusClient, type SaasusCallRecord } from '../saasus/client'
 
 const reported = new WeakSet<object>()
 
@@ -23,6 +23,11 @@ export const context = (): MiddlewareHandler<AppEnv> =>
       }
       throw new ApiError('misconfigured', { cause: error })
     }
-    c.set('saasus', createSaasusClient(c.var.config, { forward: c.req.raw.headers }))
+    const upstreamCalls: SaasusCallRecord[] = []
+    c.set('upstreamCalls', upstreamCalls)
+    c.set(
+      'saasus',
+      createSaasusClient(c.var.config, { forward: c.req.raw.headers, onCall: (record) => upstreamCalls.push(record) }),
+    )
     await next()
   }

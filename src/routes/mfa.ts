@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { jsonBody } from '../middleware/json-body'
+import { limitPerUser } from '../middleware/rate-limit'
 import { accountName, keyUri } from '../otpauth'
 import { qrCodeSvg } from '../qr'
 import type { MessageResponse, SetupResponse, StatusResponse } from '../schemas'
@@ -34,7 +35,8 @@ export const mfaRoutes = new Hono<AppEnv>()
     return c.json(status)
   })
 
-  .get('/mfa_setup', async (c) => {
+  // Each setup mints a secret and each verify spends a guess: both are counted per user first.
+  .get('/mfa_setup', limitPerUser('MFA_SETUP_LIMITER'), async (c) => {
     const token = accessToken(c.req.header('X-Access-Token'))
     const { secret_code } = await upstream(c.var.saasus.createSecretCode(c.var.user.id, token), {
       unauthorized: 'invalid_access_token',
@@ -46,16 +48,22 @@ export const mfaRoutes = new Hono<AppEnv>()
     return c.json({ qrCodeUrl, secret, qrCodeSvg: qrCodeSvg(qrCodeUrl) } satisfies SetupResponse)
   })
 
-  .post('/mfa_verify', jsonBody(), zValidator('json', verifyRequest, validationFailed), async (c) => {
-    const token = accessToken(c.req.header('X-Access-Token'))
-    const { verification_code } = c.req.valid('json')
-    // Never retried: a second attempt would spend another guess of the user's.
-    await upstream(c.var.saasus.updateSoftwareToken(c.var.user.id, token, verification_code), {
-      unauthorized: 'invalid_access_token',
-      rejected: 'invalid_verification_code',
-    })
-    return c.json({ message: 'MFA verification successful' } satisfies MessageResponse)
-  })
+  .post(
+    '/mfa_verify',
+    limitPerUser('MFA_VERIFY_LIMITER'),
+    jsonBody(),
+    zValidator('json', verifyRequest, validationFailed),
+    async (c) => {
+      const token = accessToken(c.req.header('X-Access-Token'))
+      const { verification_code } = c.req.valid('json')
+      // Never retried: a second attempt would spend another guess of the user's.
+      await upstream(c.var.saasus.updateSoftwareToken(c.var.user.id, token, verification_code), {
+        unauthorized: 'invalid_access_token',
+        rejected: 'invalid_verification_code',
+      })
+      return c.json({ message: 'MFA verification successful' } satisfies MessageResponse)
+    },
+  )
 
   .post('/mfa_enable', jsonBody(), async (c) => {
     await upstream(c.var.saasus.updateMfaPreference(c.var.user.id, { enabled: true, method: 'softwareToken' }), {

@@ -6,6 +6,7 @@
 import type * as z from 'zod/mini'
 import type { Config } from '../config'
 import { classifyResponse, SaasusError } from './failure'
+import { isRetryable, retryDelayMs } from './retry'
 import { authorizationHeader } from './signature'
 import {
   type Credentials,
@@ -27,6 +28,8 @@ export interface SaasusCallRecord {
   operation: string
   status: number | 'timeout' | 'connection'
   ms: number
+  /** Set on the second attempt of a retried read. */
+  retry?: true
 }
 
 export interface SaasusClientOptions {
@@ -44,6 +47,8 @@ interface CallSpec<T> {
   body?: unknown
   /** Response schema; omitted for calls whose success has no body. */
   schema?: z.ZodMiniType<T>
+  /** A read: retried once after a short jittered pause if SaaSus gave no usable answer (retry.ts). */
+  idempotent?: true
 }
 
 export type SaasusClient = ReturnType<typeof createSaasusClient>
@@ -56,6 +61,18 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
   }
 
   async function call<T>(spec: CallSpec<T>): Promise<T> {
+    // One deadline bounds the whole call, retry included (SAASUS_TIMEOUT_MS).
+    const deadline = AbortSignal.timeout(config.timeoutMs)
+    try {
+      return await attempt(spec, deadline)
+    } catch (error) {
+      if (!spec.idempotent || !isRetryable(error) || deadline.aborted) throw error
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs()))
+      return attempt(spec, deadline, true)
+    }
+  }
+
+  async function attempt<T>(spec: CallSpec<T>, signal: AbortSignal, retry?: true): Promise<T> {
     const url = new URL(config.authApiUrl + spec.path)
     for (const [key, value] of Object.entries(spec.query ?? {})) url.searchParams.set(key, value)
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body)
@@ -68,10 +85,9 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
 
     const started = Date.now()
     const record = (status: SaasusCallRecord['status']) =>
-      options.onCall?.({ operation: spec.operation, status, ms: Date.now() - started })
+      options.onCall?.({ operation: spec.operation, status, ms: Date.now() - started, ...(retry ? { retry } : {}) })
 
     // One signal covers connecting, the headers and the whole body.
-    const signal = AbortSignal.timeout(config.timeoutMs)
     let response: Response
     let text: string
     try {
@@ -87,11 +103,14 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
     record(response.status)
 
     if (!response.ok) throw classifyResponse(spec.operation, response.status, text)
-    if (!spec.schema) return undefined as T
-    const parsed = spec.schema.safeParse(parseJson(text))
-    if (!parsed.success) {
-      throw new SaasusError('unavailable', spec.operation, { status: response.status, cause: 'malformed_response' })
+    if (!spec.schema) {
+      // These calls succeed with an empty body. A 200 whose body is not even JSON
+      // was garbled on the way: it confirms nothing, so it is not a success.
+      if (text.trim() !== '' && parseJson(text) === undefined) throw malformed(spec.operation, response.status)
+      return undefined as T
     }
+    const parsed = spec.schema.safeParse(parseJson(text))
+    if (!parsed.success) throw malformed(spec.operation, response.status)
     return parsed.data
   }
 
@@ -106,6 +125,7 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
         path: '/userinfo',
         query: { token: idToken },
         schema: userInfoSchema,
+        idempotent: true,
       }),
 
     getMfaPreference: (userId: string): Promise<MfaPreference> =>
@@ -114,6 +134,7 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
         method: 'GET',
         path: `${userPath(userId)}/mfa/preference`,
         schema: mfaPreferenceSchema,
+        idempotent: true,
       }),
 
     updateMfaPreference: (userId: string, preference: UpdateUserMfaPreferenceParam): Promise<void> =>
@@ -155,6 +176,9 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
       }),
   }
 }
+
+const malformed = (operation: string, status: number) =>
+  new SaasusError('unavailable', operation, { status, cause: 'malformed_response' })
 
 function parseJson(text: string): unknown {
   try {

@@ -1,0 +1,39 @@
+/**
+ * Per-user attempt limits on the MFA routes that guard or mint a secret, with
+ * the Workers Rate Limiting binding (`[[ratelimits]]` in wrangler.toml).
+ *
+ * The key is the SaaSus user id, so it runs after `requireUser`: the one
+ * upstream call made before the limit is `GET /userinfo`, a read that spends no
+ * guess and is needed to know whose budget to charge. A key derived from the ID
+ * token would not hold: every fresh login (or another stolen token) would start
+ * a fresh budget for the same victim. Over the limit, the guarded SaaSus call
+ * (verify, secret code) is never made.
+ */
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app-env'
+import { ApiError } from '../errors'
+
+/** The bindings declared in wrangler.toml `[[ratelimits]]` (typed by `npm run cf-typegen`). */
+export type LimiterBinding = {
+  [K in keyof Env]: Env[K] extends RateLimit ? K : never
+}[keyof Env]
+
+// The binding does not say when its window resets and its period is 10 or 60 s,
+// so 60 s is an upper bound that is never too early (RFC 9110 §10.2.3).
+const RETRY_AFTER_SECONDS = 60
+
+/**
+ * @example routes.post('/mfa_verify', limitPerUser('MFA_VERIFY_LIMITER'), handler)
+ */
+export const limitPerUser = (binding: LimiterBinding): MiddlewareHandler<AppEnv> =>
+  async function limitPerUserHandler(c, next) {
+    const limiter: RateLimit | undefined = c.env[binding]
+    if (!limiter) {
+      // A deployment whose wrangler.toml lost the binding: refuse rather than run unguarded.
+      console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: [`${binding} is not bound`] }))
+      throw new ApiError('misconfigured')
+    }
+    const { success } = await limiter.limit({ key: c.var.user.id })
+    if (!success) throw new ApiError('too_many_attempts', { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } })
+    await next()
+  }

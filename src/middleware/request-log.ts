@@ -1,0 +1,50 @@
+/**
+ * One structured JSON log line per request, written when the response is final:
+ * request id, method, route pattern, status, duration, error code, and each
+ * SaaSus call (operation, status, duration).
+ *
+ * Built only from values this API chose: the route *pattern* (never the path or
+ * query a client sent, which may carry anything), the catalogue code, and the
+ * client's call records, which hold no URL, header or body. So no token, secret,
+ * signature, verification code or `/userinfo?token=` URL can reach the log.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { matchedRoutes } from 'hono/route'
+import type { AppEnv } from '../app-env'
+
+/** The pattern of the route that answered (e.g. `/mfa_verify`), or null for none (404, preflight). */
+function routePattern(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string | null {
+  // Middleware is registered for every method ('ALL'); a route for its own method.
+  return matchedRoutes(c).findLast((route) => route.method !== 'ALL')?.path ?? null
+}
+
+export const requestLog = (): MiddlewareHandler<AppEnv> =>
+  async function requestLogHandler(c, next) {
+    const started = Date.now()
+    const requestId = crypto.randomUUID()
+    c.set('requestId', requestId)
+    await next()
+    // Clients can quote it to support; it is also the key to this line in the logs.
+    c.res.headers.set('X-Request-Id', requestId)
+
+    const status = c.res.status
+    const line = {
+      level: status >= 500 ? 'error' : 'info',
+      event: 'request',
+      requestId,
+      method: c.req.method,
+      route: routePattern(c),
+      status,
+      ms: Date.now() - started,
+      ...(c.var.errorCode ? { code: c.var.errorCode } : {}),
+      ...(c.var.user ? { userId: c.var.user.id } : {}),
+      upstream: (c.var.upstreamCalls ?? []).map(({ operation, status, ms, retry }) => ({
+        operation,
+        status,
+        ms,
+        ...(retry ? { retry } : {}),
+      })),
+    }
+    if (status >= 500) console.error(JSON.stringify(line))
+    else console.log(JSON.stringify(line))
+  }

@@ -1,0 +1,91 @@
+/**
+ * Threat: an attacker who holds a victim's ID and access tokens (a stolen
+ * session, a malicious browser extension) registers their own authenticator, or
+ * guesses the six-digit code of the victim's, by trying codes as fast as the API
+ * answers: a million codes fall in hours without a limit. The guard counts
+ * attempts per user at the edge and, over the limit, never calls SaaSus.
+ */
+import { describe, expect, it } from 'vitest'
+import { call, currentCode, mfaState, newUser, setup, verify, withAccessToken, wrongCode } from './hostile-harness'
+
+// wrangler.toml [[ratelimits]]: MFA_VERIFY_LIMITER 5 / 60 s, MFA_SETUP_LIMITER 10 / 60 s.
+const VERIFY_LIMIT = 5
+const SETUP_LIMIT = 10
+
+describe('POST /mfa_verify', () => {
+  it(`answers ${VERIFY_LIMIT} wrong codes a minute with 400`, async () => {
+    const user = await newUser()
+    const secret = await setup(user)
+    for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) {
+      const res = await verify(user, wrongCode(secret))
+      expect(res.status).toBe(400)
+      expect(await res.json()).toMatchObject({ code: 'invalid_verification_code' })
+    }
+  })
+
+  it('answers the next attempt 429 too_many_attempts with Retry-After, even with the right code', async () => {
+    const user = await newUser()
+    const secret = await setup(user)
+    for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) await verify(user, wrongCode(secret))
+
+    const res = await verify(user, currentCode(secret))
+    expect(res.status).toBe(429)
+    expect(res.headers.get('Retry-After')).toBe('60')
+    expect(await res.json()).toEqual({ error: expect.any(String), code: 'too_many_attempts' })
+  })
+
+  it('does not call SaaSus over the limit: the right code registers nothing', async () => {
+    const user = await newUser()
+    const secret = await setup(user)
+    for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) await verify(user, wrongCode(secret))
+
+    await verify(user, currentCode(secret))
+    expect(await mfaState(user.id)).toMatchObject({ registered: false, pending: true })
+  })
+
+  it('counts per user: one user over the limit leaves another untouched', async () => {
+    const [victim, bystander] = [await newUser(), await newUser()]
+    const victimSecret = await setup(victim)
+    for (let attempt = 1; attempt <= VERIFY_LIMIT + 1; attempt++) await verify(victim, wrongCode(victimSecret))
+
+    const bystanderSecret = await setup(bystander)
+    expect((await verify(bystander, currentCode(bystanderSecret))).status).toBe(200)
+  })
+
+  it('counts malformed attempts too, so a limit cannot be probed for free', async () => {
+    const user = await newUser()
+    for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) {
+      expect((await verify(user, 'abc')).status).toBe(400)
+    }
+    expect((await verify(user, '123456')).status).toBe(429)
+  })
+})
+
+describe('GET /mfa_setup', () => {
+  it(`mints a secret ${SETUP_LIMIT} times a minute, then answers 429 without minting another`, async () => {
+    const user = await newUser()
+    let lastSecret = ''
+    for (let attempt = 1; attempt <= SETUP_LIMIT; attempt++) lastSecret = await setup(user)
+
+    const res = await call('/mfa_setup', { headers: withAccessToken(user) })
+    expect(res.status).toBe(429)
+    expect(res.headers.get('Retry-After')).toBe('60')
+    expect(await res.json()).toMatchObject({ code: 'too_many_attempts' })
+    // Had SaaSus been called, the pending secret would have been replaced.
+    expect((await verify(user, currentCode(lastSecret))).status).toBe(200)
+  })
+})
+
+describe('the routes without a limit', () => {
+  it('serve status, enable and disable past the verify limit', async () => {
+    const user = await newUser()
+    const secret = await setup(user)
+    expect((await verify(user, currentCode(secret))).status).toBe(200)
+    for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) await verify(user, wrongCode(secret))
+
+    const headers = withAccessToken(user)
+    expect((await call('/mfa_enable', { method: 'POST', headers })).status).toBe(200)
+    expect((await call('/mfa_status', { headers })).status).toBe(200)
+    expect((await call('/mfa_disable', { method: 'POST', headers })).status).toBe(200)
+  })
+})

@@ -10,7 +10,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const WRANGLER = join(ROOT, 'node_modules', '.bin', 'wrangler')
+// Run by the Node that runs this script (24, from the `node` devDependency), not by
+// whatever `node` the bin's shebang finds first on PATH (the system's may be 20).
+const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
 
 /** The emulator's well-known development credentials (emulator/wrangler.toml). */
 export const EMULATOR_CREDENTIALS = {
@@ -41,7 +43,7 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false']
   if (options.config) args.push('--config', options.config)
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`)
-  const child = spawn(WRANGLER, args, {
+  const child = spawn(process.execPath, [WRANGLER, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

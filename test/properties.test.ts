@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ERRORS } from '../src/errors'
 import { EMULATOR_CREDENTIALS } from './emulator-credentials'
-import { apiWith, type Faults, newUser, SPA_ORIGIN, type TestUser, tracedFaults } from './hostile-harness'
+import { apiWith, type Faults, newUser, SPA_ORIGIN, type TestUser, tracedFaults } from './support/harness'
 
 const ROUTES = ['/mfa_status', '/mfa_setup', '/mfa_verify', '/mfa_enable', '/mfa_disable']
 const UPSTREAM_CODES = ['upstream_error', 'upstream_unavailable', 'upstream_timeout']

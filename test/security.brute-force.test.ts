@@ -6,7 +6,7 @@
  * attempts per user at the edge and, over the limit, never calls SaaSus.
  */
 import { describe, expect, it } from 'vitest'
-import { call, currentCode, mfaState, newUser, setup, verify, withAccessToken, wrongCode } from './hostile-harness'
+import { call, currentCode, mfaState, newUser, setup, verify, withAccessToken, wrongCode } from './support/harness'
 
 // wrangler.toml [[ratelimits]]: MFA_VERIFY_LIMITER 5 / 60 s, MFA_SETUP_LIMITER 10 / 60 s.
 const VERIFY_LIMIT = 5

@@ -24,7 +24,7 @@ import {
   verify,
   withAccessToken,
   wrongCode,
-} from './hostile-harness'
+} from './support/harness'
 
 const lines: string[] = []
 const secrets = new Set<string>(Object.values(EMULATOR_CREDENTIALS))

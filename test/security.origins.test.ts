@@ -8,7 +8,7 @@
  * requests are refused before SaaSus is called.
  */
 import { describe, expect, it } from 'vitest'
-import { call, callsMade, countingTrace, newUser, SPA_ORIGIN, withAccessToken } from './hostile-harness'
+import { call, callsMade, countingTrace, newUser, SPA_ORIGIN, withAccessToken } from './support/harness'
 
 // vitest.config.ts allows https://spa.example.com and http://localhost:3000.
 const NEAR_MISSES = [

@@ -19,7 +19,7 @@ import {
   SPA_ORIGIN,
   tracedFaults,
   withAccessToken,
-} from './hostile-harness'
+} from './support/harness'
 
 const LIMIT = 4 * 1024
 

@@ -18,7 +18,7 @@ import {
   tracedFaults,
   verify,
   withAccessToken,
-} from './hostile-harness'
+} from './support/harness'
 
 const traced = (user: TestUser, traceId: string) => ({ ...withAccessToken(user), 'X-SaaSus-Trace-Id': traceId })
 const post = (path: string, headers: Record<string, string>) => call(path, { method: 'POST', headers })

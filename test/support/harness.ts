@@ -19,6 +19,15 @@ export function call(path: string, init: RequestInit = {}, settings: Record<stri
   return Promise.resolve(app.fetch(request, { ...env, ...settings }))
 }
 
+/**
+ * The API with some settings overridden (e.g. a short SAASUS_TIMEOUT_MS), same
+ * bindings. Keep the returned function: settings are parsed once per env object.
+ */
+export function apiWith(vars: Partial<Record<keyof Env, string>>) {
+  const overridden = { ...env, ...vars }
+  return (path: string, init: RequestInit = {}) => app.request(`${API}${path}`, init, overridden)
+}
+
 export interface TestUser {
   id: string
   email: string
@@ -75,10 +84,15 @@ export function currentCode(secret: string): string {
   return new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate()
 }
 
-/** A code that is certainly not accepted now (the current one, with its first digit changed). */
+/** A code the emulator accepts for none of the steps around now. */
 export function wrongCode(secret: string): string {
-  const code = currentCode(secret)
-  return `${(Number(code[0]) + 5) % 10}${code.slice(1)}`
+  const totp = new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 })
+  const now = Date.now()
+  const accepted = new Set([-30_000, 0, 30_000].map((offset) => totp.generate({ timestamp: now + offset })))
+  for (let n = 0; ; n++) {
+    const code = String(n).padStart(6, '0')
+    if (!accepted.has(code)) return code
+  }
 }
 
 export function secretOf(qrCodeUrl: string): string {
@@ -89,3 +103,59 @@ export function secretOf(qrCodeUrl: string): string {
 
 export const bearer = (user: TestUser) => ({ Authorization: `Bearer ${user.id_token}` })
 export const withAccessToken = (user: TestUser) => ({ ...bearer(user), 'X-Access-Token': user.access_token })
+
+export interface Faults {
+  latencyMs?: number
+  spikeRate?: number
+  spikeMs?: number
+  serverErrorRate?: number
+  dropRate?: number
+  malformedRate?: number
+  stallRate?: number
+  failNext?: number
+  methods?: ('GET' | 'POST' | 'PUT' | 'PATCH')[]
+}
+
+/**
+ * A new trace id whose SaaSus calls get these faults, and no others: an empty
+ * set still shields the trace from faults another file sets for every call.
+ */
+export async function tracedFaults(faults: Faults = {}): Promise<string> {
+  const traceId = `hostile-${crypto.randomUUID()}`
+  const res = await fetch(`${EMULATOR}/_emulator/faults?traceId=${traceId}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(faults),
+  })
+  if (!res.ok) throw new Error(`emulator refused faults: ${res.status}`)
+  return traceId
+}
+
+/** How many of a trace's `failNext` faults are left: each SaaSus call of the trace spends one. */
+export async function failNextLeft(traceId: string): Promise<number> {
+  const res = await fetch(`${EMULATOR}/_emulator/faults?traceId=${traceId}`)
+  return ((await res.json()) as { failNext: number }).failNext
+}
+
+/**
+ * A trace id that counts SaaSus calls: `callsMade(traceId)` says how many of
+ * the first 100 were made (each is answered 503, so only use it where no call
+ * is expected).
+ */
+export const countingTrace = () => tracedFaults({ failNext: 100 })
+export const callsMade = async (traceId: string) => 100 - (await failNextLeft(traceId))
+
+/** GET /mfa_setup for the user; returns the new secret. */
+export async function setup(user: TestUser, headers: Record<string, string> = {}): Promise<string> {
+  const res = await call('/mfa_setup', { headers: { ...withAccessToken(user), ...headers } })
+  if (res.status !== 200) throw new Error(`setup failed: ${res.status}`)
+  return secretOf(((await res.json()) as { qrCodeUrl: string }).qrCodeUrl)
+}
+
+export function verify(user: TestUser, code: string, headers: Record<string, string> = {}) {
+  return call('/mfa_verify', {
+    method: 'POST',
+    headers: { ...withAccessToken(user), 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify({ verification_code: code }),
+  })
+}

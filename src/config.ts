@@ -86,6 +86,7 @@ const envSchema = z.object({
   // An hour at most: an ID token rarely lives longer, and a revoked one must not be honoured for long.
   USER_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600)), 60),
   SERVE_API_REFERENCE: z._default(z.stringbool({ error: 'must be true or false' }), false),
+  REQUEST_LOG: z._default(z.enum(['all', 'failures'], { error: 'must be all or failures' }), 'all'),
 })
 
 export interface Config {
@@ -107,6 +108,8 @@ export interface Config {
   userCacheTtlSeconds: number
   /** Whether `GET /docs` serves the interactive API reference. */
   serveApiReference: boolean
+  /** Which requests get their log line: every one, or only those answered with an error. */
+  requestLog: 'all' | 'failures'
 }
 
 export class ConfigError extends Error {
@@ -145,6 +148,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     refreshTokenInBody: settings.REFRESH_TOKEN_IN_BODY,
     userCacheTtlSeconds: settings.USER_CACHE_TTL_SECONDS,
     serveApiReference: settings.SERVE_API_REFERENCE,
+    requestLog: settings.REQUEST_LOG,
   }
 }
 

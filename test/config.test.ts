@@ -54,6 +54,12 @@ describe('parseConfig', () => {
     expect(problemsOf({ ...secrets, SAASUS_TIMEOUT_MS: '0' })[0]).toMatch(/^SAASUS_TIMEOUT_MS: /)
   })
 
+  it('reads REQUEST_LOG as all (the default) or failures, naming it otherwise', () => {
+    expect(parseConfig(secrets).requestLog).toBe('all')
+    expect(parseConfig({ ...secrets, REQUEST_LOG: 'failures' }).requestLog).toBe('failures')
+    expect(problemsOf({ ...secrets, REQUEST_LOG: 'none' })[0]).toMatch(/^REQUEST_LOG: /)
+  })
+
   it('treats an empty var as unset, so `--var NAME:` restores the default', () => {
     expect(parseConfig({ ...secrets, MFA_ISSUER: '', SAASUS_API_URL_BASE: '' }).mfaIssuer).toBe('SaaSusPlatform')
   })

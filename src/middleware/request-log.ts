@@ -1,5 +1,6 @@
 /**
- * One structured JSON log line per request, written when the response is final:
+ * One structured JSON log line per request (or, with REQUEST_LOG=failures, per
+ * request answered with an error code), written when the response is final:
  * request id, method, route pattern, status, duration, error code, and each
  * SaaSus call (operation, status, duration).
  *
@@ -46,5 +47,7 @@ export const requestLog = (): MiddlewareHandler<AppEnv> =>
       })),
     }
     if (status >= 500) console.error(JSON.stringify(line))
-    else console.log(JSON.stringify(line))
+    // REQUEST_LOG=failures keeps only the requests answered with an error code;
+    // without a config (misconfigured), every line is kept.
+    else if (c.var.errorCode || c.var.config?.requestLog !== 'failures') console.log(JSON.stringify(line))
   }

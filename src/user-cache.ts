@@ -8,8 +8,10 @@
  * - An entry lives at most `ttlSeconds`, and never past the token's own `exp`
  *   when the token is a JWT. The payload is decoded only to read `exp`; identity
  *   always comes from SaaSus, never from the unverified token.
- * - Concurrent misses for one token share one `/userinfo` call; a failed call
- *   is never cached.
+ * - A failed call is never cached. Concurrent misses for one token each make
+ *   their own call: sharing the first one's promise would tie the others to a
+ *   request that may end (or be cancelled) first, and workerd cancels the
+ *   continuations of a promise whose creating request is gone.
  */
 import type { UserInfo } from './saasus/types'
 
@@ -36,7 +38,6 @@ export function createUserCache(options: UserCacheOptions = {}) {
   const now = options.now ?? Date.now
   // A Map iterates in insertion order: re-inserting on a hit keeps the oldest first.
   const entries = new Map<string, Entry>()
-  const pending = new Map<string, Promise<UserInfo>>()
 
   function fresh(key: string): UserInfo | undefined {
     const entry = entries.get(key)
@@ -68,16 +69,10 @@ export function createUserCache(options: UserCacheOptions = {}) {
       const key = await tokenKey(token)
       const cached = fresh(key)
       if (cached !== undefined) return cached
-      let call = pending.get(key)
-      if (call === undefined) {
-        const started = now()
-        call = resolve().finally(() => pending.delete(key))
-        pending.set(key, call)
-        const user = await call
-        store(key, user, Math.min(started + ttlSeconds * 1000, jwtExpiry(token) ?? Number.POSITIVE_INFINITY))
-        return user
-      }
-      return call
+      const started = now()
+      const user = await resolve()
+      store(key, user, Math.min(started + ttlSeconds * 1000, jwtExpiry(token) ?? Number.POSITIVE_INFINITY))
+      return user
     },
 
     /** The keys held, oldest first (for tests: they must be hashes, never tokens). */

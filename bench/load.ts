@@ -2,11 +2,12 @@
  * One bounded load run, in its own process so that the load generator never
  * shares a CPU with the bench's own bookkeeping (or the proxy):
  *
- *   node bench/load.ts '<LoadSpec as JSON>'   → prints a LoadResult as JSON
+ *   node bench/load.ts <file holding a LoadSpec as JSON>   → prints a LoadResult as JSON
  *
  * A run stops at `amount` responses, or at `durationSeconds` when no amount is
  * given; the caller also kills it if it outlives its time limit.
  */
+import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 
 export interface LoadRequest {
@@ -24,6 +25,12 @@ export interface LoadSpec {
   requests: LoadRequest[]
   amount?: number
   durationSeconds?: number
+  /**
+   * Headers handed out in turn, one set per request across all connections: the
+   * routes with per-user limits (setup) are driven with many users, each well
+   * under its limit.
+   */
+  headerPool?: Record<string, string>[]
 }
 
 export interface LoadResult {
@@ -50,12 +57,25 @@ export function summarize(result: autocannon.Result): LoadResult {
 }
 
 if (import.meta.main) {
-  const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec
+  const spec = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as LoadSpec
   if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(spec.url)) throw new Error(`load: only loopback URLs, got ${spec.url}`)
+  let turn = 0
+  const pool = spec.headerPool ?? []
+  const requests = spec.requests.map((request) =>
+    pool.length === 0
+      ? request
+      : {
+          ...request,
+          setupRequest: (req: autocannon.Request) => ({
+            ...req,
+            headers: { ...req.headers, ...pool[turn++ % pool.length] },
+          }),
+        },
+  )
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
-    requests: spec.requests,
+    requests,
     ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSeconds ?? 2 }),
     timeout: 10,
   })

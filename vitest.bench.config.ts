@@ -34,6 +34,8 @@ export default defineConfig({
   ],
   test: {
     include: [],
+    // The request log lines are still written (their cost is the route's); they are just not printed.
+    onConsoleLog: (log) => !log.includes('"event":"request"'),
     benchmark: { include: ['bench/cpu/**/*.bench.ts'] },
   },
 })

@@ -4,7 +4,6 @@
  * against it is the API's own work (plus one in-process hop per call).
  */
 const USER = {
-  id: '0b6c3a9e-1f5d-4b8a-9c3e-7d2f1a0e4b5c',
   email: 'alice@example.com',
   sign_in_id: '',
   user_attribute: {},
@@ -18,7 +17,9 @@ export default {
   async fetch(request) {
     await request.arrayBuffer() // read the body, as a server does, before answering
     const { pathname } = new URL(request.url)
-    if (pathname.endsWith('/userinfo')) return json(USER)
+    // A new user id each time: the per-user limits on setup and verify (5–10 a minute) are
+    // still consulted on every request, but never answer 429 in place of the route.
+    if (pathname.endsWith('/userinfo')) return json({ ...USER, id: crypto.randomUUID() })
     if (pathname.endsWith('/mfa/preference'))
       return request.method === 'GET' ? json({ enabled: false }) : new Response(null)
     if (pathname.endsWith('/secret-code')) return json({ secret_code: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }, 201)

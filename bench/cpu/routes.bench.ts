@@ -11,6 +11,7 @@ import { env } from 'cloudflare:workers'
 import { bench, describe } from 'vitest'
 import { app } from '../../src/app'
 import { keyUri } from '../../src/otpauth'
+import { qrCodeSvg } from '../../src/qr'
 import { authorizationHeader } from '../../src/saasus/signature'
 import { verifyRequest } from '../../src/schemas'
 
@@ -68,5 +69,14 @@ describe('the pieces', () => {
   })
   bench('otpauth key URI', () => {
     keyUri({ issuer: 'SaaSusPlatform', account: 'alice+mfa@example.com', secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' })
+  })
+  bench('QR code SVG of a key URI', () => {
+    qrCodeSvg(
+      keyUri({
+        issuer: 'SaaSusPlatform',
+        account: 'alice+mfa@example.com',
+        secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+      }),
+    )
   })
 })

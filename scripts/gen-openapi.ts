@@ -4,9 +4,9 @@
  * the operations table and the error catalogue). With --check it only compares,
  * and fails if the committed document has drifted from its sources.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildSync } from 'esbuild'
+import { writeOrCheck } from './generated-file.ts'
 import { ROOT } from './stack.ts'
 
 const OUTPUT = join(ROOT, 'public', 'openapi.json')
@@ -29,12 +29,4 @@ const { buildOpenApiDocument } = (await import(
 }
 const generated = `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`
 
-if (process.argv.includes('--check')) {
-  if (readFileSync(OUTPUT, 'utf8') !== generated) {
-    console.error('public/openapi.json is out of date: run `npm run gen:openapi`.')
-    process.exit(1)
-  }
-} else {
-  writeFileSync(OUTPUT, generated)
-  console.log(`wrote ${OUTPUT}`)
-}
+writeOrCheck(OUTPUT, generated, 'npm run gen:openapi')

@@ -3,9 +3,9 @@
  * SaaSus Auth API definition in spec/. With --check it only compares, and fails
  * if the committed types have drifted from the definition.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import openapiTS, { astToString } from 'openapi-typescript'
+import { writeOrCheck } from './generated-file.ts'
 import { ROOT } from './stack.ts'
 
 const SPEC = join(ROOT, 'spec', 'saasus-authapi.yml')
@@ -15,12 +15,4 @@ const HEADER =
 
 const generated = HEADER + astToString(await openapiTS(new URL(`file://${SPEC}`)))
 
-if (process.argv.includes('--check')) {
-  if (readFileSync(OUTPUT, 'utf8') !== generated) {
-    console.error('src/saasus/authapi.d.ts is out of date: run `npm run gen:saasus`.')
-    process.exit(1)
-  }
-} else {
-  writeFileSync(OUTPUT, generated)
-  console.log(`wrote ${OUTPUT}`)
-}
+writeOrCheck(OUTPUT, generated, 'npm run gen:saasus')

@@ -65,6 +65,9 @@ const app = new Hono<AppEnv>()
     cors({
       allowHeaders: CORS_ALLOW_HEADERS,
       allowMethods: ['GET', 'POST', 'OPTIONS'],
+      // Not CORS-safelisted, so a cross-origin SPA reads them only if exposed: when to retry a 429,
+      // and the id that finds a request's log line.
+      exposeHeaders: ['Retry-After', 'X-Request-Id'],
       maxAgeSeconds: PREFLIGHT_MAX_AGE_SECONDS,
     }),
   )

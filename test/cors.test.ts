@@ -81,6 +81,12 @@ describe('actual requests', () => {
     }
   })
 
+  it('expose Retry-After and X-Request-Id to the SPA, which CORS hides otherwise', async () => {
+    const res = await call('/mfa_status', { headers: { Authorization: 'Bearer nope', Origin: SPA_ORIGIN } })
+    expect(res.headers.get('Access-Control-Expose-Headers')).toBe('Retry-After, X-Request-Id')
+    expect(res.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
   it('from an origin outside the list are refused before SaaSus is asked, with no grant', async () => {
     const user = await newUser({ email: `cors-${crypto.randomUUID()}@example.com` })
     const res = await call('/mfa_disable', {

@@ -3,7 +3,7 @@
  * the one place that turns failures into responses.
  *
  *   request log → response headers → context (config, SaaSus client) → CORS
- *   → body limit → requireUser (MFA routes, /userinfo) → route (with its per-user limit)
+ *   → body limit → route (requireUser and the per-user limits sit on the routes that need them)
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -14,7 +14,6 @@ import { context } from './middleware/context'
 import { cors } from './middleware/cors'
 import { requestLog } from './middleware/request-log'
 import { responseHeaders } from './middleware/response-headers'
-import { requireUser } from './middleware/user'
 import { docsRoutes } from './routes/docs'
 import { mfaRoutes } from './routes/mfa'
 import { sessionRoutes } from './routes/session'
@@ -71,8 +70,7 @@ const app = new Hono<AppEnv>()
       maxAgeSeconds: PREFLIGHT_MAX_AGE_SECONDS,
     }),
   )
-  // Oversized bodies are refused before any SaaSus call. The brute-force limits
-  // sit on their routes (routes/mfa.ts), after requireUser: they count per user id.
+  // Oversized bodies are refused before any SaaSus call.
   .use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -81,10 +79,8 @@ const app = new Hono<AppEnv>()
       },
     }),
   )
-  .use('/mfa_*', requireUser())
   .route('/', mfaRoutes)
   // Session routes: /credentials, /refresh, /logout (cookie, X-Requested-With) and /userinfo (bearer).
-  .use('/userinfo', requireUser())
   .route('/', sessionRoutes)
   // The API's description: /openapi.json, and the /docs page where configured.
   .route('/', docsRoutes)

@@ -1,6 +1,7 @@
 /**
  * The five MFA routes of the SaaSus sample servers, same paths and shapes.
- * Every route runs after `requireUser`, so `c.var.user` is the caller.
+ * Each runs `requireUser` first, so `c.var.user` is the caller (and a path that
+ * is no route is a plain 404, without a SaaSus call).
  */
 import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
@@ -8,6 +9,7 @@ import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { jsonBody } from '../middleware/json-body'
 import { limitPerUser } from '../middleware/rate-limit'
+import { requireUser } from '../middleware/user'
 import { accountName, keyUri } from '../otpauth'
 import { qrCodeSvg } from '../qr'
 import type { MessageResponse, SetupResponse, StatusResponse } from '../schemas'
@@ -25,8 +27,10 @@ const validationFailed = (result: { success: boolean; error?: unknown }) => {
   if (!result.success) throw new ApiError('invalid_request', { cause: result.error })
 }
 
+const user = requireUser()
+
 export const mfaRoutes = new Hono<AppEnv>()
-  .get('/mfa_status', async (c) => {
+  .get('/mfa_status', user, async (c) => {
     const preference = await upstream(c.var.saasus.getMfaPreference(c.var.user.id), {
       unauthorized: 'upstream_error',
     })
@@ -36,7 +40,7 @@ export const mfaRoutes = new Hono<AppEnv>()
   })
 
   // Each setup mints a secret and each verify spends a guess: both are counted per user first.
-  .get('/mfa_setup', limitPerUser('MFA_SETUP_LIMITER'), async (c) => {
+  .get('/mfa_setup', user, limitPerUser('MFA_SETUP_LIMITER'), async (c) => {
     const token = accessToken(c.req.header('X-Access-Token'))
     const { secret_code } = await upstream(c.var.saasus.createSecretCode(c.var.user.id, token), {
       unauthorized: 'invalid_access_token',
@@ -50,6 +54,7 @@ export const mfaRoutes = new Hono<AppEnv>()
 
   .post(
     '/mfa_verify',
+    user,
     limitPerUser('MFA_VERIFY_LIMITER'),
     jsonBody(),
     zValidator('json', verifyRequest, validationFailed),
@@ -65,7 +70,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     },
   )
 
-  .post('/mfa_enable', jsonBody(), async (c) => {
+  .post('/mfa_enable', user, jsonBody(), async (c) => {
     await upstream(c.var.saasus.updateMfaPreference(c.var.user.id, { enabled: true, method: 'softwareToken' }), {
       unauthorized: 'upstream_error',
       // Enabling has one refusal in practice: no authenticator registered yet.
@@ -74,7 +79,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     return c.json({ message: 'MFA has been enabled' } satisfies MessageResponse)
   })
 
-  .post('/mfa_disable', jsonBody(), async (c) => {
+  .post('/mfa_disable', user, jsonBody(), async (c) => {
     await upstream(c.var.saasus.updateMfaPreference(c.var.user.id, { enabled: false, method: 'softwareToken' }), {
       unauthorized: 'upstream_error',
     })

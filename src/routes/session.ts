@@ -2,13 +2,14 @@
  * The sign-in loop of the public sample SPA, at the edge: the login code from
  * SaaSus's hosted login becomes tokens (/credentials), the refresh token lives in
  * an HttpOnly cookie that renews them (/refresh), /userinfo tells the SPA who is
- * signed in (it runs after `requireUser`), and /logout forgets the cookie.
+ * signed in (through `requireUser`), and /logout forgets the cookie.
  */
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Config } from '../config'
 import { ApiError } from '../errors'
 import { requireRequestedWith } from '../middleware/requested-with'
+import { requireUser } from '../middleware/user'
 import { clearedRefreshCookie, readRefreshCookie, refreshCookie } from '../refresh-cookie'
 import type { Credentials } from '../saasus/types'
 import type { CredentialsResponse, MessageResponse } from '../schemas'
@@ -74,7 +75,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json(responseBody(credentials, c.var.config), 200, NO_STORE)
   })
 
-  .get('/userinfo', (c) => c.json(c.var.user))
+  .get('/userinfo', requireUser(), (c) => c.json(c.var.user))
 
   .post('/logout', requireRequestedWith(), (c) => {
     // SaaSus offers no call that revokes a refresh token: forgetting it is what is possible here.

@@ -275,6 +275,12 @@ describe('every response', () => {
     expect(await res.json()).toMatchObject({ code: 'not_found' })
   })
 
+  it('answers a path that is no route with 404 before any authentication or SaaSus call', async () => {
+    const res = await call('/mfa_nothing')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('WWW-Authenticate')).toBeNull()
+  })
+
   it('answers 500 misconfigured, naming nothing secret, when a secret is missing', async () => {
     const { SAASUS_SECRET_KEY: _, ...incomplete } = env
     const res = await app.request('/mfa_status', { headers: bearer(user) }, incomplete)

@@ -13,25 +13,12 @@ import {
   injectFaults,
   mfaState,
   newUser,
-  secretOf,
+  setup,
   type TestUser,
+  verify,
   withAccessToken,
   wrongCode,
 } from './support/harness'
-
-async function setup(user: TestUser): Promise<string> {
-  const res = await call('/mfa_setup', { headers: withAccessToken(user) })
-  expect(res.status).toBe(200)
-  return secretOf(((await res.json()) as { qrCodeUrl: string }).qrCodeUrl)
-}
-
-function verify(user: TestUser, code: string, extra: Record<string, string> = {}) {
-  return call('/mfa_verify', {
-    method: 'POST',
-    headers: { ...withAccessToken(user), 'Content-Type': 'application/json', ...extra },
-    body: JSON.stringify({ verification_code: code }),
-  })
-}
 
 let user: TestUser
 beforeEach(async () => {

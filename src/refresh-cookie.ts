@@ -12,14 +12,12 @@ import type { Context } from 'hono'
 import { generateCookie, getCookie } from 'hono/cookie'
 import type { CookieOptions } from 'hono/utils/cookie'
 import type { Config } from './config'
+import { OPAQUE_TOKEN } from './schemas'
 
 export const REFRESH_COOKIE = 'SaaSusRefreshToken'
 
 /** The only route the cookie is sent to (RFC 6265 §5.1.4 path-match). */
 export const REFRESH_COOKIE_PATH = '/refresh'
-
-/** A refresh token as it may appear in a cookie value: bounded, no separators. */
-const PLAUSIBLE_TOKEN = /^[\x21-\x7e]{1,8192}$/
 
 function attributes(settings: Config['refreshCookie']): CookieOptions {
   const sameSite = settings.sameSite === 'none' ? 'None' : settings.sameSite === 'lax' ? 'Lax' : 'Strict'
@@ -48,5 +46,5 @@ export type RefreshCookieValue = { state: 'missing' } | { state: 'malformed' } |
 export function readRefreshCookie(c: Context): RefreshCookieValue {
   const value = getCookie(c, REFRESH_COOKIE)
   if (value === undefined || value === '') return { state: 'missing' }
-  return PLAUSIBLE_TOKEN.test(value) ? { state: 'present', token: value } : { state: 'malformed' }
+  return OPAQUE_TOKEN.test(value) ? { state: 'present', token: value } : { state: 'malformed' }
 }

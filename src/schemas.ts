@@ -11,10 +11,13 @@ export const verifyRequest = z.object({
   verification_code: z.string().check(z.regex(/^\d{6}$/, { error: 'verification_code must be six digits' })),
 })
 
-/** `X-Access-Token`: the user's SaaSus access token, printable ASCII, as sent at login. */
+/** An opaque SaaSus token (access or refresh) as a header or cookie may carry it: printable ASCII, bounded. */
+export const OPAQUE_TOKEN = /^[\x21-\x7e]{1,8192}$/
+
+/** `X-Access-Token`: the user's SaaSus access token, as sent at login. */
 export const accessTokenHeader = z
   .string()
-  .check(z.regex(/^[\x21-\x7e]{1,8192}$/), z.describe("The user's SaaSus access token (setup and verify need it)"))
+  .check(z.regex(OPAQUE_TOKEN), z.describe("The user's SaaSus access token (setup and verify need it)"))
 
 /**
  * `POST /mfa_enable` and `/mfa_disable` body: the sample SPA posts `{}`; any JSON

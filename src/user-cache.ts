@@ -13,6 +13,7 @@
  *   request that may end (or be cancelled) first, and workerd cancels the
  *   continuations of a promise whose creating request is gone.
  */
+import { toHex } from './saasus/signature'
 import type { UserInfo } from './saasus/types'
 
 /** Enough for every active user of a typical tenant on one isolate; ~1 KiB each. */
@@ -92,8 +93,7 @@ const encoder = new TextEncoder()
 
 /** Lowercase hex SHA-256 of the token: the only form in which a token is kept. */
 export async function tokenKey(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(token))
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('')
+  return toHex(await crypto.subtle.digest('SHA-256', encoder.encode(token)))
 }
 
 /**

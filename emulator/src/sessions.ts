@@ -4,6 +4,7 @@
  * exchanged once for tokens, and a refresh token that mints fresh ID and access
  * tokens until the session ends.
  */
+import type { Credentials } from '../../src/saasus/types'
 import { type EmulatedUser, issueTokens, randomToken } from './store'
 
 /** SaaSus's temporary codes are valid for 10 seconds from issuance (authapi.yml, CreateAuthCredentials). */
@@ -28,12 +29,6 @@ export class SessionRefused extends Error {
   constructor(readonly reason: 'unknown_code' | 'expired_code' | 'used_code' | 'unknown_refresh_token') {
     super(reason)
   }
-}
-
-export interface Credentials {
-  id_token: string
-  access_token: string
-  refresh_token?: string
 }
 
 /** What the hosted login does once a user has signed in: a code for the SPA's callback. */

@@ -5,6 +5,7 @@
  */
 import { Secret } from 'otpauth'
 import type { UserInfo } from '../../src/saasus/types'
+import { jwtExpiry } from '../../src/user-cache'
 
 export interface EmulatedUser {
   info: UserInfo
@@ -129,9 +130,7 @@ export function findByIdToken(token: string): EmulatedUser | undefined {
 
 /** True once the `exp` in an ID token's payload is now or past (as SPAs check it). */
 function hasExpired(idToken: string): boolean {
-  const payload = idToken.split('.')[1] ?? ''
-  const { exp } = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp: number }
-  return exp <= Math.floor(Date.now() / 1000)
+  return (jwtExpiry(idToken) ?? 0) <= Date.now()
 }
 
 /**

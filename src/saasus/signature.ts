@@ -45,7 +45,8 @@ function signedMessage(minute: string, apiKey: string, request: SignableRequest)
   return `${minute}${apiKey}${request.method.toUpperCase()}${target}${request.body ?? ''}`
 }
 
-function toHex(bytes: ArrayBuffer): string {
+/** Lowercase hex of a digest or MAC. */
+export function toHex(bytes: ArrayBuffer): string {
   return Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 

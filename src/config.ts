@@ -23,6 +23,16 @@ const origin = z.string().check(
   ),
 )
 
+/** A yes/no setting: "true" or "false" as a --var or .dev.vars string, or a TOML boolean in [vars]. */
+const flag = (fallback: boolean) =>
+  z._default(
+    z.pipe(
+      z.union([z.boolean(), z.enum(['true', 'false'], { error: 'must be true or false' })]),
+      z.transform((value) => value === true || value === 'true'),
+    ),
+    fallback,
+  )
+
 const envSchema = z.object({
   SAASUS_SAAS_ID: required('SAASUS_SAAS_ID'),
   SAASUS_API_KEY: required('SAASUS_API_KEY'),
@@ -76,16 +86,10 @@ const envSchema = z.object({
     z.coerce.number().check(z.int(), z.gte(60), z.lte(400 * 24 * 60 * 60)),
     30 * 24 * 60 * 60,
   ),
-  REFRESH_TOKEN_IN_BODY: z._default(
-    z.pipe(
-      z.union([z.boolean(), z.enum(['true', 'false'], { error: 'must be true or false' })]),
-      z.transform((value) => value === true || value === 'true'),
-    ),
-    true,
-  ),
+  REFRESH_TOKEN_IN_BODY: flag(true),
   // An hour at most: an ID token rarely lives longer, and a revoked one must not be honoured for long.
   USER_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600)), 60),
-  SERVE_API_REFERENCE: z._default(z.stringbool({ error: 'must be true or false' }), false),
+  SERVE_API_REFERENCE: flag(false),
   REQUEST_LOG: z._default(z.enum(['all', 'failures'], { error: 'must be all or failures' }), 'all'),
 })
 

@@ -3,37 +3,10 @@
  * users and their tokens, fresh users for tests, and a count of Auth API calls.
  */
 import { Hono } from 'hono'
+import { countsFor, resetCalls, seenFor } from './calls'
 import type { EmulatorEnv } from './env'
 import { clearFaults, faultsSchema, getFaults, NO_FAULTS, setFaults } from './faults'
 import { allUsers, createUser, type EmulatedUser, findUser } from './store'
-import { seenFor } from './traces'
-
-export interface CallCounts {
-  total: number
-  byOperation: Record<string, number>
-}
-
-export const calls: CallCounts = { total: 0, byOperation: {} }
-
-/** The same counts for each `X-SaaSus-Trace-Id`, so parallel tests can each count their own calls. */
-export const callsByTraceId = new Map<string, CallCounts>()
-
-/** Counts one Auth API call, globally and under its trace id if it has one. */
-export function countCall(operation: string, traceId: string | undefined): void {
-  const counts = [calls]
-  if (traceId) {
-    let traced = callsByTraceId.get(traceId)
-    if (traced === undefined) {
-      traced = { total: 0, byOperation: {} }
-      callsByTraceId.set(traceId, traced)
-    }
-    counts.push(traced)
-  }
-  for (const count of counts) {
-    count.total += 1
-    count.byOperation[operation] = (count.byOperation[operation] ?? 0) + 1
-  }
-}
 
 function describe(user: EmulatedUser) {
   return {
@@ -85,13 +58,5 @@ export const devApi = new Hono<EmulatorEnv>()
   // Where the demo page (emulator/demo, served at /) finds the API.
   .get('/demo-config', (c) => c.json({ apiUrl: c.env.DEMO_API_URL || 'http://127.0.0.1:8787' }))
   .get('/traces/:traceId', (c) => c.json(seenFor(c.req.param('traceId'))))
-  .get('/calls', (c) => {
-    const traceId = c.req.query('traceId')
-    return c.json(traceId ? (callsByTraceId.get(traceId) ?? { total: 0, byOperation: {} }) : calls)
-  })
-  .post('/calls/reset', (c) => {
-    calls.total = 0
-    calls.byOperation = {}
-    callsByTraceId.clear()
-    return c.json(calls)
-  })
+  .get('/calls', (c) => c.json(countsFor(c.req.query('traceId'))))
+  .post('/calls/reset', (c) => c.json(resetCalls()))

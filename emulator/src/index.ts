@@ -5,21 +5,16 @@
  */
 import { Hono } from 'hono'
 import { authApi } from './auth-api'
-import { countCall, devApi } from './dev-api'
+import { recordCalls } from './calls'
+import { devApi } from './dev-api'
 import type { EmulatorEnv } from './env'
 import { injectFaults } from './faults'
 import { loginDevApi } from './login-dev-api'
 import { requireSignature } from './signature-check'
-import { recordTraces } from './traces'
 
 const app = new Hono<EmulatorEnv>()
 
-app.use('/v1/auth/*', async (c, next) => {
-  const operation = `${c.req.method} ${c.req.path.replace(/\/users\/[^/]+/, '/users/{user_id}')}`
-  countCall(operation, c.req.header('X-SaaSus-Trace-Id'))
-  await next()
-})
-app.use('/v1/auth/*', recordTraces())
+app.use('/v1/auth/*', recordCalls())
 app.use('/v1/auth/*', injectFaults())
 app.use('/v1/auth/*', requireSignature())
 app.route('/v1/auth', authApi)

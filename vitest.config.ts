@@ -3,10 +3,15 @@
  * with the emulator's credentials; every outbound `fetch` it makes (to
  * https://api.saasus.io, host kept) is answered by the emulator worker, built
  * here from emulator/src.
+ *
+ * SaaSus's words for a refusal are undocumented, so the route suite runs once
+ * per dialect the emulator can refuse in (emulator/src/dialects.ts): the whole
+ * suite in the emulator's own words, and the route files again in each other.
  */
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
+import { REFUSAL_DIALECTS } from './emulator/src/dialects'
 import { EMULATOR_CREDENTIALS } from './test/emulator-credentials'
 
 const EMULATOR_BUNDLE = '.wrangler/test/emulator.js'
@@ -25,28 +30,45 @@ buildSync({
 /** The origin the tests' SPA is served from. */
 export const SPA_ORIGIN = 'https://spa.example.com'
 
+/** The files that answer "what does the SPA get?": they run in every dialect. */
+const ROUTE_SUITE = [
+  'test/mfa-routes.test.ts',
+  'test/session-routes.test.ts',
+  'test/spa-replay.test.ts',
+  'test/refusal-dialects.test.ts',
+]
+
+const workers = (dialect: string) =>
+  cloudflareTest({
+    wrangler: { configPath: './wrangler.toml' },
+    miniflare: {
+      bindings: { ...EMULATOR_CREDENTIALS, ALLOWED_ORIGINS: `${SPA_ORIGIN},http://localhost:3000` },
+      outboundService: 'emulator',
+      workers: [
+        {
+          name: 'emulator',
+          modules: true,
+          scriptPath: EMULATOR_BUNDLE,
+          compatibilityDate: '2026-11-01',
+          bindings: { ...EMULATOR_CREDENTIALS, EMULATOR_DIALECT: dialect },
+        },
+      ],
+    },
+  })
+
+// The API's one-line-per-request log and its SaaSus failure lines would drown the report.
+const QUIET = ['"event":"request"', '"event":"saasus_call_failed"', '"event":"saasus_credentials_refused"']
+
+const onConsoleLog = (log: string) => !QUIET.some((event) => log.includes(event))
+
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: './wrangler.toml' },
-      miniflare: {
-        bindings: { ...EMULATOR_CREDENTIALS, ALLOWED_ORIGINS: `${SPA_ORIGIN},http://localhost:3000` },
-        outboundService: 'emulator',
-        workers: [
-          {
-            name: 'emulator',
-            modules: true,
-            scriptPath: EMULATOR_BUNDLE,
-            compatibilityDate: '2026-11-01',
-            bindings: { ...EMULATOR_CREDENTIALS },
-          },
-        ],
-      },
-    }),
-  ],
   test: {
-    include: ['test/**/*.test.ts'],
-    // The API's one-line-per-request log (src/middleware/request-log.ts) would drown the report.
-    onConsoleLog: (log) => !log.includes('"event":"request"'),
+    projects: [
+      { plugins: [workers('emulator')], test: { name: 'workerd', include: ['test/**/*.test.ts'], onConsoleLog } },
+      ...REFUSAL_DIALECTS.filter((dialect) => dialect !== 'emulator').map((dialect) => ({
+        plugins: [workers(dialect)],
+        test: { name: `dialect:${dialect}`, include: ROUTE_SUITE, onConsoleLog },
+      })),
+    ],
   },
 })

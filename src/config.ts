@@ -4,6 +4,7 @@
  * malformed value fails with one message naming the variable.
  */
 import * as z from 'zod/mini'
+import { ANY_CALL_REFUSALS, CALLS, type CallName, type RefusalWords, USER_REFUSALS } from './saasus/refusals'
 
 const required = (name: string) =>
   z.string({ error: `${name} is required` }).check(z.trim(), z.minLength(1, { error: `${name} is required` }))
@@ -32,6 +33,48 @@ const flag = (fallback: boolean) =>
     ),
     fallback,
   )
+
+/**
+ * SAASUS_REFUSAL_WORDS: JSON `{ "<call>": { "<refusal>": ["word", …] } }`, words
+ * an operator adds to the built-in ones (src/saasus/refusals.ts) without a code
+ * change, e.g. `{"software_token": {"wrong_code": ["totp rejected"]}}`.
+ */
+const refusalWords = z.pipe(
+  z.string(),
+  z.transform((value, ctx): RefusalWords => {
+    const fail = (message: string) => {
+      ctx.issues.push({ code: 'custom', message, input: value })
+      return z.NEVER
+    }
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(value)
+    } catch {
+      return fail('must be JSON like {"software_token": {"wrong_code": ["word"]}}')
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail('must be a JSON object')
+    const words: RefusalWords = {}
+    for (const [call, byRefusal] of Object.entries(parsed)) {
+      if (!(CALLS as readonly string[]).includes(call)) return fail(`"${call}" is not one of ${CALLS.join(', ')}`)
+      if (typeof byRefusal !== 'object' || byRefusal === null || Array.isArray(byRefusal)) {
+        return fail(`"${call}" must map refusals to lists of words`)
+      }
+      const allowed: readonly string[] = [...USER_REFUSALS[call as CallName], ...ANY_CALL_REFUSALS]
+      const entry: Record<string, string[]> = {}
+      for (const [refusal, list] of Object.entries(byRefusal)) {
+        if (!allowed.includes(refusal)) return fail(`"${call}" cannot end in "${refusal}"; use ${allowed.join(', ')}`)
+        const valid =
+          Array.isArray(list) &&
+          list.length <= 50 &&
+          list.every((word) => typeof word === 'string' && word.trim().length >= 3 && word.length <= 100)
+        if (!valid) return fail(`"${call}"."${refusal}" must be a list of at most 50 words of 3 to 100 characters`)
+        entry[refusal] = list
+      }
+      words[call as CallName] = entry
+    }
+    return words
+  }),
+)
 
 const envSchema = z.object({
   SAASUS_SAAS_ID: required('SAASUS_SAAS_ID'),
@@ -70,6 +113,7 @@ const envSchema = z.object({
     'SaaSusPlatform',
   ),
   SAASUS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(30_000)), 5_000),
+  SAASUS_REFUSAL_WORDS: z._default(refusalWords, {}),
   // The session cookie (README "Session routes").
   REFRESH_COOKIE_SAMESITE: z._default(
     z.pipe(
@@ -93,15 +137,22 @@ const envSchema = z.object({
   REQUEST_LOG: z._default(z.enum(['all', 'failures'], { error: 'must be all or failures' }), 'all'),
 })
 
-export interface Config {
+/** What the SaaSus client needs, and the only part of the settings that holds the SaaSus secrets. */
+export interface SaasusSettings {
   saasId: string
   apiKey: string
   secretKey: string
   /** SAASUS_API_URL_BASE + /v1/auth, without a trailing slash. */
   authApiUrl: string
+  timeoutMs: number
+  /** Operator-added refusal words (SAASUS_REFUSAL_WORDS). */
+  refusalWords: RefusalWords
+}
+
+export interface Config {
+  saasus: SaasusSettings
   allowedOrigins: ReadonlySet<string>
   mfaIssuer: string
-  timeoutMs: number
   refreshCookie: {
     sameSite: 'none' | 'lax' | 'strict'
     maxAgeSeconds: number
@@ -138,13 +189,16 @@ export function parseConfig(env: Record<string, unknown>): Config {
   }
   const settings = result.data
   return {
-    saasId: settings.SAASUS_SAAS_ID,
-    apiKey: settings.SAASUS_API_KEY,
-    secretKey: settings.SAASUS_SECRET_KEY,
-    authApiUrl: `${settings.SAASUS_API_URL_BASE}/v1/auth`,
+    saasus: {
+      saasId: settings.SAASUS_SAAS_ID,
+      apiKey: settings.SAASUS_API_KEY,
+      secretKey: settings.SAASUS_SECRET_KEY,
+      authApiUrl: `${settings.SAASUS_API_URL_BASE}/v1/auth`,
+      timeoutMs: settings.SAASUS_TIMEOUT_MS,
+      refusalWords: settings.SAASUS_REFUSAL_WORDS,
+    },
     allowedOrigins: new Set(settings.ALLOWED_ORIGINS),
     mfaIssuer: settings.MFA_ISSUER,
-    timeoutMs: settings.SAASUS_TIMEOUT_MS,
     refreshCookie: {
       sameSite: settings.REFRESH_COOKIE_SAMESITE,
       maxAgeSeconds: settings.REFRESH_COOKIE_MAX_AGE_SECONDS,

@@ -35,6 +35,11 @@ export const ERRORS = {
   misconfigured: { status: 500, message: 'The service is not configured correctly' },
   internal_error: { status: 500, message: 'Something went wrong on our side' },
   upstream_error: { status: 502, message: 'SaaSus answered with an error' },
+  // Our own SaaSus credentials were refused: the operator's to fix, never a reason to sign the user out.
+  upstream_misconfigured: {
+    status: 502,
+    message: 'This service cannot use SaaSus right now: its SaaSus credentials were refused',
+  },
   upstream_unavailable: { status: 503, message: 'SaaSus could not be reached' },
   upstream_timeout: { status: 504, message: 'SaaSus did not answer in time' },
   // Session routes (/credentials, /refresh, /logout).

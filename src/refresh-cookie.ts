@@ -12,7 +12,7 @@ import type { Context } from 'hono'
 import { generateCookie, getCookie } from 'hono/cookie'
 import type { CookieOptions } from 'hono/utils/cookie'
 import type { Config } from './config'
-import { OPAQUE_TOKEN } from './schemas'
+import { OPAQUE_TOKEN } from './tokens'
 
 export const REFRESH_COOKIE = 'SaaSusRefreshToken'
 

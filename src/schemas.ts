@@ -5,14 +5,12 @@
  */
 import * as z from 'zod/mini'
 import { ERRORS, type ErrorCode } from './errors'
+import { OPAQUE_TOKEN } from './tokens'
 
 /** `POST /mfa_verify` body: the six digits the authenticator app shows now. */
 export const verifyRequest = z.object({
   verification_code: z.string().check(z.regex(/^\d{6}$/, { error: 'verification_code must be six digits' })),
 })
-
-/** An opaque SaaSus token (access or refresh) as a header or cookie may carry it: printable ASCII, bounded. */
-export const OPAQUE_TOKEN = /^[\x21-\x7e]{1,8192}$/
 
 /** `X-Access-Token`: the user's SaaSus access token, as sent at login. */
 export const accessTokenHeader = z

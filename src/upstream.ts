@@ -1,7 +1,8 @@
 /**
  * From a classified SaaSus failure to this API's error: the one place where the
- * closed set (unauthorized, rejected, unavailable, timeout) becomes a status.
- * Each route says what "unauthorized" and "rejected" mean for its call.
+ * closed set (unauthorized, rejected, throttled, misconfigured, unavailable,
+ * timeout) becomes a status. Each route says what "unauthorized" and "rejected"
+ * mean for its call; the rest mean the same everywhere.
  */
 import { ApiError, type ErrorCode } from './errors'
 import { SaasusError } from './saasus/failure'
@@ -19,6 +20,11 @@ export function toApiError(error: SaasusError, codes: RejectionCodes): ApiError 
       return new ApiError(codes.unauthorized, { cause: error })
     case 'rejected':
       return new ApiError(codes.rejected ?? 'upstream_rejected', { cause: error })
+    case 'throttled':
+      // SaaSus's own per-user attempt limit; it does not say when it ends, so a minute is a guess that is not too early.
+      return new ApiError('too_many_attempts', { cause: error, headers: { 'Retry-After': '60' } })
+    case 'misconfigured':
+      return new ApiError('upstream_misconfigured', { cause: error })
     case 'timeout':
       return new ApiError('upstream_timeout', { cause: error })
     case 'unavailable':

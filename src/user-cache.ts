@@ -13,8 +13,9 @@
  *   request that may end (or be cancelled) first, and workerd cancels the
  *   continuations of a promise whose creating request is gone.
  */
-import { toHex } from './saasus/signature'
+
 import type { UserInfo } from './saasus/types'
+import { jwtExpiry, toHex } from './tokens'
 
 /** Enough for every active user of a typical tenant on one isolate; ~1 KiB each. */
 export const USER_CACHE_MAX_ENTRIES = 1_000
@@ -94,22 +95,6 @@ const encoder = new TextEncoder()
 /** Lowercase hex SHA-256 of the token: the only form in which a token is kept. */
 export async function tokenKey(token: string): Promise<string> {
   return toHex(await crypto.subtle.digest('SHA-256', encoder.encode(token)))
-}
-
-/**
- * The `exp` claim of a JWT, in epoch ms, or undefined if the token is not a JWT
- * with a numeric `exp`. Unverified on purpose: it can only shorten a cache entry.
- */
-export function jwtExpiry(token: string): number | undefined {
-  const payload = token.split('.')[1]
-  if (payload === undefined || token.split('.').length !== 3) return undefined
-  try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'))
-    const exp: unknown = (JSON.parse(json) as { exp?: unknown }).exp
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** The cache every request on this isolate shares. */

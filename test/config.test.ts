@@ -5,9 +5,9 @@ import { problemsOf, secrets } from './support/config'
 describe('parseConfig', () => {
   it('applies the documented defaults when only the secrets are set', () => {
     const config = parseConfig(secrets)
-    expect(config.authApiUrl).toBe('https://api.saasus.io/v1/auth')
+    expect(config.saasus.authApiUrl).toBe('https://api.saasus.io/v1/auth')
     expect(config.mfaIssuer).toBe('SaaSusPlatform')
-    expect(config.timeoutMs).toBe(5000)
+    expect(config.saasus.timeoutMs).toBe(5000)
     expect([...config.allowedOrigins]).toEqual([])
   })
 
@@ -29,7 +29,7 @@ describe('parseConfig', () => {
   })
 
   it('drops a trailing slash from SAASUS_API_URL_BASE', () => {
-    expect(parseConfig({ ...secrets, SAASUS_API_URL_BASE: 'http://127.0.0.1:9000/' }).authApiUrl).toBe(
+    expect(parseConfig({ ...secrets, SAASUS_API_URL_BASE: 'http://127.0.0.1:9000/' }).saasus.authApiUrl).toBe(
       'http://127.0.0.1:9000/v1/auth',
     )
   })
@@ -49,7 +49,7 @@ describe('parseConfig', () => {
   })
 
   it('reads SAASUS_TIMEOUT_MS as whole milliseconds within bounds', () => {
-    expect(parseConfig({ ...secrets, SAASUS_TIMEOUT_MS: '250' }).timeoutMs).toBe(250)
+    expect(parseConfig({ ...secrets, SAASUS_TIMEOUT_MS: '250' }).saasus.timeoutMs).toBe(250)
     expect(problemsOf({ ...secrets, SAASUS_TIMEOUT_MS: 'soon' })[0]).toMatch(/^SAASUS_TIMEOUT_MS: /)
     expect(problemsOf({ ...secrets, SAASUS_TIMEOUT_MS: '0' })[0]).toMatch(/^SAASUS_TIMEOUT_MS: /)
   })

@@ -11,7 +11,7 @@ import { EMULATOR_CREDENTIALS } from './emulator-credentials'
 import { jwtPayload } from './sample-spa-session'
 import { EMULATOR, loginCode, newUser } from './support/sign-in'
 
-const saasus = createSaasusClient(parseConfig({ ...EMULATOR_CREDENTIALS }))
+const saasus = createSaasusClient(parseConfig({ ...EMULATOR_CREDENTIALS }).saasus)
 
 async function failureOf(promise: Promise<unknown>): Promise<SaasusError> {
   const error = await promise.then(
@@ -95,9 +95,13 @@ describe('emulated GET /v1/auth/credentials', () => {
     expect(failure.detail.status).toBe(404)
   })
 
-  it('refuses an unknown refresh token with a 500 Error in its own words, also a rejection', async () => {
+  it('refuses an unknown refresh token with a 500 Error in its own words, which the client reads as the token refused', async () => {
     const failure = await failureOf(saasus.getCredentials({ refreshToken: 'made-up' }))
-    expect(failure.kind).toBe('rejected')
-    expect(failure.detail).toMatchObject({ status: 500, upstreamType: 'invalid_refresh_token' })
+    expect(failure.kind).toBe('unauthorized')
+    expect(failure.detail).toMatchObject({
+      status: 500,
+      upstreamType: 'invalid_refresh_token',
+      refusal: 'refresh_token_refused',
+    })
   })
 })

@@ -52,12 +52,37 @@ describe('POST /mfa_verify', () => {
     expect((await verify(bystander, currentCode(bystanderSecret))).status).toBe(200)
   })
 
-  it('counts malformed attempts too, so a limit cannot be probed for free', async () => {
+  it('spends no attempt on a malformed body: it is 400 invalid_request even after five real guesses', async () => {
     const user = await newUser()
-    for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) {
-      expect((await verify(user, 'abc')).status).toBe(400)
+    const secret = await setup(user)
+    for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) await verify(user, wrongCode(secret))
+    for (const malformed of ['12345a', 123456]) {
+      const res = await call('/mfa_verify', {
+        method: 'POST',
+        headers: { ...withAccessToken(user), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ verification_code: malformed }),
+      })
+      expect(res.status).toBe(400)
+      expect(await res.json()).toMatchObject({ code: 'invalid_request' })
     }
-    expect((await verify(user, '123456')).status).toBe(429)
+  })
+
+  it('spends no attempt on a malformed body: five of them leave all five guesses', async () => {
+    const user = await newUser()
+    const secret = await setup(user)
+    for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) expect((await verify(user, 'abc')).status).toBe(400)
+    for (let attempt = 1; attempt < VERIFY_LIMIT; attempt++) await verify(user, wrongCode(secret))
+    expect((await verify(user, currentCode(secret))).status).toBe(200)
+  })
+
+  it('spends no attempt on a request without X-Access-Token', async () => {
+    const user = await newUser()
+    const secret = await setup(user)
+    for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) {
+      const res = await verify(user, currentCode(secret), { 'X-Access-Token': '' })
+      expect(await res.json()).toMatchObject({ code: 'missing_access_token' })
+    }
+    expect((await verify(user, currentCode(secret))).status).toBe(200)
   })
 })
 

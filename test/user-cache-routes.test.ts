@@ -75,7 +75,9 @@ describe('GET /mfa_status with the user cache', () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000))
     const afterExpiry = await call('/mfa_status', user.id_token, traceId)
     expect(afterExpiry.status).toBe(401)
-    expect(await userinfoCalls(traceId)).toBe(2)
+    // Refused from the token's own exp, before the cache and without asking SaaSus again.
+    expect(afterExpiry.headers.get('WWW-Authenticate')).toContain('The ID token has expired')
+    expect(await userinfoCalls(traceId)).toBe(1)
   })
 
   it('keeps only a SHA-256 of the token, never the token', async () => {

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from '../src/config'
 import type { UserInfo } from '../src/saasus/types'
-import { createUserCache, jwtExpiry, tokenKey } from '../src/user-cache'
+import { jwtExpiry } from '../src/tokens'
+import { createUserCache, tokenKey } from '../src/user-cache'
 
 const user = (id: string): UserInfo => ({
   id,

@@ -1,36 +1,38 @@
 /**
  * The SaaSus Auth API calls the MFA API makes, as `spec/saasus-authapi.yml`
- * defines them. Failures of the MFA operations are `500 Error` with a `type`
- * naming the refusal, the only failure status the definition documents for them.
+ * defines them. A refusal a user can cause is thrown as its case and answered in
+ * the call's dialect (dialects.ts); refusals no user can cause (a malformed
+ * request, an unknown user id) keep the emulator's own words.
  */
 import { Hono, type HonoRequest } from 'hono'
 import { TOTP } from 'otpauth'
 import type { MfaPreference, SaasusErrorBody } from '../../src/saasus/types'
+import { answerFor, type Case, verifySuccessAnswer } from './dialects'
 import type { EmulatorEnv } from './env'
+import { dialectOf } from './faults'
 import { redeemLoginCode, redeemRefreshToken, SessionRefused } from './sessions'
 import { type EmulatedUser, findByAccessToken, findByIdToken, findUser, newSecret } from './store'
 
-type Refusal = SaasusErrorBody & { status: 400 | 401 | 404 | 500 }
+type Fixed = SaasusErrorBody & { status: 400 | 500 }
 
-const refuse = (status: Refusal['status'], type: string, message: string): Refusal => ({ status, type, message })
-
+/** A refusal: a case the dialect words, or a fixed answer of the emulator's own. */
 class Refused extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.message)
+  constructor(readonly refusal: Case | Fixed) {
+    super(typeof refusal === 'string' ? refusal : refusal.message)
   }
 }
 
+const fixed = (status: Fixed['status'], type: string, message: string) => new Refused({ status, type, message })
+
 function userOr500(id: string): EmulatedUser {
   const user = findUser(id)
-  if (!user) throw new Refused(refuse(500, 'user_not_found', 'No such user'))
+  if (!user) throw fixed(500, 'user_not_found', 'No such user')
   return user
 }
 
 /** The access token must be the one issued to this user. */
 function checkAccessToken(user: EmulatedUser, token: unknown): void {
-  if (typeof token !== 'string' || findByAccessToken(token) !== user) {
-    throw new Refused(refuse(500, 'invalid_access_token', 'Access token is not valid for this user'))
-  }
+  if (typeof token !== 'string' || findByAccessToken(token) !== user) throw new Refused('access_token')
 }
 
 /** The request's JSON object body (read through Hono's cache: the signature check read it first). */
@@ -41,7 +43,7 @@ async function jsonBody(request: HonoRequest): Promise<Record<string, unknown>> 
   } catch {
     // fall through
   }
-  throw new Refused(refuse(400, 'invalid_parameter', 'Body must be a JSON object'))
+  throw fixed(400, 'invalid_parameter', 'Body must be a JSON object')
 }
 
 /** RFC 6238 as Cognito applies it: SHA-1, 6 digits, 30 s, one step either side. */
@@ -55,7 +57,7 @@ export const authApi = new Hono<EmulatorEnv>()
   .get('/userinfo', (c) => {
     // As SaaSus does, a token past its own `exp` no longer names anyone (findByIdToken checks).
     const user = findByIdToken(c.req.query('token') ?? '')
-    if (!user) throw new Refused(refuse(401, 'invalid_id_token', 'ID token is not valid or has expired'))
+    if (!user) throw new Refused('id_token')
     return c.json(user.info)
   })
 
@@ -68,12 +70,10 @@ export const authApi = new Hono<EmulatorEnv>()
   .patch('/users/:user_id/mfa/preference', async (c) => {
     const user = userOr500(c.req.param('user_id'))
     const body = await jsonBody(c.req)
-    if (typeof body.enabled !== 'boolean') throw new Refused(refuse(500, 'invalid_parameter', 'enabled is required'))
+    if (typeof body.enabled !== 'boolean') throw fixed(500, 'invalid_parameter', 'enabled is required')
     if (body.enabled) {
-      if (body.method !== 'softwareToken') throw new Refused(refuse(500, 'invalid_parameter', 'method is required'))
-      if (!user.mfa.registeredSecret) {
-        throw new Refused(refuse(500, 'software_token_not_registered', 'User has not verified software token MFA'))
-      }
+      if (body.method !== 'softwareToken') throw fixed(500, 'invalid_parameter', 'method is required')
+      if (!user.mfa.registeredSecret) throw new Refused('not_registered')
     }
     user.mfa.enabled = body.enabled
     return c.body(null, 200)
@@ -91,20 +91,18 @@ export const authApi = new Hono<EmulatorEnv>()
     const body = await jsonBody(c.req)
     checkAccessToken(user, body.access_token)
     const secret = user.mfa.pendingSecret
-    if (!secret) throw new Refused(refuse(500, 'software_token_not_associated', 'Request a secret code first'))
-    if (!codeMatches(secret, body.verification_code)) {
-      throw new Refused(refuse(500, 'code_mismatch', 'Invalid code received for user'))
-    }
+    if (!secret) throw new Refused('no_secret')
+    if (!codeMatches(secret, body.verification_code)) throw new Refused('wrong_code')
     user.mfa.registeredSecret = secret
     delete user.mfa.pendingSecret
-    return c.body(null, 200)
+    const success = verifySuccessAnswer(dialectOf(c))
+    return success ? c.json(success.body, success.status as 200) : c.body(null, 200)
   })
 
 /*
  * GET /credentials: the definition documents 404 and 500 `Error` as its failures.
- * A login code that is unknown, expired or already used is "not found" (404); a
- * refresh token that is not (or no longer) valid is refused as a 500 in SaaSus's
- * own words, as Cognito's NotAuthorizedException surfaces through it.
+ * A login code that is unknown, expired or already used, and a refresh token that
+ * is not (or no longer) valid, are answered in the call's dialect.
  */
 authApi.get('/credentials', (c) => {
   const flow = c.req.query('auth-flow') ?? 'tempCodeAuth'
@@ -113,23 +111,17 @@ authApi.get('/credentials', (c) => {
     if (flow === 'refreshTokenAuth') return c.json(redeemRefreshToken(c.req.query('refresh-token') ?? ''))
   } catch (error) {
     if (!(error instanceof SessionRefused)) throw error
-    const messages = {
-      unknown_code: 'No such temporary code',
-      expired_code: 'The temporary code has expired',
-      used_code: 'The temporary code has already been used',
-      unknown_refresh_token: 'Invalid Refresh Token',
-    }
-    throw new Refused(
-      error.reason === 'unknown_refresh_token'
-        ? refuse(500, 'invalid_refresh_token', messages[error.reason])
-        : refuse(404, 'not_found', messages[error.reason]),
-    )
+    throw new Refused(error.reason === 'unknown_refresh_token' ? 'refresh_token' : 'login_code')
   }
-  throw new Refused(refuse(500, 'invalid_parameter', 'auth-flow must be tempCodeAuth or refreshTokenAuth'))
+  throw fixed(500, 'invalid_parameter', 'auth-flow must be tempCodeAuth or refreshTokenAuth')
 })
 
 authApi.onError((error, c) => {
   if (error instanceof Refused) {
+    if (typeof error.refusal === 'string') {
+      const answer = answerFor(dialectOf(c), error.refusal)
+      return c.json(answer.body, answer.status as 400)
+    }
     const { status, ...body } = error.refusal
     return c.json(body, status)
   }

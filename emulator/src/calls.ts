@@ -63,3 +63,11 @@ export const recordCalls = (): MiddlewareHandler<EmulatorEnv> =>
     }
     await next()
   }
+
+/** As SaaSus does: every answer carries `X-Saasus-Trace-Id`, the caller's if it sent one. */
+export const echoTraceId = (): MiddlewareHandler<EmulatorEnv> =>
+  async function echoTraceIdHandler(c, next) {
+    const traceId = c.req.header('X-SaaSus-Trace-Id') || crypto.randomUUID()
+    await next()
+    c.res.headers.set('X-Saasus-Trace-Id', traceId)
+  }

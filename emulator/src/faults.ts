@@ -8,8 +8,9 @@
  * `X-SaaSus-Trace-Id` (which the API forwards), so tests running side by side
  * can each break their own calls without touching the others'.
  */
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { z } from 'zod'
+import { type Dialect, dialectSchema, everyCallAnswer } from './dialects'
 import type { EmulatorEnv } from './env'
 
 const share = z.number().min(0).max(1).default(0)
@@ -35,6 +36,8 @@ export const faultsSchema = z.object({
   failNext: z.number().int().min(0).max(1_000).default(0),
   /** Only calls of these HTTP methods get any of the faults above, e.g. `["PATCH"]` for writes of the preference. */
   methods: z.array(z.enum(['GET', 'POST', 'PUT', 'PATCH'])).optional(),
+  /** The words refusals are answered in (dialects.ts): a dialect's name or a table of answers. */
+  dialect: dialectSchema.optional(),
 })
 
 export type Faults = z.infer<typeof faultsSchema>
@@ -50,6 +53,17 @@ export function getFaults(traceId?: string): Faults {
 export function setFaults(faults: Faults, traceId?: string): void {
   if (traceId) byTraceId.set(traceId, faults)
   else everyCall = faults
+}
+
+/**
+ * The dialect of a call: its trace's, else the one set for every call, else
+ * EMULATOR_DIALECT, else the emulator's own.
+ */
+export function dialectOf(c: Context<EmulatorEnv>): Dialect {
+  const traceId = c.req.header('X-SaaSus-Trace-Id')
+  const traced = traceId ? byTraceId.get(traceId)?.dialect : undefined
+  const named = c.env.EMULATOR_DIALECT ? dialectSchema.safeParse(c.env.EMULATOR_DIALECT) : undefined
+  return traced ?? everyCall.dialect ?? (named?.success ? named.data : 'emulator')
 }
 
 export function clearFaults(): void {
@@ -106,5 +120,13 @@ export const injectFaults = (): MiddlewareHandler<EmulatorEnv> =>
       })
       return new Response(stalled, { status: 200, headers: { 'Content-Type': 'application/json' } })
     }
+    await next()
+  }
+
+/** In a dialect of refused credentials (dialects.ts), every call gets that refusal. */
+export const refuseEveryCall = (): MiddlewareHandler<EmulatorEnv> =>
+  async function refuseEveryCallHandler(c, next) {
+    const answer = everyCallAnswer(dialectOf(c))
+    if (answer) return c.json(answer.body, answer.status as 401)
     await next()
   }

@@ -5,17 +5,19 @@
  */
 import { Hono } from 'hono'
 import { authApi } from './auth-api'
-import { recordCalls } from './calls'
+import { echoTraceId, recordCalls } from './calls'
 import { devApi } from './dev-api'
 import type { EmulatorEnv } from './env'
-import { injectFaults } from './faults'
+import { injectFaults, refuseEveryCall } from './faults'
 import { loginDevApi } from './login-dev-api'
 import { requireSignature } from './signature-check'
 
 const app = new Hono<EmulatorEnv>()
 
 app.use('/v1/auth/*', recordCalls())
+app.use('/v1/auth/*', echoTraceId())
 app.use('/v1/auth/*', injectFaults())
+app.use('/v1/auth/*', refuseEveryCall())
 app.use('/v1/auth/*', requireSignature())
 app.route('/v1/auth', authApi)
 app.route('/_emulator', devApi)

@@ -5,7 +5,7 @@
  */
 import { Secret } from 'otpauth'
 import type { UserInfo } from '../../src/saasus/types'
-import { jwtExpiry } from '../../src/user-cache'
+import { jwtExpiry } from '../../src/tokens'
 
 export interface EmulatedUser {
   info: UserInfo

@@ -27,7 +27,10 @@ export const context = (): MiddlewareHandler<AppEnv> =>
     c.set('upstreamCalls', upstreamCalls)
     c.set(
       'saasus',
-      createSaasusClient(c.var.config, { forward: c.req.raw.headers, onCall: (record) => upstreamCalls.push(record) }),
+      createSaasusClient(c.var.config.saasus, {
+        forward: c.req.raw.headers,
+        onCall: (record) => upstreamCalls.push(record),
+      }),
     )
     await next()
   }

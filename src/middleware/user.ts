@@ -9,6 +9,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
+import { jwtExpiry } from '../tokens'
 import { upstream } from '../upstream'
 import { userCache } from '../user-cache'
 
@@ -25,9 +26,19 @@ export function bearerToken(header: string | undefined): string {
   return match[1]
 }
 
+/**
+ * RFC 6750 §3: the challenge says why, so an SPA knows to refresh rather than
+ * sign in again. Read from the token's own `exp`, unverified: it can only refuse.
+ */
+const EXPIRED_CHALLENGE = 'Bearer error="invalid_token", error_description="The ID token has expired"'
+
 export const requireUser = (): MiddlewareHandler<AppEnv> =>
   async function requireUserHandler(c, next) {
     const token = bearerToken(c.req.header('Authorization'))
+    const expiresAt = jwtExpiry(token)
+    if (expiresAt !== undefined && expiresAt <= Date.now()) {
+      throw new ApiError('invalid_token', { headers: { 'WWW-Authenticate': EXPIRED_CHALLENGE } })
+    }
     // SaaSus refusing the token, as 401 or in its own words, is the same to the caller.
     const codes = { unauthorized: 'invalid_token', rejected: 'invalid_token' } as const
     const resolve = () => upstream(c.var.saasus.getUserInfo(token), codes)

@@ -47,6 +47,7 @@ export const COMMON_ERRORS = ['origin_not_allowed', 'misconfigured', 'internal_e
 const SAASUS_ERRORS = [
   'invalid_token',
   'upstream_error',
+  'upstream_misconfigured',
   'upstream_unavailable',
   'upstream_timeout',
 ] as const satisfies ErrorCode[]
@@ -84,7 +85,13 @@ export const OPERATIONS: readonly Operation[] = [
       },
       headers: { 'Cache-Control': 'no-store' },
     },
-    errors: [...SAASUS_ERRORS, 'missing_access_token', 'invalid_access_token', 'upstream_rejected'],
+    errors: [
+      ...SAASUS_ERRORS,
+      'missing_access_token',
+      'invalid_access_token',
+      'upstream_rejected',
+      'too_many_attempts',
+    ],
   },
   {
     method: 'post',
@@ -102,6 +109,7 @@ export const OPERATIONS: readonly Operation[] = [
       'missing_access_token',
       'invalid_access_token',
       'invalid_verification_code',
+      'too_many_attempts',
     ],
   },
   {
@@ -153,6 +161,7 @@ export const OPERATIONS: readonly Operation[] = [
       'invalid_login_code',
       'missing_requested_with',
       'upstream_error',
+      'upstream_misconfigured',
       'upstream_unavailable',
       'upstream_timeout',
     ],
@@ -177,6 +186,7 @@ export const OPERATIONS: readonly Operation[] = [
       'invalid_refresh_token',
       'missing_requested_with',
       'upstream_error',
+      'upstream_misconfigured',
       'upstream_unavailable',
       'upstream_timeout',
     ],

@@ -4,7 +4,7 @@
  * is no route is a plain 404, without a SaaSus call).
  */
 import { zValidator } from '@hono/zod-validator'
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { jsonBody } from '../middleware/json-body'
@@ -16,12 +16,14 @@ import type { MessageResponse, SetupResponse, StatusResponse } from '../schemas'
 import { accessTokenHeader, verifyRequest } from '../schemas'
 import { upstream } from '../upstream'
 
-/** The X-Access-Token header the two software-token calls need. */
-function accessToken(header: string | undefined): string {
-  const parsed = accessTokenHeader.safeParse(header?.trim() ?? '')
-  if (!parsed.success) throw new ApiError('missing_access_token')
-  return parsed.data
-}
+/** The X-Access-Token header the two software-token calls need, read before any attempt is counted. */
+const requireAccessToken = (): MiddlewareHandler<AppEnv & { Variables: { accessToken: string } }> =>
+  async function requireAccessTokenHandler(c, next) {
+    const parsed = accessTokenHeader.safeParse(c.req.header('X-Access-Token')?.trim() ?? '')
+    if (!parsed.success) throw new ApiError('missing_access_token')
+    c.set('accessToken', parsed.data)
+    await next()
+  }
 
 const validationFailed = (result: { success: boolean; error?: unknown }) => {
   if (!result.success) throw new ApiError('invalid_request', { cause: result.error })
@@ -39,10 +41,10 @@ export const mfaRoutes = new Hono<AppEnv>()
     return c.json(status)
   })
 
-  // Each setup mints a secret and each verify spends a guess: both are counted per user first.
-  .get('/mfa_setup', user, limitPerUser('MFA_SETUP_LIMITER'), async (c) => {
-    const token = accessToken(c.req.header('X-Access-Token'))
-    const { secret_code } = await upstream(c.var.saasus.createSecretCode(c.var.user.id, token), {
+  // Each setup mints a secret and each verify spends a guess: both are counted per user, after the
+  // request is known to be well-formed, so a malformed one never spends an attempt.
+  .get('/mfa_setup', user, requireAccessToken(), limitPerUser('MFA_SETUP_LIMITER'), async (c) => {
+    const { secret_code } = await upstream(c.var.saasus.createSecretCode(c.var.user.id, c.var.accessToken), {
       unauthorized: 'invalid_access_token',
     })
     const secret = secret_code.replace(/=+$/, '').toUpperCase()
@@ -55,14 +57,14 @@ export const mfaRoutes = new Hono<AppEnv>()
   .post(
     '/mfa_verify',
     user,
-    limitPerUser('MFA_VERIFY_LIMITER'),
+    requireAccessToken(),
     jsonBody(),
     zValidator('json', verifyRequest, validationFailed),
+    limitPerUser('MFA_VERIFY_LIMITER'),
     async (c) => {
-      const token = accessToken(c.req.header('X-Access-Token'))
       const { verification_code } = c.req.valid('json')
       // Never retried: a second attempt would spend another guess of the user's.
-      await upstream(c.var.saasus.updateSoftwareToken(c.var.user.id, token, verification_code), {
+      await upstream(c.var.saasus.updateSoftwareToken(c.var.user.id, c.var.accessToken, verification_code), {
         unauthorized: 'invalid_access_token',
         rejected: 'invalid_verification_code',
       })

@@ -61,7 +61,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     let credentials: Credentials
     try {
       credentials = await upstream(c.var.saasus.getCredentials({ refreshToken: cookie.token }), {
-        unauthorized: 'upstream_error',
+        unauthorized: 'invalid_refresh_token',
         rejected: 'invalid_refresh_token',
       })
     } catch (error) {

@@ -4,8 +4,9 @@
  * classified by `failure.ts`. It knows nothing about this API's HTTP responses.
  */
 import type * as z from 'zod/mini'
-import type { Config } from '../config'
-import { classifyResponse, SaasusError } from './failure'
+import type { SaasusSettings } from '../config'
+import { classifyResponse, type FailedCall, failureInSuccess, SaasusError } from './failure'
+import { logFailure } from './failure-log'
 import { isRetryable, retryDelayMs } from './retry'
 import { authorizationHeader } from './signature'
 import {
@@ -39,8 +40,7 @@ export interface SaasusClientOptions {
   onCall?: (record: SaasusCallRecord) => void
 }
 
-interface CallSpec<T> {
-  operation: string
+interface CallSpec<T> extends FailedCall {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH'
   path: string
   query?: Record<string, string>
@@ -53,7 +53,7 @@ interface CallSpec<T> {
 
 export type SaasusClient = ReturnType<typeof createSaasusClient>
 
-export function createSaasusClient(config: Config, options: SaasusClientOptions = {}) {
+export function createSaasusClient(settings: SaasusSettings, options: SaasusClientOptions = {}) {
   const forwarded: Record<string, string> = {}
   for (const name of FORWARDED_HEADERS) {
     const value = options.forward?.get(name)
@@ -62,24 +62,30 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
 
   async function call<T>(spec: CallSpec<T>): Promise<T> {
     // One deadline bounds the whole call, retry included (SAASUS_TIMEOUT_MS).
-    const deadline = AbortSignal.timeout(config.timeoutMs)
+    const deadline = AbortSignal.timeout(settings.timeoutMs)
     try {
-      return await attempt(spec, deadline)
+      try {
+        return await attempt(spec, deadline)
+      } catch (error) {
+        if (!spec.idempotent || !isRetryable(error) || deadline.aborted) throw error
+        if (error instanceof SaasusError) logFailure(error, 'retried')
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs()))
+        return await attempt(spec, deadline, true)
+      }
     } catch (error) {
-      if (!spec.idempotent || !isRetryable(error) || deadline.aborted) throw error
-      await new Promise((resolve) => setTimeout(resolve, retryDelayMs()))
-      return attempt(spec, deadline, true)
+      if (error instanceof SaasusError) logFailure(error)
+      throw error
     }
   }
 
   async function attempt<T>(spec: CallSpec<T>, signal: AbortSignal, retry?: true): Promise<T> {
-    const url = new URL(config.authApiUrl + spec.path)
+    const url = new URL(settings.authApiUrl + spec.path)
     for (const [key, value] of Object.entries(spec.query ?? {})) url.searchParams.set(key, value)
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body)
     const headers: Record<string, string> = {
       ...forwarded,
       Accept: 'application/json',
-      Authorization: await authorizationHeader(config, { method: spec.method, url: url.href, body }),
+      Authorization: await authorizationHeader(settings, { method: spec.method, url: url.href, body }),
     }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
 
@@ -97,16 +103,22 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
       const timedOut = signal.aborted
       record(timedOut ? 'timeout' : 'connection')
       throw timedOut
-        ? new SaasusError('timeout', spec.operation)
-        : new SaasusError('unavailable', spec.operation, { cause: 'connection' })
+        ? new SaasusError('timeout', spec.operation, { rule: 'timeout' })
+        : new SaasusError('unavailable', spec.operation, { rule: 'no_answer', cause: 'connection' })
     }
     record(response.status)
 
-    if (!response.ok) throw classifyResponse(spec.operation, response.status, text)
+    const traceId = response.headers.get('X-Saasus-Trace-Id') ?? undefined
+    if (!response.ok) throw classifyResponse(spec, response.status, text, settings.refusalWords, traceId)
     if (!spec.schema) {
       // These calls succeed with an empty body. A 200 whose body is not even JSON
       // was garbled on the way: it confirms nothing, so it is not a success.
-      if (text.trim() !== '' && parseJson(text) === undefined) throw malformed(spec.operation, response.status)
+      if (text.trim() === '') return undefined as T
+      const json = parseJson(text)
+      if (json === undefined) throw malformed(spec.operation, response.status)
+      // A success that says it failed (Cognito's `Status: "ERROR"`) is a failure.
+      const failure = failureInSuccess(spec, response.status, json, traceId)
+      if (failure) throw failure
       return undefined as T
     }
     const parsed = spec.schema.safeParse(parseJson(text))
@@ -121,6 +133,9 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
     getUserInfo: (idToken: string): Promise<UserInfo> =>
       call({
         operation: 'GetUserInfo',
+        call: 'userinfo',
+        // The definition documents 401 for /userinfo: a bare one is the ID token.
+        userTokenMay401: true,
         method: 'GET',
         path: '/userinfo',
         query: { token: idToken },
@@ -131,6 +146,9 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
     getMfaPreference: (userId: string): Promise<MfaPreference> =>
       call({
         operation: 'GetUserMfaPreference',
+        call: 'mfa_preference',
+        refusals: [],
+        userTokenMay401: false,
         method: 'GET',
         path: `${userPath(userId)}/mfa/preference`,
         schema: mfaPreferenceSchema,
@@ -140,6 +158,8 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
     updateMfaPreference: (userId: string, preference: UpdateUserMfaPreferenceParam): Promise<void> =>
       call({
         operation: 'UpdateUserMfaPreference',
+        call: 'mfa_preference',
+        userTokenMay401: false,
         method: 'PATCH',
         path: `${userPath(userId)}/mfa/preference`,
         body: preference,
@@ -148,6 +168,8 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
     createSecretCode: (userId: string, accessToken: string): Promise<SoftwareTokenSecretCode> =>
       call({
         operation: 'CreateSecretCode',
+        call: 'secret_code',
+        userTokenMay401: true,
         method: 'POST',
         path: `${userPath(userId)}/mfa/software-token/secret-code`,
         body: { access_token: accessToken },
@@ -157,6 +179,8 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
     updateSoftwareToken: (userId: string, accessToken: string, verificationCode: string): Promise<void> =>
       call({
         operation: 'UpdateSoftwareToken',
+        call: 'software_token',
+        userTokenMay401: true,
         method: 'PUT',
         path: `${userPath(userId)}/mfa/software-token`,
         body: { access_token: accessToken, verification_code: verificationCode },
@@ -166,6 +190,10 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
     getCredentials: (flow: { code: string } | { refreshToken: string }): Promise<Credentials> =>
       call({
         operation: 'GetAuthCredentials',
+        call: 'credentials',
+        refusals: 'code' in flow ? ['login_code_refused'] : ['refresh_token_refused'],
+        // No 401 is documented for /credentials: one can only be our signature.
+        userTokenMay401: false,
         method: 'GET',
         path: '/credentials',
         query:
@@ -178,7 +206,7 @@ export function createSaasusClient(config: Config, options: SaasusClientOptions 
 }
 
 const malformed = (operation: string, status: number) =>
-  new SaasusError('unavailable', operation, { status, cause: 'malformed_response' })
+  new SaasusError('unavailable', operation, { status, rule: 'malformed_response', cause: 'malformed_response' })
 
 function parseJson(text: string): unknown {
   try {

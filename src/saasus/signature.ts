@@ -4,6 +4,7 @@
  * The signature is lowercase hex of HMAC-SHA256, keyed with the secret key, over
  * `YYYYMMDDHHmm (UTC) + apiKey + METHOD + host[:port]/path?query + body`.
  */
+import { toHex } from '../tokens'
 
 export interface SigningCredentials {
   saasId: string
@@ -43,11 +44,6 @@ export function signingMinute(date: Date): string {
 function signedMessage(minute: string, apiKey: string, request: SignableRequest): string {
   const target = request.url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
   return `${minute}${apiKey}${request.method.toUpperCase()}${target}${request.body ?? ''}`
-}
-
-/** Lowercase hex of a digest or MAC. */
-export function toHex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
 /** The hex signature of a request at a given time. */

@@ -5,6 +5,7 @@
  */
 import { env, exports } from 'cloudflare:workers'
 import { TOTP } from 'otpauth'
+import type { DialectName, Table } from '../../emulator/src/dialects'
 import { app } from '../../src/app'
 
 export const API = 'https://mfa.example.com'
@@ -114,6 +115,8 @@ export interface Faults {
   stallRate?: number
   failNext?: number
   methods?: ('GET' | 'POST' | 'PUT' | 'PATCH')[]
+  /** The words refusals come in: a dialect's name (emulator/src/dialects.ts) or a table of answers. */
+  dialect?: DialectName | Table
 }
 
 /**

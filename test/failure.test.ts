@@ -6,28 +6,19 @@
  * exception name as `type` with 400 or 401.
  */
 import { describe, expect, it } from 'vitest'
+import { SAASUS_CALLS } from '../src/saasus/calls'
 import { classifyResponse, type FailedCall, failureInSuccess } from '../src/saasus/failure'
 import type { RefusalWords } from '../src/saasus/refusals'
 
 const CALLS = {
-  userinfo: { operation: 'GetUserInfo', call: 'userinfo', userTokenMay401: true },
-  preferenceRead: { operation: 'GetUserMfaPreference', call: 'mfa_preference', refusals: [], userTokenMay401: false },
-  preference: { operation: 'UpdateUserMfaPreference', call: 'mfa_preference', userTokenMay401: false },
-  secretCode: { operation: 'CreateSecretCode', call: 'secret_code', userTokenMay401: true },
-  softwareToken: { operation: 'UpdateSoftwareToken', call: 'software_token', userTokenMay401: true },
-  loginCode: {
-    operation: 'GetAuthCredentials',
-    call: 'credentials',
-    refusals: ['login_code_refused'],
-    userTokenMay401: false,
-  },
-  refresh: {
-    operation: 'GetAuthCredentials',
-    call: 'credentials',
-    refusals: ['refresh_token_refused'],
-    userTokenMay401: false,
-  },
-} satisfies Record<string, FailedCall>
+  userinfo: SAASUS_CALLS.getUserInfo,
+  preferenceRead: SAASUS_CALLS.getMfaPreference,
+  preference: SAASUS_CALLS.updateMfaPreference,
+  secretCode: SAASUS_CALLS.createSecretCode,
+  softwareToken: SAASUS_CALLS.updateSoftwareToken,
+  loginCode: SAASUS_CALLS.getCredentialsByCode,
+  refresh: SAASUS_CALLS.getCredentialsByRefreshToken,
+}
 
 const body = (type: string, message: string) => JSON.stringify({ type, message })
 const generic = (message: string) => body('internal_server_error', message)

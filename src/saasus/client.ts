@@ -5,6 +5,7 @@
  */
 import type * as z from 'zod/mini'
 import type { SaasusSettings } from '../config'
+import { SAASUS_CALLS } from './calls'
 import { classifyResponse, type FailedCall, failureInSuccess, SaasusError } from './failure'
 import { logFailure } from './failure-log'
 import { isRetryable, retryDelayMs } from './retry'
@@ -132,10 +133,7 @@ export function createSaasusClient(settings: SaasusSettings, options: SaasusClie
     /** `GET /userinfo?token=`: the user an ID token belongs to. */
     getUserInfo: (idToken: string): Promise<UserInfo> =>
       call({
-        operation: 'GetUserInfo',
-        call: 'userinfo',
-        // The definition documents 401 for /userinfo: a bare one is the ID token.
-        userTokenMay401: true,
+        ...SAASUS_CALLS.getUserInfo,
         method: 'GET',
         path: '/userinfo',
         query: { token: idToken },
@@ -145,10 +143,7 @@ export function createSaasusClient(settings: SaasusSettings, options: SaasusClie
 
     getMfaPreference: (userId: string): Promise<MfaPreference> =>
       call({
-        operation: 'GetUserMfaPreference',
-        call: 'mfa_preference',
-        refusals: [],
-        userTokenMay401: false,
+        ...SAASUS_CALLS.getMfaPreference,
         method: 'GET',
         path: `${userPath(userId)}/mfa/preference`,
         schema: mfaPreferenceSchema,
@@ -157,9 +152,7 @@ export function createSaasusClient(settings: SaasusSettings, options: SaasusClie
 
     updateMfaPreference: (userId: string, preference: UpdateUserMfaPreferenceParam): Promise<void> =>
       call({
-        operation: 'UpdateUserMfaPreference',
-        call: 'mfa_preference',
-        userTokenMay401: false,
+        ...SAASUS_CALLS.updateMfaPreference,
         method: 'PATCH',
         path: `${userPath(userId)}/mfa/preference`,
         body: preference,
@@ -167,9 +160,7 @@ export function createSaasusClient(settings: SaasusSettings, options: SaasusClie
 
     createSecretCode: (userId: string, accessToken: string): Promise<SoftwareTokenSecretCode> =>
       call({
-        operation: 'CreateSecretCode',
-        call: 'secret_code',
-        userTokenMay401: true,
+        ...SAASUS_CALLS.createSecretCode,
         method: 'POST',
         path: `${userPath(userId)}/mfa/software-token/secret-code`,
         body: { access_token: accessToken },
@@ -178,9 +169,7 @@ export function createSaasusClient(settings: SaasusSettings, options: SaasusClie
 
     updateSoftwareToken: (userId: string, accessToken: string, verificationCode: string): Promise<void> =>
       call({
-        operation: 'UpdateSoftwareToken',
-        call: 'software_token',
-        userTokenMay401: true,
+        ...SAASUS_CALLS.updateSoftwareToken,
         method: 'PUT',
         path: `${userPath(userId)}/mfa/software-token`,
         body: { access_token: accessToken, verification_code: verificationCode },
@@ -189,11 +178,7 @@ export function createSaasusClient(settings: SaasusSettings, options: SaasusClie
     /** `GET /credentials`: tokens from a one-time login code or a refresh token. */
     getCredentials: (flow: { code: string } | { refreshToken: string }): Promise<Credentials> =>
       call({
-        operation: 'GetAuthCredentials',
-        call: 'credentials',
-        refusals: 'code' in flow ? ['login_code_refused'] : ['refresh_token_refused'],
-        // No 401 is documented for /credentials: one can only be our signature.
-        userTokenMay401: false,
+        ...('code' in flow ? SAASUS_CALLS.getCredentialsByCode : SAASUS_CALLS.getCredentialsByRefreshToken),
         method: 'GET',
         path: '/credentials',
         query:

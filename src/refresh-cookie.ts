@@ -35,9 +35,29 @@ export function refreshCookie(token: string, settings: Config['refreshCookie']):
   return generateCookie(REFRESH_COOKIE, token, { ...attributes(settings), maxAge: settings.maxAgeSeconds })
 }
 
-/** `Set-Cookie` value that removes the cookie (same name, path and partition; RFC 6265 §3.1). */
-export function clearedRefreshCookie(settings: Config['refreshCookie']): string {
-  return generateCookie(REFRESH_COOKIE, '', { ...attributes(settings), maxAge: 0 })
+/**
+ * `Set-Cookie` values that remove every `SaaSusRefreshToken` this API can reach,
+ * the configured one first: ours as configured; ours with `Partitioned` the other
+ * way (the settings may have changed since it was set); and the sample SPA's
+ * `Path=/` copy, which it writes from the /credentials body into a cookie of its
+ * own origin, and which reaches /refresh too when the SPA and the API share a host.
+ */
+export function expiredRefreshCookies(settings: Config['refreshCookie']): string[] {
+  // A deletion replaces only the cookie with the same name, domain and path (RFC 6265bis
+  // storage model) and partition key (CHIPS): one per variant. SameSite=None, because
+  // browsers drop a Lax or Strict Set-Cookie from a cross-site response.
+  const ours = attributes(settings)
+  const anySite = { secure: true, sameSite: 'None', maxAge: 0 } as const
+  return [
+    generateCookie(REFRESH_COOKIE, '', { ...ours, maxAge: 0 }),
+    generateCookie(REFRESH_COOKIE, '', {
+      ...anySite,
+      path: REFRESH_COOKIE_PATH,
+      httpOnly: true,
+      ...(ours.partitioned ? {} : { partitioned: true }),
+    }),
+    generateCookie(REFRESH_COOKIE, '', { ...anySite, path: '/' }),
+  ]
 }
 
 export type RefreshCookieValue = { state: 'missing' } | { state: 'malformed' } | { state: 'present'; token: string }

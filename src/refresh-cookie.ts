@@ -9,8 +9,8 @@
  * third-party cookies still keep, and which no other site can use.
  */
 import type { Context } from 'hono'
-import { generateCookie, getCookie } from 'hono/cookie'
-import type { CookieOptions } from 'hono/utils/cookie'
+import { generateCookie } from 'hono/cookie'
+import { type CookieOptions, parse } from 'hono/utils/cookie'
 import type { Config } from './config'
 import { OPAQUE_TOKEN } from './schemas'
 
@@ -62,9 +62,19 @@ export function expiredRefreshCookies(settings: Config['refreshCookie']): string
 
 export type RefreshCookieValue = { state: 'missing' } | { state: 'malformed' } | { state: 'present'; token: string }
 
-/** The refresh token the request's cookie carries, if any. */
+/**
+ * The refresh token the request's cookie carries, if any. With the SPA's `Path=/`
+ * copy beside ours, the first pair decides: browsers send longer paths first
+ * (RFC 6265 §5.4), so that is ours. Hono's getCookie would skip a first value it
+ * cannot parse and take the next, so the pair is picked here.
+ */
 export function readRefreshCookie(c: Context): RefreshCookieValue {
-  const value = getCookie(c, REFRESH_COOKIE)
-  if (value === undefined || value === '') return { state: 'missing' }
-  return OPAQUE_TOKEN.test(value) ? { state: 'present', token: value } : { state: 'malformed' }
+  const pair = c.req
+    .header('Cookie')
+    ?.split(';')
+    .find((part) => part.includes('=') && part.slice(0, part.indexOf('=')).trim() === REFRESH_COOKIE)
+  if (pair === undefined) return { state: 'missing' }
+  const value = parse(pair, REFRESH_COOKIE)[REFRESH_COOKIE]
+  if (value === '') return { state: 'missing' }
+  return value !== undefined && OPAQUE_TOKEN.test(value) ? { state: 'present', token: value } : { state: 'malformed' }
 }

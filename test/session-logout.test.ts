@@ -7,6 +7,7 @@
  * /logout. /logout (and a refused /refresh) must expire every copy it can reach.
  */
 import { describe, expect, it } from 'vitest'
+import { jwtPayload } from './sample-spa-session'
 import { call, type SignedIn, signIn, XHR } from './support/sign-in'
 
 interface SetCookie {
@@ -146,7 +147,7 @@ describe('POST /logout expires every SaaSusRefreshToken it can reach', () => {
   })
 })
 
-describe('GET /refresh refusing a token', () => {
+describe('GET /refresh with the SPA copy beside ours', () => {
   it("expires the SPA's Path=/ copy along with ours when SaaSus refuses the token", async () => {
     const res = await call('/refresh', { headers: { ...XHR, Cookie: 'SaaSusRefreshToken=made-up-token' } })
     expect(res.status).toBe(401)
@@ -154,5 +155,34 @@ describe('GET /refresh refusing a token', () => {
     const cookies = expired(res)
     expect(cookies.filter(at('/refresh', true))).toHaveLength(1)
     expect(cookies.filter(at('/', false))).toHaveLength(1)
+  })
+
+  it('uses the first SaaSusRefreshToken of the Cookie header, which browsers make ours (longer path)', async () => {
+    const ours = await signIn()
+    const other = await signIn()
+    const otherToken = other.credentials.refresh_token ?? ''
+    const res = await call('/refresh', {
+      headers: { ...XHR, Cookie: `${ours.cookie}; SaaSusRefreshToken=${otherToken}` },
+    })
+    expect(res.status).toBe(200)
+    expect(jwtPayload(((await res.json()) as { id_token: string }).id_token).sub).toBe(ours.user.id)
+  })
+
+  it('does not fall back to the second when the first cannot hold a refresh token', async () => {
+    const other = await signIn()
+    const otherToken = other.credentials.refresh_token ?? ''
+    const res = await call('/refresh', {
+      headers: { ...XHR, Cookie: `SaaSusRefreshToken=not\\valid; SaaSusRefreshToken=${otherToken}` },
+    })
+    expect(res.status).toBe(401)
+    expect(await errorCode(res)).toBe('invalid_refresh_token')
+  })
+
+  it('takes only a cookie named exactly SaaSusRefreshToken, wherever it stands', async () => {
+    const session = await signIn()
+    const res = await call('/refresh', {
+      headers: { ...XHR, Cookie: `theme=dark; SaaSusRefreshTokenOld=x; ${session.cookie}` },
+    })
+    expect(res.status).toBe(200)
   })
 })

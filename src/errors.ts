@@ -77,9 +77,10 @@ export interface ErrorBody {
 export class ApiError extends Error {
   readonly code: ErrorCode
   readonly status: ContentfulStatusCode
-  readonly headers: Record<string, string>
+  /** An array value becomes one header line per item (several `Set-Cookie`). */
+  readonly headers: Record<string, string | string[]>
 
-  constructor(code: ErrorCode, options: { cause?: unknown; headers?: Record<string, string> } = {}) {
+  constructor(code: ErrorCode, options: { cause?: unknown; headers?: Record<string, string | string[]> } = {}) {
     super(ERRORS[code].message, { cause: options.cause })
     this.name = 'ApiError'
     this.code = code

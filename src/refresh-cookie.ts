@@ -9,8 +9,8 @@
  * third-party cookies still keep, and which no other site can use.
  */
 import type { Context } from 'hono'
-import { generateCookie, getCookie } from 'hono/cookie'
-import type { CookieOptions } from 'hono/utils/cookie'
+import { generateCookie } from 'hono/cookie'
+import { type CookieOptions, parse } from 'hono/utils/cookie'
 import type { Config } from './config'
 import { OPAQUE_TOKEN } from './tokens'
 
@@ -35,16 +35,46 @@ export function refreshCookie(token: string, settings: Config['refreshCookie']):
   return generateCookie(REFRESH_COOKIE, token, { ...attributes(settings), maxAge: settings.maxAgeSeconds })
 }
 
-/** `Set-Cookie` value that removes the cookie (same name, path and partition; RFC 6265 §3.1). */
-export function clearedRefreshCookie(settings: Config['refreshCookie']): string {
-  return generateCookie(REFRESH_COOKIE, '', { ...attributes(settings), maxAge: 0 })
+/**
+ * `Set-Cookie` values that remove every `SaaSusRefreshToken` this API can reach,
+ * the configured one first: ours as configured; ours with `Partitioned` the other
+ * way (the settings may have changed since it was set); and the sample SPA's
+ * `Path=/` copy, which it writes from the /credentials body into a cookie of its
+ * own origin, and which reaches /refresh too when the SPA and the API share a host.
+ */
+export function expiredRefreshCookies(settings: Config['refreshCookie']): string[] {
+  // A deletion replaces only the cookie with the same name, domain and path (RFC 6265bis
+  // storage model) and partition key (CHIPS): one per variant. SameSite=None, because
+  // browsers drop a Lax or Strict Set-Cookie from a cross-site response.
+  const ours = attributes(settings)
+  const anySite = { secure: true, sameSite: 'None', maxAge: 0 } as const
+  return [
+    generateCookie(REFRESH_COOKIE, '', { ...ours, maxAge: 0 }),
+    generateCookie(REFRESH_COOKIE, '', {
+      ...anySite,
+      path: REFRESH_COOKIE_PATH,
+      httpOnly: true,
+      ...(ours.partitioned ? {} : { partitioned: true }),
+    }),
+    generateCookie(REFRESH_COOKIE, '', { ...anySite, path: '/' }),
+  ]
 }
 
 export type RefreshCookieValue = { state: 'missing' } | { state: 'malformed' } | { state: 'present'; token: string }
 
-/** The refresh token the request's cookie carries, if any. */
+/**
+ * The refresh token the request's cookie carries, if any. With the SPA's `Path=/`
+ * copy beside ours, the first pair decides: browsers send longer paths first
+ * (RFC 6265 §5.4), so that is ours. Hono's getCookie would skip a first value it
+ * cannot parse and take the next, so the pair is picked here.
+ */
 export function readRefreshCookie(c: Context): RefreshCookieValue {
-  const value = getCookie(c, REFRESH_COOKIE)
-  if (value === undefined || value === '') return { state: 'missing' }
-  return OPAQUE_TOKEN.test(value) ? { state: 'present', token: value } : { state: 'malformed' }
+  const pair = c.req
+    .header('Cookie')
+    ?.split(';')
+    .find((part) => part.includes('=') && part.slice(0, part.indexOf('=')).trim() === REFRESH_COOKIE)
+  if (pair === undefined) return { state: 'missing' }
+  const value = parse(pair, REFRESH_COOKIE)[REFRESH_COOKIE]
+  if (value === '') return { state: 'missing' }
+  return value !== undefined && OPAQUE_TOKEN.test(value) ? { state: 'present', token: value } : { state: 'malformed' }
 }

@@ -139,8 +139,8 @@ export function buildOpenApiDocument(): JsonObject {
       headers: {
         SetRefreshCookie: {
           description:
-            '`SaaSusRefreshToken=…; Max-Age=…; Path=/refresh; HttpOnly; Secure; SameSite=…` (a clearing one on ' +
-            'logout and on a refused refresh)',
+            '`SaaSusRefreshToken=…; Max-Age=…; Path=/refresh; HttpOnly; Secure; SameSite=…`; on logout and on a ' +
+            "refused refresh, expiring ones for it and for the sample SPA's `Path=/` copy",
           schema: { type: 'string' },
         },
       },

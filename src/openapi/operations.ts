@@ -213,7 +213,7 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'post',
     path: '/logout',
     operationId: 'logout',
-    summary: 'Forgets the refresh-token cookie (SaaSus has no call that revokes the token itself)',
+    summary: 'Forgets the refresh-token cookies (SaaSus has no call that revokes the token itself)',
     bearer: false,
     requestedWith: true,
     setsRefreshCookie: true,

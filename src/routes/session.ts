@@ -2,7 +2,7 @@
  * The sign-in loop of the public sample SPA, at the edge: the login code from
  * SaaSus's hosted login becomes tokens (/credentials), the refresh token lives in
  * an HttpOnly cookie that renews them (/refresh), /userinfo tells the SPA who is
- * signed in (through `requireUser`), and /logout forgets the cookie.
+ * signed in (through `requireUser`), and /logout forgets the cookies.
  */
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
@@ -10,7 +10,7 @@ import type { Config } from '../config'
 import { ApiError } from '../errors'
 import { requireRequestedWith } from '../middleware/requested-with'
 import { requireUser } from '../middleware/user'
-import { clearedRefreshCookie, readRefreshCookie, refreshCookie } from '../refresh-cookie'
+import { expiredRefreshCookies, readRefreshCookie, refreshCookie } from '../refresh-cookie'
 import type { Credentials } from '../saasus/types'
 import type { CredentialsResponse, MessageResponse } from '../schemas'
 import { upstream } from '../upstream'
@@ -52,7 +52,7 @@ export const sessionRoutes = new Hono<AppEnv>()
   .get('/refresh', requireRequestedWith(), async (c) => {
     const settings = c.var.config.refreshCookie
     const refused = (cause?: unknown) =>
-      new ApiError('invalid_refresh_token', { cause, headers: { 'Set-Cookie': clearedRefreshCookie(settings) } })
+      new ApiError('invalid_refresh_token', { cause, headers: { 'Set-Cookie': expiredRefreshCookies(settings) } })
 
     const cookie = readRefreshCookie(c)
     if (cookie.state === 'missing') throw new ApiError('missing_refresh_token')
@@ -79,6 +79,7 @@ export const sessionRoutes = new Hono<AppEnv>()
 
   .post('/logout', requireRequestedWith(), (c) => {
     // SaaSus offers no call that revokes a refresh token: forgetting it is what is possible here.
-    c.header('Set-Cookie', clearedRefreshCookie(c.var.config.refreshCookie))
+    for (const cookie of expiredRefreshCookies(c.var.config.refreshCookie))
+      c.header('Set-Cookie', cookie, { append: true })
     return c.json({ message: 'Signed out' } satisfies MessageResponse, 200, NO_STORE)
   })

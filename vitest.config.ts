@@ -11,8 +11,8 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
-import { REFUSAL_DIALECTS } from './emulator/src/dialects'
-import { EMULATOR_CREDENTIALS } from './test/emulator-credentials'
+import { REFUSAL_DIALECTS } from './emulator/src/dialects.ts'
+import { EMULATOR_CREDENTIALS } from './test/emulator-credentials.ts'
 
 const EMULATOR_BUNDLE = '.wrangler/test/emulator.js'
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { problemsOf, secrets } from './support/config'
-import { apiWith, newUser, setup, tracedFaults, verify, withAccessToken, wrongCode } from './support/harness'
+import { apiWith, newUser, setup, tracedFaults, withAccessToken, wrongCode } from './support/harness'
 
 const UNFORESEEN = { status: 500, body: { type: 'internal_server_error', message: 'OTP rejected (E42)' } }
 

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { DIALECT_NAMES } from '../emulator/src/dialects.ts'
 import { ROOT, seededUsers, startStack, startWorker, type WorkerProcess } from './stack.ts'
 
 const API_PORT = Number(process.env.API_PORT ?? 8787)
@@ -25,6 +26,20 @@ function hasRealCredentials(): boolean {
   return ['SAASUS_SAAS_ID', 'SAASUS_API_KEY', 'SAASUS_SECRET_KEY'].every((name) => vars.get(name))
 }
 
+/** `--dialect <name>`: the words the emulator refuses in (emulator/src/dialects.ts). */
+function dialectArgument(): string | undefined {
+  const index = process.argv.findIndex((arg) => arg === '--dialect' || arg.startsWith('--dialect='))
+  if (index === -1) return undefined
+  const arg = process.argv[index] ?? ''
+  const name = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : process.argv[index + 1]
+  if (!name || !(DIALECT_NAMES as string[]).includes(name)) {
+    console.error(`--dialect must be one of: ${DIALECT_NAMES.join(', ')}`)
+    process.exit(2)
+  }
+  return name
+}
+const dialect = dialectArgument()
+
 const processes: WorkerProcess[] = []
 const shutdown = async () => {
   await Promise.all(processes.map((p) => p.stop()))
@@ -38,12 +53,18 @@ if (hasRealCredentials() && !process.argv.includes('--emulator')) {
   processes.push(await startWorker({ port: API_PORT, echo: true, vars: { SERVE_API_REFERENCE: 'true' } }))
   console.log(`\nAPI: http://127.0.0.1:${API_PORT}  (reference: http://127.0.0.1:${API_PORT}/docs)`)
 } else {
-  const stack = await startStack({ apiPort: API_PORT, emulatorPort: EMULATOR_PORT, echo: true })
+  const stack = await startStack({
+    apiPort: API_PORT,
+    emulatorPort: EMULATOR_PORT,
+    echo: true,
+    ...(dialect ? { emulatorVars: { EMULATOR_DIALECT: dialect } } : {}),
+  })
   processes.push(stack.api, stack.emulator)
   console.log(`\nAPI:             ${stack.api.url}  (SaaSus calls go to the emulator)`)
   console.log(`SaaSus emulator: ${stack.emulator.url}  (users and tokens: ${stack.emulator.url}/_emulator/users)`)
   console.log(`Demo page:       ${stack.emulator.url}/  (enroll a seeded user with your authenticator app)`)
-  console.log(`API reference:   ${stack.api.url}/docs\n`)
+  console.log(`API reference:   ${stack.api.url}/docs`)
+  console.log(`SaaSus refuses in the "${dialect ?? 'emulator'}" dialect (npm run dev -- --dialect <name>)\n`)
   for (const user of await seededUsers(stack.emulator.url)) {
     console.log(`  ${user.email || `sign-in ID ${user.sign_in_id}`}`)
     console.log(`    ID token:     ${user.id_token}`)

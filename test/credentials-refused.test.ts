@@ -62,3 +62,24 @@ describe.each(CREDENTIAL_DIALECTS)('when SaaSus refuses our credentials (%s)', (
     expect(errors.join('\n')).not.toContain(user.id_token)
   })
 })
+
+describe('an unworded 401 where SaaSus documents none (/credentials) is ours too', () => {
+  const bare = { every_call: { status: 401, body: { type: 'unauthorized', message: 'Unauthorized' } } }
+
+  it.each(ROUTES.filter(([, path]) => path.startsWith('/credentials') || path === '/refresh'))(
+    '%s %s answers 502 upstream_misconfigured',
+    async (method, path, extra) => {
+      const traceId = await tracedFaults({ dialect: bare })
+      const res = await call(path, { method, headers: { ...extra, 'X-SaaSus-Trace-Id': traceId } })
+      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([502, 'upstream_misconfigured'])
+    },
+  )
+
+  it('while on /userinfo, which documents 401 for a refused ID token, it stays 401 invalid_token', async () => {
+    const traceId = await tracedFaults({ dialect: bare })
+    const res = await call('/userinfo', {
+      headers: { ...withAccessToken(await newUser()), 'X-SaaSus-Trace-Id': traceId },
+    })
+    expect(res.status).toBe(401)
+  })
+})

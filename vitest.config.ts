@@ -63,11 +63,12 @@ const onConsoleLog = (log: string) => !QUIET.some((event) => log.includes(event)
 
 export default defineConfig({
   test: {
+    onConsoleLog,
     projects: [
-      { plugins: [workers('emulator')], test: { name: 'workerd', include: ['test/**/*.test.ts'], onConsoleLog } },
+      { plugins: [workers('emulator')], test: { name: 'workerd', include: ['test/**/*.test.ts'] } },
       ...REFUSAL_DIALECTS.filter((dialect) => dialect !== 'emulator').map((dialect) => ({
         plugins: [workers(dialect)],
-        test: { name: `dialect:${dialect}`, include: ROUTE_SUITE, onConsoleLog },
+        test: { name: `dialect:${dialect}`, include: ROUTE_SUITE },
       })),
     ],
   },

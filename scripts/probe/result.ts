@@ -78,11 +78,11 @@ export function judge(
   expected: Expected,
   words: RefusalWords,
 ): ProbeResult {
-  const base = { case: probeCase, operation: call.operation, method, provoked: true, expected }
+  const base = { case: probeCase, operation: call.operation, method, provoked: true }
   if (!answered(outcome)) {
     const verdict: Verdict =
       outcome.status === 'timeout' ? { kind: 'timeout', rule: 'timeout' } : { kind: 'unavailable', rule: 'no_answer' }
-    return { ...base, status: outcome.status, verdict, ok: false, note: redactForLog(outcome.reason) }
+    return { ...base, status: outcome.status, verdict, expected, ok: false, note: redactForLog(outcome.reason) }
   }
   const verdict = verdictOf(call, outcome, words)
   const body = isObject(outcome.json) ? outcome.json : undefined
@@ -93,6 +93,7 @@ export function judge(
     ...(typeof body?.message === 'string' ? { message: redactForLog(body.message) } : {}),
     bodyKeys: body ? Object.keys(body) : [],
     verdict,
+    expected,
     ok: matches(verdict, expected),
     ...(outcome.traceId ? { traceId: outcome.traceId } : {}),
     ...(outcome.text.trim() !== '' && !body ? { note: 'the body is not a JSON object' } : {}),

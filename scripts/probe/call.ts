@@ -8,6 +8,7 @@ import type { SaasusSettings } from '../../src/config.ts'
 import { traceIdForLog } from '../../src/saasus/redact.ts'
 import { authorizationHeader, type SigningCredentials } from '../../src/saasus/signature.ts'
 
+/** One Auth API request, before it is signed. */
 export interface ProbeRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH'
   /** Below the Auth API's base, e.g. `/userinfo`. */
@@ -36,6 +37,7 @@ export interface NoAnswer {
 
 export type Outcome = Answer | NoAnswer
 
+/** Where and how the probe calls: the settings, extra headers, and the fetch to use. */
 export interface Caller {
   saasus: SaasusSettings
   /** Sent on every call, under the signature (which always wins). */
@@ -43,6 +45,7 @@ export interface Caller {
   fetch: typeof fetch
 }
 
+/** True if SaaSus answered at all, whatever the status. */
 export const answered = (outcome: Outcome): outcome is Answer => typeof outcome.status === 'number'
 
 /** Makes one call; signs with `credentials` instead of the configured ones if given (the signature case). */

@@ -23,11 +23,13 @@ export interface ProbeInput {
   loginCode?: string
 }
 
+/** A call made, as the report records it and as SaaSus answered it. */
 export interface Step {
   row: ProbeResult
   outcome: Outcome
 }
 
+/** What every case gets: the user's tokens and path, and the one way to make a call. */
 export interface CaseContext {
   input: ProbeInput
   /** `/users/{user_id}` of the test user. */
@@ -55,6 +57,7 @@ const note = (row: ProbeResult, text: string): ProbeResult => ({
 const refusalOf = ({ row, outcome }: Step) => (answered(outcome) && row.verdict !== 'success' ? outcome : undefined)
 const jsonOf = ({ outcome }: Step) => (answered(outcome) ? outcome.json : undefined)
 
+/** A login code refused: the given one spent twice, or else an unknown one. */
 export async function loginCode(ctx: CaseContext): Promise<CaseReport> {
   const expected = refusedAs('login_code_refused')
   const byCode = (code: string): ProbeRequest => ({
@@ -82,6 +85,7 @@ export async function loginCode(ctx: CaseContext): Promise<CaseReport> {
   return { rows: [note(again.row, `spent once (${first.row.status}), then sent again`)], refusal: refusalOf(again) }
 }
 
+/** A verification code refused: a secret minted, then a code it does not give now. */
 export async function wrongCode(ctx: CaseContext): Promise<CaseReport> {
   const path = `${ctx.userPath}/mfa/software-token`
   const { accessToken } = ctx.input
@@ -104,6 +108,7 @@ export async function wrongCode(ctx: CaseContext): Promise<CaseReport> {
   return { rows: [refused.row], refusal: refusalOf(refused) }
 }
 
+/** Enabling MFA refused before an authenticator is verified: tried only while MFA is off. */
 export async function notRegistered(ctx: CaseContext): Promise<CaseReport> {
   const path = `${ctx.userPath}/mfa/preference`
   const read = await ctx.step('not_registered', SAASUS_CALLS.getMfaPreference, { method: 'GET', path }, 'success')
@@ -151,6 +156,7 @@ export async function notRegistered(ctx: CaseContext): Promise<CaseReport> {
   }
 }
 
+/** An access token refused: the revoked one given, or else a made-up one. */
 export async function accessToken(ctx: CaseContext): Promise<CaseReport> {
   const revoked = ctx.input.revokedAccessToken
   const refused = await ctx.step(
@@ -169,6 +175,7 @@ export async function accessToken(ctx: CaseContext): Promise<CaseReport> {
   return { rows: [note(refused.row, text)], refusal: refusalOf(refused) }
 }
 
+/** A refresh token refused: a made-up one. */
 export async function refreshToken(ctx: CaseContext): Promise<CaseReport> {
   const refused = await ctx.step(
     'refresh_token',

@@ -24,6 +24,7 @@ const base64url = (bytes: Uint8Array) =>
     .replace(/\+/g, '-')
     .replace(/\//g, '_')
     .replace(/=+$/, '')
+
 /** Random bytes, base64url: shaped like an opaque token. */
 export const randomOpaque = (size: number) => base64url(crypto.getRandomValues(new Uint8Array(size)))
 const jsonPart = (value: object) => base64url(new TextEncoder().encode(JSON.stringify(value)))

@@ -35,6 +35,7 @@ export interface Verdict {
 /** A call that should succeed, or the refusal it should be classified as. */
 export type Expected = 'success' | { kind: SaasusFailureKind; refusal: Refusal }
 
+/** One row of the report: a call that decides a case, or a case that was not provoked. */
 export interface ProbeResult {
   case: ProbeCase
   /** The operationId of the call, e.g. `UpdateSoftwareToken`. */
@@ -59,6 +60,7 @@ export interface ProbeResult {
 /** The verdict a refusal should get: its kind, and the refusal itself. */
 export const refusedAs = (refusal: Refusal): Expected => ({ kind: REFUSALS[refusal], refusal })
 
+/** True if a verdict is the expected one: the same kind and refusal, or both a success. */
 export function matches(verdict: ProbeResult['verdict'], expected: Expected): boolean {
   if (verdict === undefined) return false
   if (verdict === 'success' || expected === 'success') return verdict === expected

@@ -20,7 +20,7 @@ export function verdictText(verdict: ProbeResult['verdict'] | ProbeResult['expec
   return verdict.refusal ? `${verdict.kind}/${verdict.refusal}` : verdict.kind
 }
 
-export const mark = (row: ProbeResult) => (!row.provoked ? '–' : row.ok ? '✓' : '✗')
+const mark = (row: ProbeResult) => (!row.provoked ? '–' : row.ok ? '✓' : '✗')
 
 /** The table's lines, columns padded to their widest cell. */
 export function resultTable(report: ProbeReport): string[] {

@@ -5,25 +5,16 @@
  * them (or with --emulator) it first starts the local SaaSus emulator on :8788,
  * wires the API to it and prints the seeded users' tokens.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { DIALECT_NAMES } from '../emulator/src/dialects.ts'
-import { ROOT, seededUsers, startStack, startWorker, type WorkerProcess } from './stack.ts'
+import { readDevVars } from './dev-vars.ts'
+import { seededUsers, startStack, startWorker, type WorkerProcess } from './stack.ts'
 
 const API_PORT = Number(process.env.API_PORT ?? 8787)
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8788)
 
 function hasRealCredentials(): boolean {
-  const file = join(ROOT, '.dev.vars')
-  if (!existsSync(file)) return false
-  const vars = new Map(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .map((line) => /^\s*([A-Z_]+)\s*=\s*"?([^"]*)"?\s*$/.exec(line))
-      .filter((match) => match !== null)
-      .map((match) => [match[1], match[2]?.trim()]),
-  )
-  return ['SAASUS_SAAS_ID', 'SAASUS_API_KEY', 'SAASUS_SECRET_KEY'].every((name) => vars.get(name))
+  const vars = readDevVars()
+  return ['SAASUS_SAAS_ID', 'SAASUS_API_KEY', 'SAASUS_SECRET_KEY'].every((name) => vars[name])
 }
 
 /** `--dialect <name>`: the words the emulator refuses in (emulator/src/dialects.ts). */

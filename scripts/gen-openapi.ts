@@ -5,28 +5,15 @@
  * and fails if the committed document has drifted from its sources.
  */
 import { join } from 'node:path'
-import { buildSync } from 'esbuild'
 import { writeOrCheck } from './generated-file.ts'
+import { importBundled } from './import-bundled.ts'
 import { ROOT } from './stack.ts'
 
 const OUTPUT = join(ROOT, 'public', 'openapi.json')
 
-// The Worker's sources import without file extensions, which Node's type
-// stripping does not resolve: bundle the builder with esbuild, then run it.
-const bundle = buildSync({
-  entryPoints: [join(ROOT, 'src', 'openapi', 'document.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  write: false,
-  logLevel: 'error',
-})
-const code = bundle.outputFiles[0]?.text ?? ''
-const { buildOpenApiDocument } = (await import(
-  `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`
-)) as {
-  buildOpenApiDocument: () => unknown
-}
+const { buildOpenApiDocument } = await importBundled<{ buildOpenApiDocument: () => unknown }>(
+  "export { buildOpenApiDocument } from './src/openapi/document.ts'",
+)
 const generated = `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`
 
 writeOrCheck(OUTPUT, generated, 'npm run gen:openapi')

@@ -64,18 +64,16 @@ export function createSaasusClient(settings: SaasusSettings, options: SaasusClie
   async function call<T>(spec: CallSpec<T>): Promise<T> {
     // One deadline bounds the whole call, retry included (SAASUS_TIMEOUT_MS).
     const deadline = AbortSignal.timeout(settings.timeoutMs)
-    try {
+    for (let retry = false; ; retry = true) {
       try {
-        return await attempt(spec, deadline)
+        return await attempt(spec, deadline, retry || undefined)
       } catch (error) {
-        if (!spec.idempotent || !isRetryable(error) || deadline.aborted) throw error
-        if (error instanceof SaasusError) logFailure(error, 'retried')
+        const again = !retry && spec.idempotent === true && isRetryable(error) && !deadline.aborted
+        // Every failed attempt gets its log line, the one retried included.
+        if (error instanceof SaasusError) logFailure(error, again ? 'retried' : 'final')
+        if (!again) throw error
         await new Promise((resolve) => setTimeout(resolve, retryDelayMs()))
-        return await attempt(spec, deadline, true)
       }
-    } catch (error) {
-      if (error instanceof SaasusError) logFailure(error)
-      throw error
     }
   }
 

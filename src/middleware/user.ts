@@ -35,13 +35,16 @@ const EXPIRED_CHALLENGE = 'Bearer error="invalid_token", error_description="The 
 export const requireUser = (): MiddlewareHandler<AppEnv> =>
   async function requireUserHandler(c, next) {
     const token = bearerToken(c.req.header('Authorization'))
-    const expiresAt = jwtExpiry(token)
-    if (expiresAt !== undefined && expiresAt <= Date.now()) {
-      throw new ApiError('invalid_token', { headers: { 'WWW-Authenticate': EXPIRED_CHALLENGE } })
-    }
     // SaaSus refusing the token, as 401 or in its own words, is the same to the caller.
     const codes = { unauthorized: 'invalid_token', rejected: 'invalid_token' } as const
-    const resolve = () => upstream(c.var.saasus.getUserInfo(token), codes)
+    // Only on a cache miss: a cached entry never outlives the token's exp, so a hit needs no check.
+    const resolve = () => {
+      const expiresAt = jwtExpiry(token)
+      if (expiresAt !== undefined && expiresAt <= Date.now()) {
+        throw new ApiError('invalid_token', { headers: { 'WWW-Authenticate': EXPIRED_CHALLENGE } })
+      }
+      return upstream(c.var.saasus.getUserInfo(token), codes)
+    }
     const ttlSeconds = CACHED_READS.has(`${c.req.method} ${c.req.path}`) ? c.var.config.userCacheTtlSeconds : 0
     c.set('user', await userCache.resolve(token, ttlSeconds, resolve))
     await next()

@@ -105,9 +105,7 @@ export function judge(
 function verdictOf(call: FailedCall, answer: Answer, words: RefusalWords): Verdict | 'success' {
   const ok = answer.status >= 200 && answer.status < 300
   const error = ok
-    ? call.call === 'software_token'
-      ? failureInSuccess(call, answer.status, answer.json, answer.traceId)
-      : undefined
+    ? failureInSuccess(call, answer.status, answer.json, answer.traceId)
     : classifyResponse(call, answer.status, answer.text, words, answer.traceId)
   if (!error) return 'success'
   const { refusal, rule, likelyCause } = error.detail

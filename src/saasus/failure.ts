@@ -78,6 +78,8 @@ export interface FailedCall {
   refusals?: readonly Refusal[]
   /** Whether a 401/403 can mean the user's token: the call carries one and SaaSus documents 401 for it. */
   userTokenMay401: boolean
+  /** What an unworded 4xx (other than 401, 403, 429) means here, if anything more than "rejected". */
+  clientError?: Refusal
 }
 
 const SERVER_FAULT = 'internal server error'
@@ -98,13 +100,13 @@ export function classifyResponse(
   }
   const text = body ? normalize(`${body.type} ${body.message}`) : ''
   const candidates = call.refusals ?? USER_REFUSALS[call.call]
-  const verdict = (refusal: Refusal, rule: string, cause?: UnavailableCause) =>
+  const verdict = (refusal: Refusal, rule: string) =>
     new SaasusError(REFUSALS[refusal], call.operation, {
       ...detail,
       refusal,
       rule,
       ...(refusal === 'credentials_refused' ? { likelyCause: likelyCause(text) } : {}),
-      ...(cause ? { cause } : {}),
+      ...(refusal === 'overloaded' ? { cause: 'overloaded' } : {}),
     })
 
   // Words count on a 4xx and a 500; a 502–504 is a gateway's, whatever body it carries.
@@ -112,16 +114,14 @@ export function classifyResponse(
     const operator = operatorWords[call.call] ?? {}
     for (const refusal of [...ANY_CALL_REFUSALS, ...candidates]) {
       const words = operator[refusal]
-      if (words && mentions(text, words)) return verdict(refusal, `operator:${refusal}`, causeOf(refusal))
+      if (words && mentions(text, words)) return verdict(refusal, `operator:${refusal}`)
     }
     if (mentions(text, BUILT_IN_WORDS.credentials_refused)) return verdict('credentials_refused', 'words:credentials')
-    for (const refusal of candidates) {
-      if (refusal === 'attempts_exceeded' && mentions(text, BUILT_IN_WORDS.attempts_exceeded)) {
-        return verdict(refusal, 'words:attempts_exceeded')
-      }
+    if (candidates.includes('attempts_exceeded') && mentions(text, BUILT_IN_WORDS.attempts_exceeded)) {
+      return verdict('attempts_exceeded', 'words:attempts_exceeded')
     }
     // Throttling is never a wrong code, whatever else the message says.
-    if (mentions(text, BUILT_IN_WORDS.overloaded)) return verdict('overloaded', 'words:overloaded', 'overloaded')
+    if (mentions(text, BUILT_IN_WORDS.overloaded)) return verdict('overloaded', 'words:overloaded')
     for (const refusal of candidates) {
       if (refusal !== 'attempts_exceeded' && mentions(text, BUILT_IN_WORDS[refusal])) {
         return verdict(refusal, `words:${refusal}`)
@@ -135,11 +135,10 @@ export function classifyResponse(
       ? verdict(tokenRefusal, `status:${status}`)
       : verdict('credentials_refused', `status:${status}`)
   }
-  if (status === 429) return verdict('overloaded', 'status:429', 'overloaded')
+  if (status === 429) return verdict('overloaded', 'status:429')
   if (status >= 400 && status < 500) {
-    const refusal = clientErrorRefusal(call, candidates)
-    return refusal
-      ? verdict(refusal, `status:${status}`)
+    return call.clientError
+      ? verdict(call.clientError, `status:${status}`)
       : new SaasusError('rejected', call.operation, { ...detail, rule: `status:${status}` })
   }
   const rule = body && normalize(body.type) === SERVER_FAULT ? 'unrecognised:internal_server_error' : 'unrecognised'
@@ -148,12 +147,12 @@ export function classifyResponse(
 }
 
 /**
- * A 2xx whose body says the call failed: Cognito's VerifySoftwareToken can answer
- * success at the HTTP level with `Status: "ERROR"`. Undefined if the body says
- * nothing of the kind.
+ * A 2xx of the software-token call whose body says it failed: Cognito's
+ * VerifySoftwareToken can answer success at the HTTP level with `Status: "ERROR"`.
+ * Undefined for any other call, or a body that says nothing of the kind.
  */
 export function failureInSuccess(call: FailedCall, status: number, body: unknown, traceId?: string) {
-  if (typeof body !== 'object' || body === null) return undefined
+  if (call.call !== 'software_token' || typeof body !== 'object' || body === null) return undefined
   const value = (body as Record<string, unknown>).Status ?? (body as Record<string, unknown>).status
   if (typeof value !== 'string' || value.toUpperCase() !== 'ERROR') return undefined
   return new SaasusError('rejected', call.operation, {
@@ -163,20 +162,6 @@ export function failureInSuccess(call: FailedCall, status: number, body: unknown
     ...(traceIdForLog(traceId) ? { traceId } : {}),
   })
 }
-
-/**
- * What an unworded 4xx (other than 401, 403, 429) means: the call's refusal of
- * the request (a wrong code, enabling too early, a spent login code), or on
- * /userinfo and the refresh flow, the token the call carries.
- */
-function clientErrorRefusal(call: FailedCall, candidates: readonly Refusal[]): Refusal | undefined {
-  const rejection = candidates.find((refusal) => REFUSALS[refusal] === 'rejected')
-  if (rejection || call.call === 'secret_code') return rejection
-  return candidates.find((refusal) => REFUSALS[refusal] === 'unauthorized')
-}
-
-const causeOf = (refusal: Refusal): UnavailableCause | undefined =>
-  refusal === 'overloaded' ? 'overloaded' : undefined
 
 function likelyCause(text: string): string {
   return (

@@ -6,17 +6,11 @@
  */
 import type { SaasusSettings } from '../../src/config.ts'
 import { traceIdForLog } from '../../src/saasus/redact.ts'
-import { authorizationHeader, type SigningCredentials } from '../../src/saasus/signature.ts'
+import { type AuthApiRequest, signedRequest } from '../../src/saasus/request.ts'
+import type { SigningCredentials } from '../../src/saasus/signature.ts'
 
 /** One Auth API request, before it is signed. */
-export interface ProbeRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH'
-  /** Below the Auth API's base, e.g. `/userinfo`. */
-  path: string
-  query?: Record<string, string>
-  /** Sent as JSON. */
-  body?: unknown
-}
+export type ProbeRequest = AuthApiRequest
 
 /** What SaaSus answered. */
 export interface Answer {
@@ -54,20 +48,12 @@ export async function signedCall(
   request: ProbeRequest,
   credentials: SigningCredentials = caller.saasus,
 ): Promise<Outcome> {
-  const url = new URL(caller.saasus.authApiUrl + request.path)
-  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value)
-  const body = request.body === undefined ? undefined : JSON.stringify(request.body)
-  const headers: Record<string, string> = {
-    ...caller.headers,
-    Accept: 'application/json',
-    ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    Authorization: await authorizationHeader(credentials, { method: request.method, url: url.href, body }),
-  }
+  const { url, init } = await signedRequest(caller.saasus.authApiUrl, credentials, request, caller.headers)
   const signal = AbortSignal.timeout(caller.saasus.timeoutMs)
   // Called unbound: workerd's fetch refuses a `this` other than the global scope.
   const send = caller.fetch
   try {
-    const response = await send(url, { method: request.method, headers, body, signal })
+    const response = await send(url, { ...init, signal })
     const text = await response.text()
     const traceId = traceIdForLog(response.headers.get('X-Saasus-Trace-Id'))
     return { status: response.status, text, json: parseJson(text), ...(traceId ? { traceId } : {}) }

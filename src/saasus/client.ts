@@ -8,8 +8,8 @@ import type { SaasusSettings } from '../config'
 import { SAASUS_CALLS } from './calls'
 import { classifyResponse, type FailedCall, failureInSuccess, SaasusError } from './failure'
 import { logFailure } from './failure-log'
+import { type AuthApiRequest, signedRequest } from './request'
 import { isRetryable, retryDelayMs } from './retry'
-import { authorizationHeader } from './signature'
 import {
   type Credentials,
   credentialsSchema,
@@ -41,11 +41,7 @@ export interface SaasusClientOptions {
   onCall?: (record: SaasusCallRecord) => void
 }
 
-interface CallSpec<T> extends FailedCall {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH'
-  path: string
-  query?: Record<string, string>
-  body?: unknown
+interface CallSpec<T> extends FailedCall, AuthApiRequest {
   /** Response schema; omitted for calls whose success has no body. */
   schema?: z.ZodMiniType<T>
   /** A read: retried once after a short jittered pause if SaaSus gave no usable answer (retry.ts). */
@@ -78,15 +74,7 @@ export function createSaasusClient(settings: SaasusSettings, options: SaasusClie
   }
 
   async function attempt<T>(spec: CallSpec<T>, signal: AbortSignal, retry?: true): Promise<T> {
-    const url = new URL(settings.authApiUrl + spec.path)
-    for (const [key, value] of Object.entries(spec.query ?? {})) url.searchParams.set(key, value)
-    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body)
-    const headers: Record<string, string> = {
-      ...forwarded,
-      Accept: 'application/json',
-      Authorization: await authorizationHeader(settings, { method: spec.method, url: url.href, body }),
-    }
-    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    const { url, init } = await signedRequest(settings.authApiUrl, settings, spec, forwarded)
 
     const started = Date.now()
     const record = (status: SaasusCallRecord['status']) =>
@@ -96,7 +84,7 @@ export function createSaasusClient(settings: SaasusSettings, options: SaasusClie
     let response: Response
     let text: string
     try {
-      response = await fetch(url, { method: spec.method, headers, body, signal })
+      response = await fetch(url, { ...init, signal })
       text = await response.text()
     } catch {
       const timedOut = signal.aborted

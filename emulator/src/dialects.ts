@@ -113,16 +113,13 @@ export const CREDENTIAL_DIALECTS = DIALECT_NAMES.filter((name) => 'every_call' i
 export const dialectSchema = z.union([z.enum(DIALECT_NAMES), tableSchema])
 export type Dialect = z.infer<typeof dialectSchema>
 
+const tableOf = (dialect: Dialect): Table => (typeof dialect === 'string' ? DIALECTS[dialect] : dialect)
+
 /** A dialect's answer to a case, falling back to the emulator's own words. */
-export function answerFor(dialect: Dialect, name: Case): Answer {
-  const table: Table = typeof dialect === 'string' ? DIALECTS[dialect] : dialect
-  return table[name] ?? EMULATOR[name]
-}
+export const answerFor = (dialect: Dialect, name: Case): Answer => tableOf(dialect)[name] ?? EMULATOR[name]
 
-export function everyCallAnswer(dialect: Dialect): Answer | undefined {
-  return (typeof dialect === 'string' ? (DIALECTS[dialect] as Table) : dialect).every_call
-}
+/** The answer to every call, in a dialect of refused credentials. */
+export const everyCallAnswer = (dialect: Dialect): Answer | undefined => tableOf(dialect).every_call
 
-export function verifySuccessAnswer(dialect: Dialect): Answer | undefined {
-  return (typeof dialect === 'string' ? (DIALECTS[dialect] as Table) : dialect).verify_success
-}
+/** The answer to a right code, if the dialect has one (else an empty 200). */
+export const verifySuccessAnswer = (dialect: Dialect): Answer | undefined => tableOf(dialect).verify_success

@@ -6,9 +6,9 @@ describe('parseConfig', () => {
   it('applies the documented defaults when only the secrets are set', () => {
     const config = parseConfig(secrets)
     expect(config.saasus.authApiUrl).toBe('https://api.saasus.io/v1/auth')
-    expect(config.mfaIssuer).toBe('SaaSusPlatform')
+    expect(config.settings.mfaIssuer).toBe('SaaSusPlatform')
     expect(config.saasus.timeoutMs).toBe(5000)
-    expect([...config.allowedOrigins]).toEqual([])
+    expect([...config.settings.allowedOrigins]).toEqual([])
   })
 
   it('names each missing secret', () => {
@@ -36,7 +36,7 @@ describe('parseConfig', () => {
 
   it('splits ALLOWED_ORIGINS on commas and trims each origin', () => {
     const config = parseConfig({ ...secrets, ALLOWED_ORIGINS: ' https://a.example , http://localhost:3000,' })
-    expect([...config.allowedOrigins]).toEqual(['https://a.example', 'http://localhost:3000'])
+    expect([...config.settings.allowedOrigins]).toEqual(['https://a.example', 'http://localhost:3000'])
   })
 
   it('rejects an allowed origin with a path or trailing slash, naming the variable', () => {
@@ -55,12 +55,14 @@ describe('parseConfig', () => {
   })
 
   it('reads REQUEST_LOG as all (the default) or failures, naming it otherwise', () => {
-    expect(parseConfig(secrets).requestLog).toBe('all')
-    expect(parseConfig({ ...secrets, REQUEST_LOG: 'failures' }).requestLog).toBe('failures')
+    expect(parseConfig(secrets).settings.requestLog).toBe('all')
+    expect(parseConfig({ ...secrets, REQUEST_LOG: 'failures' }).settings.requestLog).toBe('failures')
     expect(problemsOf({ ...secrets, REQUEST_LOG: 'none' })[0]).toMatch(/^REQUEST_LOG: /)
   })
 
   it('treats an empty var as unset, so `--var NAME:` restores the default', () => {
-    expect(parseConfig({ ...secrets, MFA_ISSUER: '', SAASUS_API_URL_BASE: '' }).mfaIssuer).toBe('SaaSusPlatform')
+    expect(parseConfig({ ...secrets, MFA_ISSUER: '', SAASUS_API_URL_BASE: '' }).settings.mfaIssuer).toBe(
+      'SaaSusPlatform',
+    )
   })
 })

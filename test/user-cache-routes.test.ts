@@ -11,7 +11,7 @@
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { app } from '../src/app'
-import { userCache } from '../src/user-cache'
+import { userCache } from '../src/middleware/user-cache'
 
 const EMULATOR = 'https://api.saasus.io/_emulator'
 

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from '../src/config'
+import { createUserCache, tokenKey } from '../src/middleware/user-cache'
 import type { UserInfo } from '../src/saasus/types'
 import { jwtExpiry } from '../src/tokens'
-import { createUserCache, tokenKey } from '../src/user-cache'
 
 const user = (id: string): UserInfo => ({
   id,
@@ -137,8 +137,8 @@ describe('USER_CACHE_TTL_SECONDS', () => {
   const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
 
   it('defaults to 60 seconds and accepts 0 (off)', () => {
-    expect(parseConfig(secrets).userCacheTtlSeconds).toBe(60)
-    expect(parseConfig({ ...secrets, USER_CACHE_TTL_SECONDS: '0' }).userCacheTtlSeconds).toBe(0)
+    expect(parseConfig(secrets).settings.userCacheTtlSeconds).toBe(60)
+    expect(parseConfig({ ...secrets, USER_CACHE_TTL_SECONDS: '0' }).settings.userCacheTtlSeconds).toBe(0)
   })
 
   it('rejects a value that is not whole seconds within an hour, naming the variable', () => {

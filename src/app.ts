@@ -22,7 +22,7 @@ import { sessionRoutes } from './routes/session'
 import { SaasusError } from './saasus/failure'
 import { toApiError } from './upstream'
 
-/** What the SPA sends (see README "CORS"); browsers compare names case-insensitively. */
+/** What the SPA sends (docs/security.md, "CORS"); browsers compare names case-insensitively. */
 export const CORS_ALLOW_HEADERS = [
   'Authorization',
   'Content-Type',

@@ -116,7 +116,7 @@ const envSchema = z.object({
   ),
   SAASUS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(30_000)), 5_000),
   SAASUS_REFUSAL_WORDS: z._default(refusalWords, {}),
-  // The session cookie (README "Session routes").
+  // The session cookie (docs/session.md).
   REFRESH_COOKIE_SAMESITE: z._default(
     z.pipe(
       z.pipe(

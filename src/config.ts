@@ -6,6 +6,7 @@
  * naming the variable.
  */
 import * as z from 'zod/mini'
+import type { SaasusSettings } from './saasus/client'
 import { ANY_CALL_REFUSALS, CALLS, type CallName, type RefusalWords, USER_REFUSALS } from './saasus/refusals'
 
 const required = (name: string) =>
@@ -138,18 +139,6 @@ const envSchema = z.object({
   SERVE_API_REFERENCE: flag(false),
   REQUEST_LOG: z._default(z.enum(['all', 'failures'], { error: 'must be all or failures' }), 'all'),
 })
-
-/** What the SaaSus client needs, and the only part of the settings that holds the SaaSus secrets. */
-export interface SaasusSettings {
-  saasId: string
-  apiKey: string
-  secretKey: string
-  /** SAASUS_API_URL_BASE + /v1/auth, without a trailing slash. */
-  authApiUrl: string
-  timeoutMs: number
-  /** Operator-added refusal words (SAASUS_REFUSAL_WORDS). */
-  refusalWords: RefusalWords
-}
 
 /** Everything else the app reads: no secret among them. */
 export interface Settings {

@@ -1,11 +1,13 @@
 /**
  * Configuration: read from the Worker's env once per env object, validated with
- * zod, and split in two: the SaaSus part (credentials, URL, timeout), which only
- * the SaaSus client receives, and the settings the rest of the app reads, which
- * hold no secret. A missing secret or a malformed value fails with one message
- * naming the variable.
+ * zod, and split in three: the SaaSus part (credentials, URL, timeout), which only
+ * the SaaSus client receives; the keys that seal authenticator secrets, which only
+ * the account object's secret box receives; and the settings the rest of the app
+ * reads, which hold no secret. A missing secret or a malformed value fails with
+ * one message naming the variable.
  */
 import * as z from 'zod/mini'
+import { parseSecretBoxKeys, type SecretBoxKey } from './account/secret-box'
 import type { SaasusSettings } from './saasus/client'
 import { ANY_CALL_REFUSALS, CALLS, type CallName, type RefusalWords, USER_REFUSALS } from './saasus/refusals'
 
@@ -138,6 +140,20 @@ const envSchema = z.object({
   USER_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600)), 60),
   SERVE_API_REFERENCE: flag(false),
   REQUEST_LOG: z._default(z.enum(['all', 'failures'], { error: 'must be all or failures' }), 'all'),
+  // Account protection (docs/account-protection.md).
+  MFA_STEP_UP: z._default(z.enum(['off', 'required'], { error: 'must be off or required' }), 'off'),
+  MFA_ENCRYPTION_KEY: z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((value, ctx): SecretBoxKey[] => {
+        const keys = parseSecretBoxKeys(value.trim())
+        if (typeof keys !== 'string') return keys
+        // The message says what is wrong, never what was given.
+        ctx.issues.push({ code: 'custom', message: keys, input: '' })
+        return z.NEVER
+      }),
+    ),
+  ),
 })
 
 /** Everything else the app reads: no secret among them. */
@@ -156,11 +172,15 @@ export interface Settings {
   serveApiReference: boolean
   /** Which requests get their log line: every one, or only those answered with an error. */
   requestLog: 'all' | 'failures'
+  /** Whether disabling MFA, new recovery codes and a new authenticator need a current code (MFA_STEP_UP). */
+  stepUp: 'off' | 'required'
 }
 
 export interface Config {
   /** For the SaaSus client alone (src/saasus/). */
   saasus: SaasusSettings
+  /** For the account object's secret box alone (src/account/): newest first; absent, no secret is kept. */
+  secretBoxKeys: SecretBoxKey[] | undefined
   settings: Settings
 }
 
@@ -185,6 +205,9 @@ export function parseConfig(env: Record<string, unknown>): Config {
     )
   }
   const settings = result.data
+  if (settings.MFA_STEP_UP === 'required' && !settings.MFA_ENCRYPTION_KEY) {
+    throw new ConfigError(['MFA_ENCRYPTION_KEY is required when MFA_STEP_UP is required (step-up checks codes itself)'])
+  }
   return {
     saasus: {
       saasId: settings.SAASUS_SAAS_ID,
@@ -194,6 +217,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
       timeoutMs: settings.SAASUS_TIMEOUT_MS,
       refusalWords: settings.SAASUS_REFUSAL_WORDS,
     },
+    secretBoxKeys: settings.MFA_ENCRYPTION_KEY,
     settings: {
       allowedOrigins: new Set(settings.ALLOWED_ORIGINS),
       mfaIssuer: settings.MFA_ISSUER,
@@ -205,6 +229,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
       userCacheTtlSeconds: settings.USER_CACHE_TTL_SECONDS,
       serveApiReference: settings.SERVE_API_REFERENCE,
       requestLog: settings.REQUEST_LOG,
+      stepUp: settings.MFA_STEP_UP,
     },
   }
 }

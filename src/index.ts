@@ -1,8 +1,11 @@
 /**
  * The Worker's entry point. The app and its type (for `hc<AppType>` from
- * `hono/client`) live in app.ts.
+ * `hono/client`) live in app.ts; the Durable Object classes of the account
+ * state (wrangler.toml `[[durable_objects.bindings]]`) are exported from here.
  */
 import { app } from './app'
 
+export { RecoveryCodeIndex } from './account/recovery-index'
+export { UserAccount } from './account/user-account'
 export type { AppType } from './app'
 export default app

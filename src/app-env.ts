@@ -17,6 +17,10 @@ export interface AppEnv {
     requestId: string
     /** The SaaSus calls made for this request, for the request log; filled by `context`. */
     upstreamCalls: SaasusCallRecord[]
+    /** Round trips to the account objects, for the request log; counted by src/account/gateway.ts. */
+    storageCalls: number
+    /** The step-up code a risky change carries, or null when none is needed; set by `stepUp`. */
+    stepUpCode: string | null
     /** The catalogue code the request failed with; set by the app's `onError`. */
     errorCode: ErrorCode | undefined
   }

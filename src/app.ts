@@ -16,6 +16,7 @@ import { allowListCors } from './middleware/cors'
 import { requestLog } from './middleware/request-log'
 import { responseHeaders } from './middleware/response-headers'
 import { documented } from './openapi/describe'
+import { accountRoutes } from './routes/account'
 import { openApiRoute, referencePageRoutes } from './routes/docs'
 import { mfaRoutes } from './routes/mfa'
 import { sessionRoutes } from './routes/session'
@@ -30,6 +31,8 @@ export const CORS_ALLOW_HEADERS = [
   'X-Access-Token',
   'X-SaaSus-Referer',
   'X-SaaSus-Trace-Id',
+  // Step-up on /mfa_setup (docs/account-protection.md).
+  'X-Verification-Code',
 ] as const
 
 // Chromium caps a cached preflight at 2 hours (Firefox at 24); asking for more buys nothing.
@@ -89,6 +92,8 @@ const app = new Hono<AppEnv>()
     ),
   )
   .route('/', mfaRoutes)
+  // Account protection: recovery codes, recovery without a token, security activity.
+  .route('/', accountRoutes)
   // Session routes: /credentials, /refresh, /logout (cookie, X-Requested-With) and /userinfo (bearer).
   .route('/', sessionRoutes)
   // The interactive reference page, where configured.

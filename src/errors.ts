@@ -16,6 +16,7 @@ export const ERRORS = {
     status: 400,
     message: 'The verification code is not correct; check the authenticator app and try again',
   },
+  invalid_recovery_code: { status: 400, message: 'The recovery code is unknown, already used or mistyped' },
   invalid_token: {
     status: 401,
     message: 'A valid ID token is required as a Bearer token',
@@ -24,11 +25,23 @@ export const ERRORS = {
   },
   invalid_access_token: { status: 401, message: 'The access token is missing, expired or not valid' },
   origin_not_allowed: { status: 403, message: 'This origin is not allowed to call the API' },
+  // Account protection (docs/account-protection.md).
+  step_up_required: {
+    status: 403,
+    message: 'This change needs a current code from the authenticator app (verification_code or X-Verification-Code)',
+  },
+  step_up_unavailable: {
+    status: 403,
+    message:
+      'This change needs a code this API cannot check: the authenticator was not registered through it. ' +
+      'Ask an administrator to turn MFA off, then set it up again',
+  },
   not_found: { status: 404, message: 'No such route' },
   mfa_not_registered: {
     status: 409,
     message: 'Register an authenticator (setup and verify) before enabling MFA',
   },
+  mfa_not_enabled: { status: 409, message: 'Turn MFA on before creating recovery codes' },
   payload_too_large: { status: 413, message: 'The request body is too large' },
   unsupported_media_type: { status: 415, message: 'The request body must be application/json' },
   upstream_rejected: { status: 422, message: 'SaaSus refused the request' },
@@ -43,6 +56,7 @@ export const ERRORS = {
   },
   upstream_unavailable: { status: 503, message: 'SaaSus could not be reached' },
   upstream_timeout: { status: 504, message: 'SaaSus did not answer in time' },
+  storage_unavailable: { status: 503, message: 'Account storage could not be reached; try again' },
   // Session routes (/credentials, /refresh, /logout).
   invalid_login_code: {
     status: 400,

@@ -4,6 +4,7 @@
  * Fields are only ever added, never changed or removed.
  */
 import * as z from 'zod/mini'
+import { EVENT_TYPES } from './account/events'
 import { ERRORS, type ErrorCode } from './errors'
 import { OPAQUE_TOKEN } from './tokens'
 
@@ -22,6 +23,50 @@ export const accessTokenHeader = z
  * (or no body) is accepted and ignored.
  */
 export const emptyRequest = z.looseObject({})
+
+/**
+ * `POST /mfa_disable` and `POST /mfa_recovery_codes` body: `{}` or no body, and
+ * with MFA_STEP_UP=required a current code of the authenticator.
+ */
+export const stepUpRequest = z.looseObject({
+  verification_code: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^\d{6}$/, { error: 'must be six digits' }),
+        z.describe('A current code of the authenticator; required when MFA_STEP_UP is required'),
+      ),
+  ),
+})
+
+/** `POST /mfa_recover` body: one of the user's recovery codes, as shown (case, spaces and hyphens do not matter). */
+export const recoverRequest = z.object({
+  recovery_code: z.string().check(z.describe('A recovery code, e.g. 7KQM-X2HD-9RTW-C4NP')),
+})
+
+export const recoveryCodesResponse = z.object({
+  recovery_codes: z
+    .array(z.string())
+    .check(z.describe('Ten single-use codes; shown once, only their hashes are kept. Asking again replaces them all')),
+})
+
+export const recoveryCodesStatusResponse = z.object({
+  remaining: z.number().check(z.int(), z.describe('Codes of the current set not used yet')),
+  created_at: z.nullable(z.string().check(z.describe('When the current set was made (ISO 8601), or null for none'))),
+})
+
+export const eventsResponse = z.object({
+  events: z
+    .array(
+      z.object({
+        type: z.enum(EVENT_TYPES),
+        at: z.string().check(z.describe('ISO 8601')),
+        country: z.optional(z.string().check(z.describe("The client's country (ISO 3166 alpha-2), if known"))),
+        user_agent: z.optional(z.string()),
+      }),
+    )
+    .check(z.describe('The last 50 events of the past 90 days, newest first')),
+})
 
 export const statusResponse = z.object({
   enabled: z.boolean(),
@@ -73,3 +118,6 @@ export type VerifyRequest = z.infer<typeof verifyRequest>
 export type StatusResponse = z.infer<typeof statusResponse>
 export type SetupResponse = z.infer<typeof setupResponse>
 export type MessageResponse = z.infer<typeof messageResponse>
+export type RecoveryCodesResponse = z.infer<typeof recoveryCodesResponse>
+export type RecoveryCodesStatusResponse = z.infer<typeof recoveryCodesStatusResponse>
+export type EventsResponse = z.infer<typeof eventsResponse>

@@ -45,6 +45,8 @@ export const requestLog = (): MiddlewareHandler<AppEnv> =>
         ms,
         ...(retry ? { retry } : {}),
       })),
+      // Round trips to the account objects (src/account/gateway.ts); `npm run bench` reads it.
+      storage: c.var.storageCalls ?? 0,
     }
     if (status >= 500) console.error(JSON.stringify(line))
     // REQUEST_LOG=failures keeps only the requests answered with an error code;

@@ -10,7 +10,13 @@ import type * as z from 'zod/mini'
 import type { ErrorCode } from '../errors'
 
 /** Request parts described once in the document's components, referenced by name. */
-export type SharedParameter = 'AccessToken' | 'RequestedWith' | 'RefreshCookie' | 'SaasusReferer' | 'TraceId'
+export type SharedParameter =
+  | 'AccessToken'
+  | 'RequestedWith'
+  | 'RefreshCookie'
+  | 'SaasusReferer'
+  | 'TraceId'
+  | 'VerificationCode'
 
 /** What one middleware or handler adds to the description of every route it serves. */
 export interface Facts {

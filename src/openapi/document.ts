@@ -221,6 +221,14 @@ export function buildOpenApiDocument(routes: readonly RouteEntry[]): JsonObject 
           description: 'Set by /credentials; HttpOnly, so the browser sends it and scripts cannot read it',
           schema: { type: 'string' },
         },
+        VerificationCode: {
+          name: 'X-Verification-Code',
+          in: 'header',
+          required: false,
+          description:
+            'A current code of the authenticator (step-up); required when MFA_STEP_UP is required and MFA is on',
+          schema: { type: 'string', pattern: '^\\d{6}$' },
+        },
         TraceId: {
           name: 'X-SaaSus-Trace-Id',
           in: 'header',

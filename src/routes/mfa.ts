@@ -3,13 +3,19 @@
  * Each route states its own description and guards in the order they run:
  * `requireUser` first, so `c.var.user` is the caller (and a path that is no
  * route is a plain 404, without a SaaSus call).
+ *
+ * Setup, verify, enable and disable also go through the caller's account object
+ * (src/account/): it keeps the secret, counts attempts, checks step-up codes and
+ * records events, and asks for the SaaSus call only when its own checks pass.
  */
 import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
+import { accountOf } from '../account/gateway'
 import type { AppEnv } from '../app-env'
 import { requireAccessToken } from '../middleware/access-token'
 import { invalidField, jsonBody } from '../middleware/json-body'
 import { limitPerUser } from '../middleware/rate-limit'
+import { stepUp } from '../middleware/step-up'
 import { requireUser } from '../middleware/user'
 import { describeRoute } from '../openapi/describe'
 import { accountName, keyUri } from '../otpauth'
@@ -22,6 +28,7 @@ import {
   type StatusResponse,
   setupResponse,
   statusResponse,
+  stepUpRequest,
   verifyRequest,
 } from '../schemas'
 import { upstream } from '../upstream'
@@ -30,6 +37,9 @@ const EXAMPLE_URI = 'otpauth://totp/SaaSusPlatform:alice%40example.com?secret=JB
 
 // `{}` or no body: the sample SPA posts `{}` to enable and disable.
 const EMPTY_BODY = { schema: emptyRequest, optional: true, example: {} }
+
+const STEP_UP_NOTE =
+  'With `MFA_STEP_UP=required` it needs a current code of the authenticator (step-up), each code good once.'
 
 export const mfaRoutes = new Hono<AppEnv>()
   .get(
@@ -61,7 +71,9 @@ export const mfaRoutes = new Hono<AppEnv>()
       summary: 'A new authenticator secret: its key URI, the secret for manual entry, and a QR code',
       description:
         'Each call asks SaaSus for a new secret; the last one handed out is the one `/mfa_verify` checks. ' +
-        'Show `qrCodeSvg` as an image (e.g. `<img src="data:image/svg+xml,...">`), never as HTML.',
+        'Show `qrCodeSvg` as an image (e.g. `<img src="data:image/svg+xml,...">`), never as HTML. ' +
+        'While MFA is on, with `MFA_STEP_UP=required`, it needs `X-Verification-Code`: a current code of ' +
+        'the authenticator being replaced.',
       response: {
         schema: setupResponse,
         example: {
@@ -71,16 +83,20 @@ export const mfaRoutes = new Hono<AppEnv>()
         },
         headers: { 'Cache-Control': 'no-store' },
       },
-      errors: ['invalid_access_token', 'upstream_rejected', 'too_many_attempts'],
+      errors: ['invalid_access_token', 'upstream_rejected', 'too_many_attempts', 'storage_unavailable'],
     }),
     requireUser(),
     requireAccessToken(),
     limitPerUser('MFA_SETUP_LIMITER'),
+    stepUp({ from: 'header', onlyWhenMfaEnabled: true }),
     async (c) => {
-      const { secret_code } = await upstream(c.var.saasus.createSecretCode(c.var.user.id, c.var.accessToken), {
-        unauthorized: 'invalid_access_token',
+      // The account object keeps the secret (sealed) as pending, for step-up once it is verified.
+      const secret = await accountOf(c).setup(c.var.stepUpCode, async () => {
+        const { secret_code } = await upstream(c.var.saasus.createSecretCode(c.var.user.id, c.var.accessToken), {
+          unauthorized: 'invalid_access_token',
+        })
+        return secret_code.replace(/=+$/, '').toUpperCase()
       })
-      const secret = secret_code.replace(/=+$/, '').toUpperCase()
       const qrCodeUrl = keyUri({ issuer: c.var.settings.mfaIssuer, account: accountName(c.var.user), secret })
       // A fresh secret is a credential: no cache (browser, proxy or CDN) may keep it.
       c.header('Cache-Control', 'no-store')
@@ -95,7 +111,16 @@ export const mfaRoutes = new Hono<AppEnv>()
       summary: 'Registers the authenticator by checking one code it shows now',
       requestBody: { schema: verifyRequest, example: { verification_code: '123456' } },
       response: { schema: messageResponse, example: { message: 'MFA verification successful' } },
-      errors: ['invalid_request', 'invalid_access_token', 'invalid_verification_code', 'too_many_attempts'],
+      description:
+        'A wrong code counts against the user: after 5 in a row, `429 too_many_attempts` with `Retry-After` ' +
+        '(a minute, doubling with each further failure, an hour at most) until a success.',
+      errors: [
+        'invalid_request',
+        'invalid_access_token',
+        'invalid_verification_code',
+        'too_many_attempts',
+        'storage_unavailable',
+      ],
     }),
     requireUser(),
     requireAccessToken(),
@@ -105,10 +130,12 @@ export const mfaRoutes = new Hono<AppEnv>()
     async (c) => {
       const { verification_code } = c.req.valid('json')
       // Never retried: a second attempt would spend another guess of the user's.
-      await upstream(c.var.saasus.updateSoftwareToken(c.var.user.id, c.var.accessToken, verification_code), {
-        unauthorized: 'invalid_access_token',
-        rejected: 'invalid_verification_code',
-      })
+      await accountOf(c).verify(verification_code, () =>
+        upstream(c.var.saasus.updateSoftwareToken(c.var.user.id, c.var.accessToken, verification_code), {
+          unauthorized: 'invalid_access_token',
+          rejected: 'invalid_verification_code',
+        }),
+      )
       return c.json({ message: 'MFA verification successful' } satisfies MessageResponse)
     },
   )
@@ -120,16 +147,18 @@ export const mfaRoutes = new Hono<AppEnv>()
       summary: 'Turns MFA on (after setup and verify)',
       requestBody: EMPTY_BODY,
       response: { schema: messageResponse, example: { message: 'MFA has been enabled' } },
-      errors: ['mfa_not_registered'],
+      errors: ['mfa_not_registered', 'storage_unavailable'],
     }),
     requireUser(),
     jsonBody(),
     async (c) => {
-      await upstream(c.var.saasus.updateMfaPreference(c.var.user.id, { enabled: true, method: 'softwareToken' }), {
-        unauthorized: 'upstream_error',
-        // Enabling has one refusal in practice: no authenticator registered yet.
-        rejected: 'mfa_not_registered',
-      })
+      await accountOf(c).enable(() =>
+        upstream(c.var.saasus.updateMfaPreference(c.var.user.id, { enabled: true, method: 'softwareToken' }), {
+          unauthorized: 'upstream_error',
+          // Enabling has one refusal in practice: no authenticator registered yet.
+          rejected: 'mfa_not_registered',
+        }),
+      )
       return c.json({ message: 'MFA has been enabled' } satisfies MessageResponse)
     },
   )
@@ -139,16 +168,20 @@ export const mfaRoutes = new Hono<AppEnv>()
     describeRoute({
       operationId: 'disableMfa',
       summary: 'Turns MFA off',
-      requestBody: EMPTY_BODY,
+      description: `Deletes the user's recovery codes too. ${STEP_UP_NOTE}`,
+      requestBody: { schema: stepUpRequest, optional: true, example: {} },
       response: { schema: messageResponse, example: { message: 'MFA has been disabled' } },
-      errors: ['upstream_rejected'],
+      errors: ['upstream_rejected', 'storage_unavailable'],
     }),
     requireUser(),
     jsonBody(),
+    stepUp({ from: 'body' }),
     async (c) => {
-      await upstream(c.var.saasus.updateMfaPreference(c.var.user.id, { enabled: false, method: 'softwareToken' }), {
-        unauthorized: 'upstream_error',
-      })
+      await accountOf(c).disable(c.var.stepUpCode, () =>
+        upstream(c.var.saasus.updateMfaPreference(c.var.user.id, { enabled: false, method: 'softwareToken' }), {
+          unauthorized: 'upstream_error',
+        }),
+      )
       return c.json({ message: 'MFA has been disabled' } satisfies MessageResponse)
     },
   )

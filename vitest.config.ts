@@ -12,6 +12,7 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
 import { REFUSAL_DIALECTS } from './emulator/src/dialects.ts'
+import { DEV_MFA_ENCRYPTION_KEY } from './scripts/stack.ts'
 import { EMULATOR_CREDENTIALS } from './test/emulator-credentials.ts'
 
 const EMULATOR_BUNDLE = '.wrangler/test/emulator.js'
@@ -38,11 +39,19 @@ const ROUTE_SUITE = [
   'test/refusal-dialects.test.ts',
 ]
 
+// Account protection: the development key for kept secrets, and the storage faults its tests inject
+// (src/account/faults.ts; off wherever this binding is absent, as in wrangler.toml).
+const ACCOUNT_BINDINGS = { MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY, ACCOUNT_FAULTS: 'enabled' }
+
 const workers = (dialect: string) =>
   cloudflareTest({
     wrangler: { configPath: './wrangler.toml' },
     miniflare: {
-      bindings: { ...EMULATOR_CREDENTIALS, ALLOWED_ORIGINS: `${SPA_ORIGIN},http://localhost:3000` },
+      bindings: {
+        ...EMULATOR_CREDENTIALS,
+        ALLOWED_ORIGINS: `${SPA_ORIGIN},http://localhost:3000`,
+        ...ACCOUNT_BINDINGS,
+      },
       outboundService: 'emulator',
       workers: [
         {
@@ -57,7 +66,12 @@ const workers = (dialect: string) =>
   })
 
 // The API's one-line-per-request log and its SaaSus failure lines would drown the report.
-const QUIET = ['"event":"request"', '"event":"saasus_call_failed"', '"event":"saasus_credentials_refused"']
+const QUIET = [
+  '"event":"request"',
+  '"event":"saasus_call_failed"',
+  '"event":"saasus_credentials_refused"',
+  '"event":"account_event"',
+]
 
 const onConsoleLog = (log: string) => !QUIET.some((event) => log.includes(event))
 

@@ -21,6 +21,12 @@ export const EMULATOR_CREDENTIALS = {
   SAASUS_SECRET_KEY: 'emulator-secret-key',
 } as const
 
+/**
+ * The key that seals kept authenticator secrets (MFA_ENCRYPTION_KEY) in local runs and tests
+ * against the emulator: a well-known development value, like the credentials above; never deploy it.
+ */
+export const DEV_MFA_ENCRYPTION_KEY = 'dev:g3TL0bS/Tdt6yqXllR8I+x0XBeB540cRYV3syyHlvMw='
+
 export interface WorkerProcess {
   url: string
   child: ChildProcess
@@ -138,6 +144,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       vars: {
         ...EMULATOR_CREDENTIALS,
         SAASUS_API_URL_BASE: emulator.url,
+        MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY,
         ALLOWED_ORIGINS: localOrigins(emulatorPort),
         // The interactive reference at /docs: on in local development.
         SERVE_API_REFERENCE: 'true',

@@ -3,7 +3,7 @@
  * pointed at it. Used by `npm run dev`, the browser tests, the benchmark and the
  * load script, so that each runs the real Worker the same way.
  *
- * Node's type stripping runs this file as is (Node ≥ 22.18).
+ * Node's type stripping runs this file as is (on the Node 24 that npm scripts run).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'

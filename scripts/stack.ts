@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 // Run by the Node that runs this script (24, from the `node` devDependency), not by
 // whatever `node` the bin's shebang finds first on PATH (the system's may be 20).
-const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+export const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
 
 /** The emulator's well-known development credentials (emulator/wrangler.toml). */
 export const EMULATOR_CREDENTIALS = {

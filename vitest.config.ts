@@ -71,6 +71,7 @@ const QUIET = [
   '"event":"saasus_call_failed"',
   '"event":"saasus_credentials_refused"',
   '"event":"account_event"',
+  '"event":"storage_failed"',
 ]
 
 const onConsoleLog = (log: string) => !QUIET.some((event) => log.includes(event))

@@ -1,0 +1,214 @@
+/**
+ * The failure order of every operation that touches SaaSus and storage
+ * (docs/account-protection.md, "Failure order"): a failure between any two of
+ * its steps, injected into the emulator (SaaSus) or the account objects
+ * (src/account/faults.ts), leaves exactly what the table says, never a user
+ * locked out with no way back, never a spent recovery code that works again.
+ */
+import { describe, expect, it } from 'vitest'
+import {
+  createRecoveryCodes,
+  enrolledUser,
+  eventTypes,
+  json,
+  recover,
+  recoveryIndexObject,
+  userAccount,
+} from '../support/account'
+import {
+  bearer,
+  call,
+  currentCode,
+  mfaState,
+  newUser,
+  setup,
+  tracedFaults,
+  verify,
+  withAccessToken,
+} from '../support/harness'
+
+const expectStorageUnavailable = async (res: Response) => {
+  expect(res.status).toBe(503)
+  expect(await res.json()).toMatchObject({ code: 'storage_unavailable' })
+}
+const failingSaasus = (methods: ('POST' | 'PUT' | 'PATCH')[]) => tracedFaults({ failNext: 1, methods })
+
+describe('GET /mfa_setup: step-up → SaaSus mints → keep pending + event', () => {
+  it('storage down first: 503, SaaSus not asked', async () => {
+    const user = await newUser()
+    await userAccount(user.id).armFault('enter')
+    await expectStorageUnavailable(await call('/mfa_setup', { headers: withAccessToken(user) }))
+    expect((await mfaState(user.id)).pending).toBe(false)
+  })
+
+  it('commit fails after SaaSus minted: 503 and no secret shown; the next setup works', async () => {
+    const user = await newUser()
+    await userAccount(user.id).armFault('commit')
+    await expectStorageUnavailable(await call('/mfa_setup', { headers: withAccessToken(user) }))
+    // SaaSus holds a pending secret nobody has seen: harmless, the next setup replaces it.
+    expect((await mfaState(user.id)).pending).toBe(true)
+    expect(await eventTypes(user)).toEqual([])
+    const secret = await setup(user)
+    expect((await verify(user, currentCode(secret))).status).toBe(200)
+  })
+})
+
+describe('POST /mfa_verify: limit → SaaSus verifies → promote pending, clear count + event', () => {
+  it('storage down first: 503, SaaSus not asked (no guess spent)', async () => {
+    const user = await newUser()
+    const secret = await setup(user)
+    await userAccount(user.id).armFault('enter')
+    await expectStorageUnavailable(await verify(user, currentCode(secret)))
+    expect((await mfaState(user.id)).registered).toBe(false)
+  })
+
+  it('SaaSus fails: its error, and nothing counted against the user', async () => {
+    const user = await newUser()
+    const secret = await setup(user)
+    const res = await verify(user, currentCode(secret), { 'X-SaaSus-Trace-Id': await failingSaasus(['PUT']) })
+    expect(res.status).toBe(503)
+    expect(await res.json()).toMatchObject({ code: 'upstream_unavailable' })
+    expect(await eventTypes(user)).toEqual(['authenticator_setup'])
+  })
+
+  it('commit fails after SaaSus registered: 503; the user sets up again and it is consistent', async () => {
+    const user = await newUser()
+    const secret = await setup(user)
+    await userAccount(user.id).armFault('commit')
+    await expectStorageUnavailable(await verify(user, currentCode(secret)))
+    expect((await mfaState(user.id)).registered).toBe(true)
+    const again = await setup(user)
+    expect((await verify(user, currentCode(again))).status).toBe(200)
+    expect((await eventTypes(user))[0]).toBe('authenticator_registered')
+  })
+})
+
+describe('POST /mfa_enable: SaaSus turns MFA on → event', () => {
+  it('storage down first: 503, MFA stays off', async () => {
+    const user = await newUser()
+    expect((await verify(user, currentCode(await setup(user)))).status).toBe(200)
+    await userAccount(user.id).armFault('enter')
+    await expectStorageUnavailable(await call('/mfa_enable', json({}, bearer(user))))
+    expect((await mfaState(user.id)).enabled).toBe(false)
+  })
+
+  it('commit fails after SaaSus turned MFA on: 503 without the event; retrying records it', async () => {
+    const user = await newUser()
+    expect((await verify(user, currentCode(await setup(user)))).status).toBe(200)
+    await userAccount(user.id).armFault('commit')
+    await expectStorageUnavailable(await call('/mfa_enable', json({}, bearer(user))))
+    expect((await mfaState(user.id)).enabled).toBe(true)
+    expect(await eventTypes(user)).not.toContain('mfa_enabled')
+    expect((await call('/mfa_enable', json({}, bearer(user)))).status).toBe(200)
+    expect((await eventTypes(user))[0]).toBe('mfa_enabled')
+  })
+})
+
+describe('POST /mfa_disable: step-up → SaaSus turns MFA off → delete codes + event → unindex', () => {
+  it('storage down first: 503, MFA on and the codes kept', async () => {
+    const { user } = await enrolledUser()
+    const [code = ''] = await createRecoveryCodes(user)
+    await userAccount(user.id).armFault('enter')
+    await expectStorageUnavailable(await call('/mfa_disable', json({}, bearer(user))))
+    expect((await mfaState(user.id)).enabled).toBe(true)
+    expect((await recover(code)).status).toBe(200)
+  })
+
+  it('SaaSus fails: its error, MFA on and the codes kept', async () => {
+    const { user } = await enrolledUser()
+    const [code = ''] = await createRecoveryCodes(user)
+    const traceId = await failingSaasus(['PATCH'])
+    const res = await call('/mfa_disable', json({}, { ...bearer(user), 'X-SaaSus-Trace-Id': traceId }))
+    expect(res.status).toBe(503)
+    expect(await res.json()).toMatchObject({ code: 'upstream_unavailable' })
+    expect((await recover(code)).status).toBe(200)
+  })
+
+  it('commit fails after SaaSus turned MFA off: 503; the codes still work (MFA off again) until a retry deletes them', async () => {
+    const { user } = await enrolledUser()
+    const [first = '', second = ''] = await createRecoveryCodes(user)
+    await userAccount(user.id).armFault('commit')
+    await expectStorageUnavailable(await call('/mfa_disable', json({}, bearer(user))))
+    expect((await mfaState(user.id)).enabled).toBe(false)
+    expect((await recover(first)).status).toBe(200)
+    // A retried disable deletes whatever is left.
+    expect((await call('/mfa_disable', json({}, bearer(user)))).status).toBe(200)
+    expect((await recover(second)).status).toBe(400)
+  })
+})
+
+describe('POST /mfa_recovery_codes: step-up → index the new hashes → replace the codes + event → unindex the old', () => {
+  it('storage down first: 503, the old codes kept', async () => {
+    const { user } = await enrolledUser()
+    const [old = ''] = await createRecoveryCodes(user)
+    await userAccount(user.id).armFault('enter')
+    await expectStorageUnavailable(await call('/mfa_recovery_codes', json({}, bearer(user))))
+    expect((await recover(old)).status).toBe(200)
+  })
+
+  it('the index down: 503, the old codes kept, no new ones', async () => {
+    const { user } = await enrolledUser()
+    const [old = ''] = await createRecoveryCodes(user)
+    await recoveryIndexObject().armFault('enter')
+    await expectStorageUnavailable(await call('/mfa_recovery_codes', json({}, bearer(user))))
+    expect(await (await call('/mfa_recovery_codes', { headers: bearer(user) })).json()).toMatchObject({ remaining: 10 })
+    expect((await recover(old)).status).toBe(200)
+  })
+
+  it('commit fails after indexing: 503, the old codes kept; the new entries lead nowhere', async () => {
+    const { user } = await enrolledUser()
+    const [old = ''] = await createRecoveryCodes(user)
+    await userAccount(user.id).armFault('commit')
+    await expectStorageUnavailable(await call('/mfa_recovery_codes', json({}, bearer(user))))
+    expect(await eventTypes(user)).not.toContain('mfa_disabled')
+    expect((await recover(old)).status).toBe(200)
+  })
+})
+
+describe('POST /mfa_recover: find the owner → hold the code → SaaSus turns MFA off → spend all + events → unindex', () => {
+  it('the index down: 503, the code unspent', async () => {
+    const { user } = await enrolledUser()
+    const [code = ''] = await createRecoveryCodes(user)
+    await recoveryIndexObject().armFault('enter')
+    await expectStorageUnavailable(await recover(code))
+    expect((await recover(code)).status).toBe(200)
+  })
+
+  it('the account object down: 503, the code unspent', async () => {
+    const { user } = await enrolledUser()
+    const [code = ''] = await createRecoveryCodes(user)
+    await userAccount(user.id).armFault('enter')
+    await expectStorageUnavailable(await recover(code))
+    expect((await mfaState(user.id)).enabled).toBe(true)
+    expect((await recover(code)).status).toBe(200)
+  })
+
+  it('commit fails after SaaSus turned MFA off: 503, the code unspent; using it again completes', async () => {
+    const { user } = await enrolledUser()
+    const [code = ''] = await createRecoveryCodes(user)
+    await userAccount(user.id).armFault('commit')
+    await expectStorageUnavailable(await recover(code))
+    expect((await mfaState(user.id)).enabled).toBe(false)
+    expect((await recover(code)).status).toBe(200)
+    expect((await recover(code)).status).toBe(400)
+  })
+})
+
+describe('the object itself', () => {
+  it('rolls a failed transaction back whole: no event without its change', async () => {
+    const { user } = await enrolledUser()
+    await createRecoveryCodes(user)
+    const before = await eventTypes(user)
+    await userAccount(user.id).armFault('commit')
+    await expectStorageUnavailable(await call('/mfa_disable', json({}, bearer(user))))
+    expect(await eventTypes(user)).toEqual(before)
+    expect(await (await call('/mfa_recovery_codes', { headers: bearer(user) })).json()).toMatchObject({ remaining: 10 })
+  })
+
+  it('refuses to arm a fault unless the test binding enables it (production never does)', async () => {
+    const { env } = await import('cloudflare:workers')
+    const { FaultSwitch } = await import('../../src/account/faults')
+    expect(() => new FaultSwitch({}).arm('enter')).toThrow(/faults are off/)
+    expect((env as unknown as { ACCOUNT_FAULTS?: string }).ACCOUNT_FAULTS).toBe('enabled')
+  })
+})

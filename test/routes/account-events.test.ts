@@ -1,0 +1,124 @@
+/**
+ * GET /mfa_events: the caller's security activity, newest first, the last 50 of
+ * 90 days; and how many storage round trips each route costs (the request log's
+ * `storage`, which `npm run bench` reads).
+ */
+import { runInDurableObject } from 'cloudflare:test'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createRecoveryCodes, enrolledUser, json, recover, userAccount } from '../support/account'
+import { apiWith, bearer, call, currentCode, newUser, setup, verify, withAccessToken } from '../support/harness'
+
+const DAY = 24 * 60 * 60 * 1000
+const ok = async () => 'ok' as const
+const callerOf = (userId: string, now = Date.now()) => ({ userId, now, requestId: 'events-test' })
+
+interface Listed {
+  events: { type: string; at: string; country?: string; user_agent?: string }[]
+}
+const list = async (user: { id_token: string }) =>
+  (await (await call('/mfa_events', { headers: { Authorization: `Bearer ${user.id_token}` } })).json()) as Listed
+
+describe('GET /mfa_events', () => {
+  it('lists what happened, newest first, with time and user agent and no address', async () => {
+    const user = await newUser()
+    const headers = { 'User-Agent': 'Mozilla/5.0 (X11) events-test', 'CF-Connecting-IP': '203.0.113.9' }
+    expect((await verify(user, currentCode(await setup(user, headers)), headers)).status).toBe(200)
+    const { events } = await list(user)
+    expect(events.map((event) => event.type)).toEqual(['authenticator_registered', 'authenticator_setup'])
+    for (const event of events) {
+      expect(Date.parse(event.at)).toBeGreaterThan(Date.now() - 60_000)
+      expect(event.user_agent).toBe('Mozilla/5.0 (X11) events-test')
+      expect(JSON.stringify(event)).not.toContain('203.0.113.9')
+    }
+  })
+
+  it('is each user’s own', async () => {
+    const { user } = await enrolledUser()
+    const other = await newUser()
+    expect((await list(other)).events).toEqual([])
+    expect((await list(user)).events.length).toBeGreaterThan(0)
+  })
+
+  it('needs the bearer ID token', async () => {
+    const res = await call('/mfa_events')
+    expect(res.status).toBe(401)
+  })
+
+  it('keeps the last 50', async () => {
+    const user = await newUser()
+    for (let i = 0; i < 55; i++) await userAccount(user.id).enable(callerOf(user.id), ok)
+    expect((await list(user)).events).toHaveLength(50)
+    const stored = await runInDurableObject(userAccount(user.id), (_instance, state) =>
+      state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM events').one(),
+    )
+    expect(stored.n).toBe(50)
+  })
+
+  it('keeps none past 90 days, even for a user who never comes back: an alarm deletes them', async () => {
+    const count = (userId: string) =>
+      runInDurableObject(
+        userAccount(userId),
+        (_instance, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM events').one().n,
+      )
+    // The alarm is set for when the oldest event turns 90 days old.
+    const recent = await newUser()
+    const at = Date.now() - 89 * DAY
+    await userAccount(recent.id).enable(callerOf(recent.id, at), ok)
+    expect(await runInDurableObject(userAccount(recent.id), (_instance, state) => state.storage.getAlarm())).toBe(
+      at + 90 * DAY,
+    )
+    expect(await count(recent.id)).toBe(1)
+    // An event already past it: its alarm is due at once, and deletes it without any request.
+    const gone = await newUser()
+    await userAccount(gone.id).enable(callerOf(gone.id, Date.now() - 91 * DAY), ok)
+    for (let tries = 0; tries < 40 && (await count(gone.id)) > 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(await count(gone.id)).toBe(0)
+    expect((await list(gone)).events).toEqual([])
+  })
+})
+
+describe('storage round trips per request (the request log’s `storage`)', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('status none; setup, verify, enable, disable, reads one; new codes and recovery two', async () => {
+    const api = apiWith({})
+    const spy = vi.spyOn(console, 'log')
+    const storageOf = () =>
+      spy.mock.calls
+        .map(([line]) => (typeof line === 'string' && line.startsWith('{') ? JSON.parse(line) : null))
+        .filter((line) => line?.event === 'request')
+        .map((line) => [`${line.method} ${line.route}`, line.storage])
+
+    const user = await newUser()
+    await api('/mfa_status', { headers: bearer(user) })
+    await api('/mfa_status', { headers: bearer(user) })
+    const setupRes = await api('/mfa_setup', { headers: withAccessToken(user) })
+    const secret =
+      new URL(((await setupRes.json()) as { qrCodeUrl: string }).qrCodeUrl).searchParams.get('secret') ?? ''
+    await api('/mfa_verify', json({ verification_code: currentCode(secret) }, withAccessToken(user)))
+    await api('/mfa_enable', json({}, bearer(user)))
+    const [code = ''] = await createRecoveryCodes(user, api)
+    await api('/mfa_recovery_codes', { headers: bearer(user) })
+    await api('/mfa_events', { headers: bearer(user) })
+    await api('/mfa_recover', json({ recovery_code: code }, { 'CF-Connecting-IP': '2001:db8::77' }))
+    expect((await recover('ABCD-EFGH-JKLM-NPQR')).status).toBe(400)
+    await api('/mfa_disable', json({}, bearer(user)))
+
+    expect(storageOf()).toEqual([
+      ['GET /mfa_status', 0],
+      ['GET /mfa_status', 0],
+      ['GET /mfa_setup', 1],
+      ['POST /mfa_verify', 1],
+      ['POST /mfa_enable', 1],
+      ['POST /mfa_recovery_codes', 2],
+      ['GET /mfa_recovery_codes', 1],
+      ['GET /mfa_events', 1],
+      ['POST /mfa_recover', 2],
+      // An unknown code is answered by the index alone.
+      ['POST /mfa_recover', 1],
+      ['POST /mfa_disable', 1],
+    ])
+  })
+})

@@ -69,7 +69,7 @@ describe('wrong codes at SaaSus (/mfa_verify), counted in the account object', (
     )
     expect(checked).toBeLessThanOrEqual(5)
     expect(outcomes.filter((outcome) => 'refused' in outcome && outcome.refused === 'wrong_code').length).toBe(checked)
-    expect((await userAccount(user.id).verify(callerOf(user), '000000', check)).refused).toBe('locked')
+    expect(await userAccount(user.id).verify(callerOf(user), '000000', check)).toMatchObject({ refused: 'locked' })
   })
 
   it('the wait ends: after it one attempt is let through, and a failure doubles the next wait', async () => {

@@ -11,7 +11,10 @@ import { apiWith, bearer, call, currentCode, newUser, setup, type TestUser, veri
 export type Api = (path: string, init?: RequestInit) => Response | Promise<Response>
 
 /** The API with MFA_STEP_UP=required (keep one per file: settings are parsed once per env object). */
-export const withStepUp = (): Api => apiWith({ MFA_STEP_UP: 'required' } as Partial<Record<keyof Env, string>>)
+export function withStepUp(): (path: string, init?: RequestInit) => Promise<Response> {
+  const api = apiWith({ MFA_STEP_UP: 'required' })
+  return async (path, init) => api(path, init)
+}
 
 /** The code the authenticator shows `steps` steps of 30 s from now. */
 export function codeAt(secret: string, steps: number): string {

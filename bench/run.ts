@@ -107,6 +107,23 @@ interface Row {
   connections: number
   result: LoadResult
   callsPerRequest: number
+  /** Round trips to the account objects per request, from the API's request log (main API only). */
+  storagePerRequest: number | undefined
+}
+
+/** The `storage` field of the main API's request log lines (src/middleware/request-log.ts). */
+const storageSeen = { requests: 0, roundTrips: 0 }
+function countStorage(line: string): void {
+  const start = line.indexOf('{"level"')
+  if (start < 0) return
+  try {
+    const entry = JSON.parse(line.slice(start)) as { event?: string; storage?: number }
+    if (entry.event !== 'request') return
+    storageSeen.requests += 1
+    storageSeen.roundTrips += entry.storage ?? 0
+  } catch {
+    // not a whole log line
+  }
 }
 
 /** Warm the target (and learn its rate), then one measured run sized to last about SECONDS. */
@@ -120,13 +137,24 @@ async function measure(regime: string, connections: number, scenario: Scenario):
   const warm = await load({ ...spec, durationSeconds: 2 }, 30_000)
   await sleep(300) // let the warm-up's last calls land before the count is reset
   await emulator('/calls/reset', { method: 'POST' })
+  Object.assign(storageSeen, { requests: 0, roundTrips: 0 })
   const amount = Math.min(MAX_REQUESTS, Math.max(MIN_REQUESTS, Math.round(warm.rps * SECONDS)))
   const result = await load({ ...spec, amount }, SECONDS * 4_000 + 30_000)
   const calls = (await emulator('/calls')) as { total: number }
-  const row = { regime, scenario: scenario.name, connections, result, callsPerRequest: calls.total / result.responses }
+  await sleep(300) // the last log lines arrive after the responses
+  const storagePerRequest = storageSeen.requests > 0 ? storageSeen.roundTrips / storageSeen.requests : undefined
+  const row = {
+    regime,
+    scenario: scenario.name,
+    connections,
+    result,
+    callsPerRequest: calls.total / result.responses,
+    storagePerRequest,
+  }
   log(
     `${regime} ${scenario.name}: ${result.rps.toFixed(0)} rps, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
-      `${row.callsPerRequest.toFixed(2)} calls/req, ${result.non2xx} non-2xx, ${result.errors} errors`,
+      `${row.callsPerRequest.toFixed(2)} calls/req, ${storagePerRequest?.toFixed(2) ?? '–'} storage/req, ` +
+      `${result.non2xx} non-2xx, ${result.errors} errors`,
   )
   return row
 }
@@ -135,15 +163,15 @@ const ratio = (value: number, floor: number) => (floor > 0 ? (value / floor).toF
 
 function table(rows: Row[]): string {
   const lines = [
-    '| regime | scenario | conns | requests | rps | p50 ms | p99 ms | SaaSus calls/req | rps/floor | p50/floor | p99/floor | non-2xx |',
-    '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+    '| regime | scenario | conns | requests | rps | p50 ms | p99 ms | SaaSus calls/req | storage round trips/req | rps/floor | p50/floor | p99/floor | non-2xx |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
   ]
   for (const row of rows) {
     const floor = rows.find((r) => r.regime === row.regime && r.scenario === 'floor worker')?.result
     const r = row.result
     lines.push(
       `| ${row.regime} | ${row.scenario} | ${row.connections} | ${r.responses} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ` +
-        `${row.callsPerRequest.toFixed(2)} | ${floor ? ratio(r.rps, floor.rps) : '–'} | ${floor ? ratio(r.p50, floor.p50) : '–'} | ` +
+        `${row.callsPerRequest.toFixed(2)} | ${row.storagePerRequest?.toFixed(2) ?? '–'} | ${floor ? ratio(r.rps, floor.rps) : '–'} | ${floor ? ratio(r.p50, floor.p50) : '–'} | ` +
         `${floor ? ratio(r.p99, floor.p99) : '–'} | ${r.non2xx + r.errors} |`,
     )
   }
@@ -238,6 +266,7 @@ const stack = await startStack({
   apiPort: PORTS.api,
   emulatorPort: PORTS.emulator,
   apiVars: { USER_CACHE_TTL_SECONDS: '60' },
+  onApiLine: countStorage,
 })
 const workers: WorkerProcess[] = [stack.api, stack.emulator]
 const stopAll = () => Promise.all(workers.map((w) => w.stop()))
@@ -272,6 +301,12 @@ try {
       name: 'GET /mfa_status, cache on, REQUEST_LOG=failures',
       url: quietLog.url,
       requests: [{ method: 'GET', path: '/mfa_status', headers: bearer(reader) }],
+    },
+    {
+      // A read of the account object (issue 11): one storage round trip, no SaaSus call once the user is cached.
+      name: 'GET /mfa_events, cache on',
+      url: stack.api.url,
+      requests: [{ method: 'GET', path: '/mfa_events', headers: bearer(reader) }],
     },
     {
       name: 'GET /mfa_status, cache off',

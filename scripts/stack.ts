@@ -207,10 +207,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const api = await startWorker({
       port: apiPort,
-      secrets: EMULATOR_CREDENTIALS,
+      secrets: { ...EMULATOR_CREDENTIALS, MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY },
       vars: {
         SAASUS_API_URL_BASE: emulator.url,
-        MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY,
         ALLOWED_ORIGINS: localOrigins(emulatorPort),
         // The interactive reference at /docs: on in local development.
         SERVE_API_REFERENCE: 'true',

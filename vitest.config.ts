@@ -38,6 +38,11 @@ const ROUTE_SUITE = [
   'test/refusal-dialects.test.ts',
 ]
 
+// wrangler.toml declares the SaaSus credentials as required secrets. The plugin reads it as
+// `wrangler dev` does, from .dev.vars or else the environment, and warns when they are missing
+// there, although the bindings below give them: so the environment has them too.
+Object.assign(process.env, EMULATOR_CREDENTIALS)
+
 const workers = (dialect: string) =>
   cloudflareTest({
     wrangler: { configPath: './wrangler.toml' },

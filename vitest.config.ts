@@ -12,7 +12,7 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
 import { REFUSAL_DIALECTS } from './emulator/src/dialects.ts'
-import { EMULATOR_CREDENTIALS } from './test/emulator-credentials.ts'
+import { ALLOWED_ORIGINS, EMULATOR_CREDENTIALS } from './test/support/bindings.ts'
 
 const EMULATOR_BUNDLE = '.wrangler/test/emulator.js'
 
@@ -27,15 +27,12 @@ buildSync({
   logLevel: 'error',
 })
 
-/** The origin the tests' SPA is served from. */
-export const SPA_ORIGIN = 'https://spa.example.com'
-
 /** The files that answer "what does the SPA get?": they run in every dialect. */
 const ROUTE_SUITE = [
-  'test/mfa-routes.test.ts',
-  'test/session-routes.test.ts',
-  'test/spa-replay.test.ts',
-  'test/refusal-dialects.test.ts',
+  'test/routes/mfa.test.ts',
+  'test/routes/session.test.ts',
+  'test/scenarios/sample-spa-mfa.test.ts',
+  'test/scenarios/refusal-dialects.test.ts',
 ]
 
 // wrangler.toml declares the SaaSus credentials as required secrets. The plugin reads it as
@@ -47,7 +44,7 @@ const workers = (dialect: string) =>
   cloudflareTest({
     wrangler: { configPath: './wrangler.toml' },
     miniflare: {
-      bindings: { ...EMULATOR_CREDENTIALS, ALLOWED_ORIGINS: `${SPA_ORIGIN},http://localhost:3000` },
+      bindings: { ...EMULATOR_CREDENTIALS, ALLOWED_ORIGINS },
       outboundService: 'emulator',
       workers: [
         {

@@ -41,6 +41,8 @@ export const faultsSchema = z.object({
 })
 
 export type Faults = z.infer<typeof faultsSchema>
+/** Faults as `PUT /_emulator/faults` takes them: every field optional. */
+export type FaultsInput = z.input<typeof faultsSchema>
 
 export const NO_FAULTS: Faults = faultsSchema.parse({})
 let everyCall: Faults = NO_FAULTS
@@ -85,7 +87,7 @@ const roll = (rate: number) => rate > 0 && Math.random() < rate
 async function droppedConnection(): Promise<Response> {
   const gzip = new Blob(['{"enabled": true}']).stream().pipeThrough(new CompressionStream('gzip'))
   const whole = new Uint8Array(await new Response(gzip).arrayBuffer())
-  return new Response(whole.slice(0, whole.length / 2), {
+  return new Response(whole.slice(0, Math.floor(whole.length / 2)), {
     status: 200,
     // Sent as they are: the caller's fetch, not the runtime here, decodes them.
     encodeBody: 'manual',

@@ -1,42 +1,19 @@
 /**
  * What `GET /mfa_setup` hands an SPA beyond the key URI: the secret for manual
- * entry and a QR code of exactly that URI, never cached; and `GET /mfa_status`
- * passing on the method SaaSus reports.
+ * entry and a QR code of exactly that URI, never cached. (What /mfa_status
+ * reports is in mfa.test.ts.)
  *
  * The QR code is read back by a real decoder: jsQR, on a bitmap rasterised here
  * from the SVG's own geometry (its viewBox, background rect and path).
  */
-import { exports } from 'cloudflare:workers'
 import jsQR from 'jsqr'
-import { TOTP } from 'otpauth'
 import { describe, expect, it } from 'vitest'
-import { qrCodeSvg } from '../src/qr'
-import { setupResponse, statusResponse } from '../src/schemas'
+import { qrCodeSvg } from '../../src/qr'
+import { setupResponse } from '../../src/schemas'
+import { call as callApi, currentCode, freshUser, type TestUser, withAccessToken } from '../support/harness'
 
-interface User {
-  id_token: string
-  access_token: string
-}
-
-async function freshUser(email: string): Promise<User> {
-  const res = await fetch('https://api.saasus.io/_emulator/users', {
-    method: 'POST',
-    body: JSON.stringify({ email: `${crypto.randomUUID().slice(0, 8)}-${email}` }),
-  })
-  return (await res.json()) as User
-}
-
-const call = (path: string, user: User, init: RequestInit = {}) =>
-  exports.default.fetch(
-    new Request(`https://mfa.example.com${path}`, {
-      ...init,
-      headers: {
-        Authorization: `Bearer ${user.id_token}`,
-        'X-Access-Token': user.access_token,
-        'Content-Type': 'application/json',
-      },
-    }),
-  )
+const call = (path: string, user: TestUser, init: RequestInit = {}) =>
+  callApi(path, { ...init, headers: { ...withAccessToken(user), 'Content-Type': 'application/json' } })
 
 /**
  * Rasterises the SVG this API draws: a viewBox in modules, a background rect, and
@@ -83,29 +60,30 @@ function decode(svg: string): string | undefined {
 
 describe('GET /mfa_setup', () => {
   it('returns the base32 secret of its key URI for manual entry', async () => {
-    const res = await call('/mfa_setup', await freshUser('secret@example.com'))
+    const res = await call('/mfa_setup', await freshUser())
     const body = setupResponse.parse(await res.json())
     expect(body.secret).toMatch(/^[A-Z2-7]{16,}$/)
     expect(new URL(body.qrCodeUrl).searchParams.get('secret')).toBe(body.secret)
   })
 
   it('returns an SVG QR code that decodes to exactly qrCodeUrl', async () => {
-    const res = await call('/mfa_setup', await freshUser('qr+code@example.com'))
+    // A + in the label, percent-encoded in the URI: the QR code must carry it exactly.
+    const res = await call('/mfa_setup', await freshUser({ email: `qr+${crypto.randomUUID()}@example.com` }))
     const body = setupResponse.parse(await res.json())
     expect(body.qrCodeSvg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
     expect(decode(body.qrCodeSvg)).toBe(body.qrCodeUrl)
   })
 
   it('is never stored by a cache', async () => {
-    const res = await call('/mfa_setup', await freshUser('cache@example.com'))
+    const res = await call('/mfa_setup', await freshUser())
     expect(res.status).toBe(200)
     expect(res.headers.get('Cache-Control')).toBe('no-store')
   })
 
   it('keeps the secret the authenticator computes codes from', async () => {
-    const user = await freshUser('roundtrip@example.com')
+    const user = await freshUser()
     const { secret } = setupResponse.parse(await (await call('/mfa_setup', user)).json())
-    const code = new TOTP({ secret }).generate()
+    const code = currentCode(secret)
     const res = await call('/mfa_verify', user, { method: 'POST', body: JSON.stringify({ verification_code: code }) })
     expect(res.status).toBe(200)
   })
@@ -115,22 +93,5 @@ describe('qrCodeSvg', () => {
   it('encodes a long URI with a label that needs percent-encoding', () => {
     const uri = `otpauth://totp/Acme%20Corp:${'a'.repeat(60)}%2Bmfa%40example.com?secret=${'A'.repeat(32)}&issuer=Acme%20Corp`
     expect(decode(qrCodeSvg(uri))).toBe(uri)
-  })
-})
-
-describe('GET /mfa_status', () => {
-  it('has no method while MFA is off', async () => {
-    const res = await call('/mfa_status', await freshUser('off@example.com'))
-    expect(await res.json()).toEqual({ enabled: false })
-  })
-
-  it('reports the method SaaSus gives once MFA is on', async () => {
-    const user = await freshUser('on@example.com')
-    const { secret } = setupResponse.parse(await (await call('/mfa_setup', user)).json())
-    const verification_code = new TOTP({ secret }).generate()
-    await call('/mfa_verify', user, { method: 'POST', body: JSON.stringify({ verification_code }) })
-    expect((await call('/mfa_enable', user, { method: 'POST', body: '{}' })).status).toBe(200)
-    const status = statusResponse.parse(await (await call('/mfa_status', user)).json())
-    expect(status).toEqual({ enabled: true, method: 'softwareToken' })
   })
 })

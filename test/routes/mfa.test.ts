@@ -4,25 +4,25 @@
  */
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { app } from '../src/app'
+import { app } from '../../src/app'
 import {
   bearer,
   call,
+  codeOf,
   currentCode,
-  EMULATOR,
-  injectFaults,
+  freshUser,
   mfaState,
-  newUser,
   setup,
   type TestUser,
   verify,
   withAccessToken,
   wrongCode,
-} from './support/harness'
+} from '../support/harness'
+import { newTrace, saasusCalls } from '../support/trace'
 
 let user: TestUser
 beforeEach(async () => {
-  user = await newUser({ email: `user-${crypto.randomUUID()}@example.com` })
+  user = await freshUser()
 })
 
 describe('GET /mfa_status', () => {
@@ -63,7 +63,7 @@ describe('GET /mfa_setup', () => {
   })
 
   it('labels a + e-mail with %2B', async () => {
-    const plus = await newUser({ email: `bob+${crypto.randomUUID()}@example.com` })
+    const plus = await freshUser({ email: `bob+${crypto.randomUUID()}@example.com` })
     const { qrCodeUrl } = (await (await call('/mfa_setup', { headers: withAccessToken(plus) })).json()) as {
       qrCodeUrl: string
     }
@@ -71,7 +71,7 @@ describe('GET /mfa_setup', () => {
   })
 
   it('labels a sign-in-ID user (empty e-mail) with the sign-in ID', async () => {
-    const signIn = await newUser({ sign_in_id: `carol_${crypto.randomUUID().slice(0, 8)}` })
+    const signIn = await freshUser({ sign_in_id: `carol_${crypto.randomUUID().slice(0, 8)}` })
     const { qrCodeUrl } = (await (await call('/mfa_setup', { headers: withAccessToken(signIn) })).json()) as {
       qrCodeUrl: string
     }
@@ -91,7 +91,7 @@ describe('GET /mfa_setup', () => {
   })
 
   it("answers 401 invalid_access_token for another user's access token", async () => {
-    const other = await newUser({ email: `other-${crypto.randomUUID()}@example.com` })
+    const other = await freshUser()
     const res = await call('/mfa_setup', { headers: { ...bearer(user), 'X-Access-Token': other.access_token } })
     expect(res.status).toBe(401)
     expect(await res.json()).toMatchObject({ code: 'invalid_access_token' })
@@ -198,13 +198,14 @@ describe('POST /mfa_enable and /mfa_disable', () => {
     expect(await (await call('/mfa_status', { headers: bearer(user) })).json()).toEqual({ enabled: false })
   })
 
-  it('answers 415 for a non-JSON body', async () => {
+  it('answers 415 unsupported_media_type for a non-JSON body, and changes nothing', async () => {
     const res = await call('/mfa_enable', {
       method: 'POST',
       headers: { ...bearer(user), 'Content-Type': 'text/plain' },
       body: 'please',
     })
-    expect(res.status).toBe(415)
+    expect([res.status, await codeOf(res)]).toEqual([415, 'unsupported_media_type'])
+    expect(await mfaState(user.id)).toMatchObject({ enabled: false })
   })
 })
 
@@ -212,8 +213,7 @@ describe('when SaaSus fails', () => {
   const traced = (traceId: string) => ({ ...bearer(user), 'X-SaaSus-Trace-Id': traceId })
 
   it('answers 502 or 503 with a code, never 200, when SaaSus has an outage', async () => {
-    const traceId = crypto.randomUUID()
-    await injectFaults(traceId, { serverErrorRate: 1 })
+    const traceId = await newTrace({ serverErrorRate: 1 })
     const res = await call('/mfa_status', { headers: traced(traceId) })
     const body = (await res.json()) as { code: string }
     expect([502, 503]).toContain(res.status)
@@ -221,36 +221,37 @@ describe('when SaaSus fails', () => {
   })
 
   it('answers 502 upstream_error when SaaSus sends a body that does not match its definition', async () => {
-    const traceId = crypto.randomUUID()
-    await injectFaults(traceId, { malformedRate: 1 })
+    const traceId = await newTrace({ malformedRate: 1 })
     const res = await call('/mfa_status', { headers: traced(traceId) })
     expect(res.status).toBe(502)
     expect(await res.json()).toMatchObject({ code: 'upstream_error' })
   })
 
   it('answers 503 upstream_unavailable when the connection breaks mid-answer', async () => {
-    const traceId = crypto.randomUUID()
-    await injectFaults(traceId, { dropRate: 1 })
+    const traceId = await newTrace({ dropRate: 1 })
     const res = await call('/mfa_status', { headers: traced(traceId) })
     expect(res.status).toBe(503)
     expect(await res.json()).toMatchObject({ code: 'upstream_unavailable' })
   })
 
   it('answers 504 upstream_timeout when SaaSus stalls past SAASUS_TIMEOUT_MS', async () => {
-    const traceId = crypto.randomUUID()
-    await injectFaults(traceId, { stallRate: 1 })
+    const traceId = await newTrace({ stallRate: 1 })
     const res = await app.request('/mfa_status', { headers: traced(traceId) }, { ...env, SAASUS_TIMEOUT_MS: '300' })
     expect(res.status).toBe(504)
     expect(await res.json()).toMatchObject({ code: 'upstream_timeout' })
   })
 
-  it('does not report a verification as successful when SaaSus failed, and registers nothing', async () => {
+  it('does not report a verification as successful when SaaSus failed it, and registers nothing', async () => {
     const secret = await setup(user)
-    const traceId = crypto.randomUUID()
-    // Resolve the user first, then break only the verification call: userinfo passes, the PUT fails.
-    await injectFaults(traceId, { serverErrorRate: 1 })
+    // Only the verification (the one PUT) fails: the user is resolved, the code is sent, SaaSus answers 5xx.
+    const traceId = await newTrace({ serverErrorRate: 1, methods: ['PUT'] })
     const res = await verify(user, currentCode(secret), { 'X-SaaSus-Trace-Id': traceId })
-    expect(res.status).toBeGreaterThanOrEqual(502)
+    expect((await saasusCalls(traceId)).byOperation).toEqual({
+      'GET /v1/auth/userinfo': 1,
+      'PUT /v1/auth/users/{user_id}/mfa/software-token': 1,
+    })
+    expect([502, 503]).toContain(res.status)
+    expect(['upstream_error', 'upstream_unavailable']).toContain(await codeOf(res))
     expect(await mfaState(user.id)).toMatchObject({ registered: false })
   })
 })
@@ -263,9 +264,11 @@ describe('every response', () => {
   })
 
   it('answers a path that is no route with 404 before any authentication or SaaSus call', async () => {
-    const res = await call('/mfa_nothing')
+    const traceId = await newTrace()
+    const res = await call('/mfa_nothing', { headers: { ...bearer(user), 'X-SaaSus-Trace-Id': traceId } })
     expect(res.status).toBe(404)
     expect(res.headers.get('WWW-Authenticate')).toBeNull()
+    expect((await saasusCalls(traceId)).total).toBe(0)
   })
 
   it('answers 500 misconfigured, naming nothing secret, when a secret is missing', async () => {
@@ -278,7 +281,7 @@ describe('every response', () => {
   })
 
   it('forwards X-SaaSus-Referer and Referer to SaaSus on every call of a request', async () => {
-    const traceId = crypto.randomUUID()
+    const traceId = await newTrace()
     await call('/mfa_status', {
       headers: {
         ...bearer(user),
@@ -287,11 +290,7 @@ describe('every response', () => {
         Referer: 'https://spa.example.com/user',
       },
     })
-    const seen = (await (await fetch(`${EMULATOR}/_emulator/traces/${traceId}`)).json()) as {
-      operation: string
-      saasusReferer: string
-      referer: string
-    }[]
+    const seen = (await saasusCalls(traceId)).calls
     expect(seen.map((c) => c.operation)).toEqual([
       'GET /v1/auth/userinfo',
       'GET /v1/auth/users/{user_id}/mfa/preference',
@@ -307,7 +306,9 @@ describe('every response', () => {
       await call('/mfa_status', { headers: { Authorization: 'Bearer secret-looking-token' } }),
     ]
     for (const res of responses) {
+      expect(res.status).toBeGreaterThanOrEqual(400)
       const text = await res.text()
+      expect(JSON.parse(text)).toEqual({ error: expect.any(String), code: expect.any(String) })
       for (const secret of [user.id_token, user.access_token, 'not-the-right-one', 'secret-looking-token']) {
         expect(text).not.toContain(secret)
       }

@@ -10,10 +10,10 @@ import { env, exports } from 'cloudflare:workers'
 import { Validator } from '@cfworker/json-schema'
 import { TOTP } from 'otpauth'
 import { beforeAll, describe, expect, it } from 'vitest'
-import committed from '../public/openapi.json'
-import { app } from '../src/app'
-import { ConfigError, parseConfig } from '../src/config'
-import { ERRORS } from '../src/errors'
+import committed from '../../public/openapi.json'
+import { app } from '../../src/app'
+import { ConfigError, parseConfig } from '../../src/config'
+import { ERRORS } from '../../src/errors'
 
 // biome-ignore lint/suspicious/noExplicitAny: a walk through a JSON document whose shape the assertions check
 type Json = Record<string, any>

@@ -4,7 +4,7 @@
  * matters more than a line per success).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { apiWith, bearer, newUser } from './support/harness'
+import { apiWith, bearer, freshUser } from '../support/harness'
 
 function loggedRequests(spy: { mock: { calls: unknown[][] } }): { status: number; code?: string }[] {
   return spy.mock.calls
@@ -18,7 +18,7 @@ afterEach(() => {
 
 describe('REQUEST_LOG', () => {
   it('logs every request by default', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const spy = vi.spyOn(console, 'log')
     const api = apiWith({})
     await api('/mfa_status', { headers: bearer(user) })
@@ -27,7 +27,7 @@ describe('REQUEST_LOG', () => {
   })
 
   it('with "failures", logs only the requests answered with an error code', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const spy = vi.spyOn(console, 'log')
     const api = apiWith({ REQUEST_LOG: 'failures' })
     await api('/mfa_status', { headers: bearer(user) })

@@ -5,25 +5,23 @@
  * /logout forgets the cookie. Each test signs in a fresh emulator user.
  */
 import { describe, expect, it } from 'vitest'
-import { jwtPayload } from './sample-spa-session'
-import { call, expireLoginCode, injectFaults, loginCode, newUser, signIn, XHR } from './support/sign-in'
+import { call, codeOf, freshUser } from '../support/harness'
+import { jwtPayload } from '../support/sample-spa'
+import { expireLoginCode, loginCode, signIn, XHR } from '../support/sign-in'
+import { newTrace, saasusCalls } from '../support/trace'
 
 const COOKIE_ATTRIBUTES = 'Max-Age=2592000; Path=/refresh; HttpOnly; Secure; SameSite=None; Partitioned'
 const CLEARED_COOKIE = 'SaaSusRefreshToken=; Max-Age=0; Path=/refresh; HttpOnly; Secure; SameSite=None; Partitioned'
-/** Ours first, then the other partition of ours and the sample SPA's Path=/ copy (test/session-logout.test.ts). */
+/** Ours first, then the other partition of ours and the sample SPA's Path=/ copy (test/security/sign-out.test.ts). */
 const EXPIRED_COOKIES = [
   CLEARED_COOKIE,
   'SaaSusRefreshToken=; Max-Age=0; Path=/refresh; HttpOnly; Secure; SameSite=None',
   'SaaSusRefreshToken=; Max-Age=0; Path=/; Secure; SameSite=None',
 ]
 
-async function errorCode(res: Response): Promise<string> {
-  return ((await res.json()) as { code: string }).code
-}
-
 describe('GET /credentials', () => {
   it('exchanges a fresh login code for an ID token, an access token and a refresh token', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const res = await call(`/credentials?code=${await loginCode(user.id)}`, { headers: XHR })
     expect(res.status).toBe(200)
     const body = (await res.json()) as Record<string, string>
@@ -32,20 +30,20 @@ describe('GET /credentials', () => {
   })
 
   it('sets the refresh token as an HttpOnly, Secure, partitioned cookie for /refresh only, for 30 days', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const res = await call(`/credentials?code=${await loginCode(user.id)}`, { headers: XHR })
     const { refresh_token } = (await res.json()) as { refresh_token: string }
     expect(res.headers.getSetCookie()).toEqual([`SaaSusRefreshToken=${refresh_token}; ${COOKIE_ATTRIBUTES}`])
   })
 
   it('tells caches not to keep the tokens', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const res = await call(`/credentials?code=${await loginCode(user.id)}`, { headers: XHR })
     expect(res.headers.get('Cache-Control')).toBe('no-store')
   })
 
   it('leaves refresh_token out of the body when REFRESH_TOKEN_IN_BODY is false, and still sets the cookie', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const res = await call(
       `/credentials?code=${await loginCode(user.id)}`,
       { headers: XHR },
@@ -56,7 +54,7 @@ describe('GET /credentials', () => {
   })
 
   it('uses the configured SameSite and lifetime, and no Partitioned unless SameSite=None', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const res = await call(
       `/credentials?code=${await loginCode(user.id)}`,
       { headers: XHR },
@@ -69,68 +67,65 @@ describe('GET /credentials', () => {
   })
 
   it('refuses a code that was already used with 400 invalid_login_code, and sets no cookie', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const code = await loginCode(user.id)
     expect((await call(`/credentials?code=${code}`, { headers: XHR })).status).toBe(200)
     const again = await call(`/credentials?code=${code}`, { headers: XHR })
     expect(again.status).toBe(400)
-    expect(await errorCode(again)).toBe('invalid_login_code')
+    expect(await codeOf(again)).toBe('invalid_login_code')
     expect(again.headers.getSetCookie()).toEqual([])
   })
 
   it('refuses a code past its 10 seconds with 400 invalid_login_code', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const code = await loginCode(user.id)
     await expireLoginCode(code)
     const res = await call(`/credentials?code=${code}`, { headers: XHR })
     expect(res.status).toBe(400)
-    expect(await errorCode(res)).toBe('invalid_login_code')
+    expect(await codeOf(res)).toBe('invalid_login_code')
   })
 
   it('refuses a code SaaSus never issued with 400 invalid_login_code', async () => {
     const res = await call(`/credentials?code=${crypto.randomUUID()}`, { headers: XHR })
     expect(res.status).toBe(400)
-    expect(await errorCode(res)).toBe('invalid_login_code')
+    expect(await codeOf(res)).toBe('invalid_login_code')
   })
 
   it('refuses a code that is not a UUID without asking SaaSus', async () => {
-    // Every SaaSus call of this trace would fail; a 400 shows none was made.
-    const traceId = crypto.randomUUID()
-    await injectFaults(traceId, { dropRate: 1 })
+    const traceId = await newTrace()
     const res = await call('/credentials?code=not-a-code', { headers: { ...XHR, 'X-SaaSus-Trace-Id': traceId } })
     expect(res.status).toBe(400)
-    expect(await errorCode(res)).toBe('invalid_login_code')
+    expect(await codeOf(res)).toBe('invalid_login_code')
+    expect((await saasusCalls(traceId)).total).toBe(0)
   })
 
   it('answers 400 invalid_request without a code', async () => {
     const res = await call('/credentials', { headers: XHR })
     expect(res.status).toBe(400)
-    expect(await errorCode(res)).toBe('invalid_request')
+    expect(await codeOf(res)).toBe('invalid_request')
   })
 
   it('answers 503 upstream_unavailable when SaaSus drops the connection, and sets no cookie', async () => {
-    const user = await newUser()
-    const traceId = crypto.randomUUID()
-    await injectFaults(traceId, { dropRate: 1 })
+    const user = await freshUser()
+    const traceId = await newTrace({ dropRate: 1 })
     const res = await call(`/credentials?code=${await loginCode(user.id)}`, {
       headers: { ...XHR, 'X-SaaSus-Trace-Id': traceId },
     })
     expect(res.status).toBe(503)
-    expect(await errorCode(res)).toBe('upstream_unavailable')
+    expect(await codeOf(res)).toBe('upstream_unavailable')
     expect(res.headers.getSetCookie()).toEqual([])
   })
 
   it('answers 504 upstream_timeout when SaaSus does not answer in time', async () => {
-    const user = await newUser()
-    const traceId = crypto.randomUUID()
-    await injectFaults(traceId, { latencyMs: 1_000 })
+    const user = await freshUser()
+    const traceId = await newTrace({ latencyMs: 1_000 })
     const res = await call(
       `/credentials?code=${await loginCode(user.id)}`,
       { headers: { ...XHR, 'X-SaaSus-Trace-Id': traceId } },
       { SAASUS_TIMEOUT_MS: '200' },
     )
     expect(res.status).toBe(504)
-    expect(await errorCode(res)).toBe('upstream_timeout')
+    expect(await codeOf(res)).toBe('upstream_timeout')
   })
 })
 
@@ -149,6 +144,7 @@ describe('GET /refresh', () => {
   it('keeps the cookie as it is when SaaSus does not rotate the refresh token', async () => {
     const session = await signIn()
     const res = await call('/refresh', { headers: { ...XHR, Cookie: session.cookie } })
+    expect(res.status).toBe(200)
     expect(res.headers.getSetCookie()).toEqual([])
   })
 
@@ -164,32 +160,31 @@ describe('GET /refresh', () => {
   it('answers 401 missing_refresh_token without the cookie, and sets no cookie', async () => {
     const res = await call('/refresh', { headers: { ...XHR, Cookie: 'other=1' } })
     expect(res.status).toBe(401)
-    expect(await errorCode(res)).toBe('missing_refresh_token')
+    expect(await codeOf(res)).toBe('missing_refresh_token')
     expect(res.headers.getSetCookie()).toEqual([])
   })
 
   it('answers 401 invalid_refresh_token and clears the cookie when SaaSus refuses the token', async () => {
     const res = await call('/refresh', { headers: { ...XHR, Cookie: 'SaaSusRefreshToken=made-up-token' } })
     expect(res.status).toBe(401)
-    expect(await errorCode(res)).toBe('invalid_refresh_token')
+    expect(await codeOf(res)).toBe('invalid_refresh_token')
     expect(res.headers.getSetCookie()).toEqual(EXPIRED_COOKIES)
   })
 
   it('clears a cookie that cannot hold a refresh token without asking SaaSus', async () => {
-    const traceId = crypto.randomUUID()
-    await injectFaults(traceId, { dropRate: 1 })
+    const traceId = await newTrace()
     const res = await call('/refresh', {
       headers: { ...XHR, Cookie: 'SaaSusRefreshToken=%20two%20words', 'X-SaaSus-Trace-Id': traceId },
     })
     expect(res.status).toBe(401)
-    expect(await errorCode(res)).toBe('invalid_refresh_token')
+    expect(await codeOf(res)).toBe('invalid_refresh_token')
     expect(res.headers.getSetCookie()).toEqual(EXPIRED_COOKIES)
+    expect((await saasusCalls(traceId)).total).toBe(0)
   })
 
   it('keeps the cookie when SaaSus is unavailable (503), so the next try can succeed', async () => {
     const session = await signIn()
-    const traceId = crypto.randomUUID()
-    await injectFaults(traceId, { dropRate: 1 })
+    const traceId = await newTrace({ dropRate: 1 })
     const res = await call('/refresh', { headers: { ...XHR, Cookie: session.cookie, 'X-SaaSus-Trace-Id': traceId } })
     expect(res.status).toBe(503)
     expect(res.headers.getSetCookie()).toEqual([])
@@ -214,7 +209,7 @@ describe('GET /userinfo', () => {
   it('answers 401 invalid_token without a bearer token', async () => {
     const res = await call('/userinfo', { headers: XHR })
     expect(res.status).toBe(401)
-    expect(await errorCode(res)).toBe('invalid_token')
+    expect(await codeOf(res)).toBe('invalid_token')
   })
 
   it("answers 401 invalid_token once the ID token's exp has passed", async () => {
@@ -223,7 +218,7 @@ describe('GET /userinfo', () => {
     await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50))
     const res = await call('/userinfo', { headers: { Authorization: `Bearer ${session.credentials.id_token}` } })
     expect(res.status).toBe(401)
-    expect(await errorCode(res)).toBe('invalid_token')
+    expect(await codeOf(res)).toBe('invalid_token')
   })
 })
 

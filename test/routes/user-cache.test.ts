@@ -8,72 +8,48 @@
  * Each test uses a fresh emulator user and its own X-SaaSus-Trace-Id, so the
  * emulator's per-trace call counts are the test's own.
  */
-import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { app } from '../src/app'
-import { userCache } from '../src/user-cache'
-
-const EMULATOR = 'https://api.saasus.io/_emulator'
-
-interface FreshUser {
-  id_token: string
-  access_token: string
-}
-
-async function freshUser(options: { id_token_lifetime_seconds?: number } = {}): Promise<FreshUser> {
-  const res = await fetch(`${EMULATOR}/users`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: `${crypto.randomUUID()}@example.com`, ...options }),
-  })
-  return (await res.json()) as FreshUser
-}
+import { userCache } from '../../src/user-cache'
+import { apiWith, call, freshUser } from '../support/harness'
+import { newTrace, saasusCalls } from '../support/trace'
 
 async function userinfoCalls(traceId: string): Promise<number> {
-  const res = await fetch(`${EMULATOR}/calls?traceId=${traceId}`)
-  const counts = (await res.json()) as { byOperation: Record<string, number> }
-  return counts.byOperation['GET /v1/auth/userinfo'] ?? 0
+  return (await saasusCalls(traceId)).byOperation['GET /v1/auth/userinfo'] ?? 0
 }
 
-function call(path: string, token: string, traceId: string, method = 'GET'): Promise<Response> {
-  return exports.default.fetch(
-    new Request(`https://mfa.example.com${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'X-SaaSus-Trace-Id': traceId },
-    }),
-  )
+/** A request with an ID token, under a trace. */
+function send(path: string, token: string, traceId: string, method = 'GET'): Promise<Response> {
+  return call(path, { method, headers: { Authorization: `Bearer ${token}`, 'X-SaaSus-Trace-Id': traceId } })
 }
 
 describe('GET /mfa_status with the user cache', () => {
   it('resolves a repeated ID token without a second /userinfo call', async () => {
     const user = await freshUser()
-    const traceId = crypto.randomUUID()
-    expect((await call('/mfa_status', user.id_token, traceId)).status).toBe(200)
-    expect((await call('/mfa_status', user.id_token, traceId)).status).toBe(200)
+    const traceId = await newTrace()
+    expect((await send('/mfa_status', user.id_token, traceId)).status).toBe(200)
+    expect((await send('/mfa_status', user.id_token, traceId)).status).toBe(200)
     expect(await userinfoCalls(traceId)).toBe(1)
   })
 
   it('calls /userinfo every time when USER_CACHE_TTL_SECONDS is 0', async () => {
     const user = await freshUser()
-    const traceId = crypto.randomUUID()
-    const cacheOff = { ...env, USER_CACHE_TTL_SECONDS: '0' }
+    const traceId = await newTrace()
+    const cacheOff = apiWith({ USER_CACHE_TTL_SECONDS: '0' })
     for (let i = 0; i < 2; i++) {
-      const request = new Request('https://mfa.example.com/mfa_status', {
-        headers: { Authorization: `Bearer ${user.id_token}`, 'X-SaaSus-Trace-Id': traceId },
-      })
-      expect((await app.fetch(request, cacheOff)).status).toBe(200)
+      const headers = { Authorization: `Bearer ${user.id_token}`, 'X-SaaSus-Trace-Id': traceId }
+      expect((await cacheOff('/mfa_status', { headers })).status).toBe(200)
     }
     expect(await userinfoCalls(traceId)).toBe(2)
   })
 
   it("stops serving a cached user once the token's exp has passed", async () => {
     const user = await freshUser({ id_token_lifetime_seconds: 2 })
-    const traceId = crypto.randomUUID()
-    expect((await call('/mfa_status', user.id_token, traceId)).status).toBe(200)
+    const traceId = await newTrace()
+    expect((await send('/mfa_status', user.id_token, traceId)).status).toBe(200)
     expect(await userinfoCalls(traceId)).toBe(1)
     // exp has whole-second resolution: 3 s is past it whenever within the second the user was made.
     await new Promise((resolve) => setTimeout(resolve, 3_000))
-    const afterExpiry = await call('/mfa_status', user.id_token, traceId)
+    const afterExpiry = await send('/mfa_status', user.id_token, traceId)
     expect(afterExpiry.status).toBe(401)
     // Refused from the token's own exp, before the cache and without asking SaaSus again.
     expect(afterExpiry.headers.get('WWW-Authenticate')).toContain('The ID token has expired')
@@ -82,7 +58,7 @@ describe('GET /mfa_status with the user cache', () => {
 
   it('keeps only a SHA-256 of the token, never the token', async () => {
     const user = await freshUser()
-    await call('/mfa_status', user.id_token, crypto.randomUUID())
+    await send('/mfa_status', user.id_token, await newTrace())
     const keys = userCache.keys()
     expect(keys.length).toBeGreaterThan(0)
     for (const key of keys) expect(key).toMatch(/^[0-9a-f]{64}$/)
@@ -98,10 +74,10 @@ describe('routes that change state', () => {
     ['POST', '/mfa_enable'],
   ])('%s %s resolves the user afresh even right after a cached read', async (method, path) => {
     const user = await freshUser()
-    const traceId = crypto.randomUUID()
-    await call('/mfa_status', user.id_token, traceId)
-    await call('/mfa_status', user.id_token, traceId)
-    await call(path, user.id_token, traceId, method)
+    const traceId = await newTrace()
+    await send('/mfa_status', user.id_token, traceId)
+    await send('/mfa_status', user.id_token, traceId)
+    await send(path, user.id_token, traceId, method)
     expect(await userinfoCalls(traceId)).toBe(2)
   })
 })

@@ -4,12 +4,13 @@
  * called through the API's own signed SaaSus client.
  */
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from '../src/config'
-import { createSaasusClient } from '../src/saasus/client'
-import { SaasusError } from '../src/saasus/failure'
-import { EMULATOR_CREDENTIALS } from './emulator-credentials'
-import { jwtPayload } from './sample-spa-session'
-import { EMULATOR, loginCode, newUser } from './support/sign-in'
+import { parseConfig } from '../../src/config'
+import { createSaasusClient } from '../../src/saasus/client'
+import { SaasusError } from '../../src/saasus/failure'
+import { EMULATOR_CREDENTIALS } from '../support/bindings'
+import { EMULATOR, freshUser } from '../support/harness'
+import { jwtPayload } from '../support/sample-spa'
+import { loginCode } from '../support/sign-in'
 
 const saasus = createSaasusClient(parseConfig({ ...EMULATOR_CREDENTIALS }).saasus)
 
@@ -24,7 +25,7 @@ async function failureOf(promise: Promise<unknown>): Promise<SaasusError> {
 
 describe('the emulated hosted login', () => {
   it('issues a UUID code valid for 10 seconds and appends it to the callback URL', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const before = Date.now()
     const res = await fetch(`${EMULATOR}/_emulator/login`, {
       method: 'POST',
@@ -52,7 +53,7 @@ describe('the emulated hosted login', () => {
 
 describe('emulated GET /v1/auth/credentials', () => {
   it('answers tempCodeAuth with JWT-shaped ID tokens carrying sub, email and a day-long exp', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const credentials = await saasus.getCredentials({ code: await loginCode(user.id) })
     const [header] = credentials.id_token.split('.')
     expect(JSON.parse(atob(header?.replace(/-/g, '+').replace(/_/g, '/') ?? ''))).toMatchObject({ typ: 'JWT' })
@@ -63,7 +64,7 @@ describe('emulated GET /v1/auth/credentials', () => {
   })
 
   it('gives the session the ID token lifetime the login asked for', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const credentials = await saasus.getCredentials({ code: await loginCode(user.id, { idTokenLifetimeSeconds: 5 }) })
     const { exp } = jwtPayload(credentials.id_token)
     expect(exp - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(5)
@@ -72,7 +73,7 @@ describe('emulated GET /v1/auth/credentials', () => {
   })
 
   it('answers refreshTokenAuth with new tokens that /userinfo accepts, and no new refresh token', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const first = await saasus.getCredentials({ code: await loginCode(user.id) })
     const refreshed = await saasus.getCredentials({ refreshToken: first.refresh_token ?? '' })
     expect(refreshed.refresh_token).toBeUndefined()
@@ -80,14 +81,14 @@ describe('emulated GET /v1/auth/credentials', () => {
   })
 
   it('accepts a refreshed access token for the software-token calls', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const first = await saasus.getCredentials({ code: await loginCode(user.id) })
     const refreshed = await saasus.getCredentials({ refreshToken: first.refresh_token ?? '' })
     expect((await saasus.createSecretCode(user.id, refreshed.access_token)).secret_code).toMatch(/^[A-Z2-7]+$/)
   })
 
   it('refuses a spent code with 404 Error, which the client classifies as a rejection', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const code = await loginCode(user.id)
     await saasus.getCredentials({ code })
     const failure = await failureOf(saasus.getCredentials({ code }))

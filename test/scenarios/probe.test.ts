@@ -10,23 +10,23 @@
 import { env } from 'cloudflare:workers'
 import { TOTP } from 'otpauth'
 import { describe, expect, it } from 'vitest'
-import { CREDENTIAL_DIALECTS, REFUSAL_DIALECTS } from '../emulator/src/dialects'
-import { codeNotAccepted } from '../scripts/probe/made-up'
-import { type ProbeReport, probeSaasus } from '../scripts/probe/probe'
-import { configFor } from '../src/config'
+import { CREDENTIAL_DIALECTS, REFUSAL_DIALECTS } from '../../emulator/src/dialects'
+import { codeNotAccepted } from '../../scripts/probe/made-up'
+import { type ProbeReport, probeSaasus } from '../../scripts/probe/probe'
+import { configFor } from '../../src/config'
 import {
   bearer,
   call,
   currentCode,
   EMULATOR,
+  freshUser,
   mfaState,
-  newUser,
   setup,
   type TestUser,
-  tracedFaults,
   verify,
-} from './support/harness'
-import { loginCode } from './support/sign-in'
+} from '../support/harness'
+import { loginCode } from '../support/sign-in'
+import { newTrace, saasusCalls } from '../support/trace'
 
 const saasus = configFor(env).saasus
 
@@ -39,8 +39,8 @@ interface Probed {
 
 /** Probes as an operator would, with a fresh login code and a "revoked" access token, under a trace id. */
 async function probe(traceId: string, user?: TestUser): Promise<Probed> {
-  const subject = user ?? (await newUser())
-  const revokedAccessToken = (await newUser()).access_token
+  const subject = user ?? (await freshUser())
+  const revokedAccessToken = (await freshUser()).access_token
   const code = await loginCode(subject.id)
   const report = await probeSaasus({
     saasus,
@@ -56,14 +56,11 @@ async function probe(traceId: string, user?: TestUser): Promise<Probed> {
 const verdicts = (report: ProbeReport) => report.results.map((row) => [row.case, row.operation, row.verdict])
 
 /** The Auth API calls the emulator served under a trace id, by operation. */
-async function callsUnder(traceId: string): Promise<Record<string, number>> {
-  const res = await fetch(`${EMULATOR}/_emulator/calls?traceId=${traceId}`)
-  return ((await res.json()) as { byOperation: Record<string, number> }).byOperation
-}
+const callsUnder = async (traceId: string) => (await saasusCalls(traceId)).byOperation
 
 describe.each(REFUSAL_DIALECTS)('in the %s dialect', (dialect) => {
   it('provokes every refusal, and each gets the expected verdict', async () => {
-    const traceId = await tracedFaults({ dialect })
+    const traceId = await newTrace({ dialect })
     const { report } = await probe(traceId)
     expect(report.stopped).toBeUndefined()
     expect(report.results.map((row) => [row.case, row.operation, row.ok])).toEqual([
@@ -87,7 +84,7 @@ describe.each(REFUSAL_DIALECTS)('in the %s dialect', (dialect) => {
   })
 
   it('writes a dialect that, loaded into the emulator as the whole file, gets the same verdicts', async () => {
-    const { report } = await probe(await tracedFaults({ dialect }))
+    const { report } = await probe(await newTrace({ dialect }))
     expect(Object.keys(report.dialect).sort()).toEqual([
       'access_token',
       'login_code',
@@ -109,13 +106,13 @@ describe.each(REFUSAL_DIALECTS)('in the %s dialect', (dialect) => {
 
 describe('what the report holds', () => {
   it('no token, login code, user id or secret key, in the rows or in the dialect', async () => {
-    const { report, user, given } = await probe(await tracedFaults({ dialect: 'emulator' }))
+    const { report, user, given } = await probe(await newTrace({ dialect: 'emulator' }))
     const text = JSON.stringify(report)
     for (const secret of [...given, user.id, saasus.secretKey]) expect(text).not.toContain(secret)
   })
 
   it("SaaSus's status, type and message beside the verdict and the expected one", async () => {
-    const { report } = await probe(await tracedFaults({ dialect: 'cognito-400' }))
+    const { report } = await probe(await newTrace({ dialect: 'cognito-400' }))
     expect(report.results.find((row) => row.case === 'wrong_code')).toMatchObject({
       method: 'PUT',
       status: 400,
@@ -135,7 +132,7 @@ describe('what the report holds', () => {
   it("SaaSus's words redacted, in the row and however deep in the dialect", async () => {
     const words = 'Code 123456 refused for eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'
     const body = { type: 'CodeMismatchException', message: words, data: { user: [crypto.randomUUID()], attempt: 2 } }
-    const { report } = await probe(await tracedFaults({ dialect: { wrong_code: { status: 400, body } } }))
+    const { report } = await probe(await newTrace({ dialect: { wrong_code: { status: 400, body } } }))
     expect(report.results.find((row) => row.case === 'wrong_code')).toMatchObject({
       message: 'Code [digits] refused for [jwt]',
       bodyKeys: ['type', 'message', 'data'],
@@ -149,7 +146,7 @@ describe('what the report holds', () => {
   })
 
   it('a given login code spent, then refused as spent; the given revoked access token, named as such', async () => {
-    const traceId = await tracedFaults({ dialect: 'emulator' })
+    const traceId = await newTrace({ dialect: 'emulator' })
     const { report } = await probe(traceId)
     const row = (name: string) => report.results.find((result) => result.case === name)
     expect(row('login_code')?.note).toBe('spent once (200), then sent again')
@@ -159,8 +156,8 @@ describe('what the report holds', () => {
   })
 
   it('without them, an unknown login code and a made-up access token, named as such', async () => {
-    const user = await newUser()
-    const headers = { 'X-SaaSus-Trace-Id': await tracedFaults({ dialect: 'emulator' }) }
+    const user = await freshUser()
+    const headers = { 'X-SaaSus-Trace-Id': await newTrace({ dialect: 'emulator' }) }
     const report = await probeSaasus({ saasus, idToken: user.id_token, accessToken: user.access_token, headers })
     expect(report.results.every((result) => result.ok)).toBe(true)
     const row = (name: string) => report.results.find((result) => result.case === name)
@@ -171,12 +168,12 @@ describe('what the report holds', () => {
   it('a verdict the words miss is a mismatch, and SAASUS_REFUSAL_WORDS mends it', async () => {
     const dialect = { wrong_code: { status: 500, body: { type: 'internal_server_error', message: 'TOTP rejected' } } }
     const wrongCodeRow = async (words: typeof saasus.refusalWords) => {
-      const user = await newUser()
+      const user = await freshUser()
       const report = await probeSaasus({
         saasus: { ...saasus, refusalWords: words },
         idToken: user.id_token,
         accessToken: user.access_token,
-        headers: { 'X-SaaSus-Trace-Id': await tracedFaults({ dialect }) },
+        headers: { 'X-SaaSus-Trace-Id': await newTrace({ dialect }) },
       })
       return report.results.find((row) => row.case === 'wrong_code')
     }
@@ -190,7 +187,7 @@ describe('what the report holds', () => {
 
 describe.each(CREDENTIAL_DIALECTS)('when SaaSus refuses our own credentials (%s)', (dialect) => {
   it('reports /userinfo as misconfigured and makes no other call', async () => {
-    const traceId = await tracedFaults({ dialect })
+    const traceId = await newTrace({ dialect })
     const { report } = await probe(traceId)
     expect(report.results).toEqual([
       expect.objectContaining({
@@ -207,10 +204,10 @@ describe.each(CREDENTIAL_DIALECTS)('when SaaSus refuses our own credentials (%s)
 
 describe('a test user it must not change', () => {
   it('with MFA on is skipped for not_registered, and MFA stays on', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     expect((await verify(user, currentCode(await setup(user)))).status).toBe(200)
     expect((await call('/mfa_enable', { method: 'POST', headers: bearer(user) })).status).toBe(200)
-    const traceId = await tracedFaults({ dialect: 'emulator' })
+    const traceId = await newTrace({ dialect: 'emulator' })
 
     const { report } = await probe(traceId, user)
     const row = report.results.find((result) => result.case === 'not_registered')
@@ -221,9 +218,9 @@ describe('a test user it must not change', () => {
   })
 
   it('with an authenticator but MFA off gets MFA turned back off at once, and the case is not provoked', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     expect((await verify(user, currentCode(await setup(user)))).status).toBe(200)
-    const traceId = await tracedFaults({ dialect: 'emulator' })
+    const traceId = await newTrace({ dialect: 'emulator' })
 
     const { report } = await probe(traceId, user)
     const row = report.results.find((result) => result.case === 'not_registered')

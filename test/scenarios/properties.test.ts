@@ -7,9 +7,10 @@
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ERRORS } from '../src/errors'
-import { EMULATOR_CREDENTIALS } from './emulator-credentials'
-import { apiWith, type Faults, newUser, SPA_ORIGIN, type TestUser, tracedFaults } from './support/harness'
+import { ERRORS } from '../../src/errors'
+import { EMULATOR_CREDENTIALS } from '../support/bindings'
+import { apiWith, freshUser, SPA_ORIGIN, type TestUser } from '../support/harness'
+import { type FaultsInput, newTrace } from '../support/trace'
 
 const ROUTES = ['/mfa_status', '/mfa_setup', '/mfa_verify', '/mfa_enable', '/mfa_disable']
 const UPSTREAM_CODES = ['upstream_error', 'upstream_unavailable', 'upstream_timeout']
@@ -19,8 +20,8 @@ const api = apiWith({ SAASUS_TIMEOUT_MS: '250' })
 let user: TestUser
 let other: TestUser
 beforeAll(async () => {
-  user = await newUser()
-  other = await newUser()
+  user = await freshUser()
+  other = await freshUser()
 })
 
 /** Header-safe text: visible ASCII and spaces (Headers refuses control characters). */
@@ -126,7 +127,7 @@ async function checkAnswer(res: Response, method: string): Promise<string | unde
 
 describe('with SaaSus healthy', () => {
   it('no request gets a 5xx, and every answer is JSON with a known shape and nothing sensitive', async () => {
-    const traceId = await tracedFaults({})
+    const traceId = await newTrace({})
     const seen = new Set<string>()
     await fc.assert(
       fc.asyncProperty(requests(), async (request) => {
@@ -143,7 +144,7 @@ describe('with SaaSus healthy', () => {
 })
 
 describe('with SaaSus failing', () => {
-  const faults: fc.Arbitrary<Faults> = fc.record({
+  const faults: fc.Arbitrary<FaultsInput> = fc.record({
     serverErrorRate: fc.double({ min: 0, max: 1, noNaN: true }),
     dropRate: fc.double({ min: 0, max: 1, noNaN: true }),
     malformedRate: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -154,7 +155,7 @@ describe('with SaaSus failing', () => {
   it('a 5xx is always an upstream code, and every answer still has a known shape', async () => {
     await fc.assert(
       fc.asyncProperty(requests(), faults, async (request, injected) => {
-        const res = await send(request, await tracedFaults(injected))
+        const res = await send(request, await newTrace(injected))
         const code = await checkAnswer(res, request.method)
         if (res.status >= 500 && code !== undefined) expect(UPSTREAM_CODES).toContain(code)
       }),

@@ -10,46 +10,45 @@ import {
   apiWith,
   bearer,
   call,
+  codeOf,
   currentCode,
+  freshUser,
   mfaState,
-  newUser,
   setup,
-  tracedFaults,
   verify,
   withAccessToken,
   wrongCode,
-} from './support/harness'
-import { loginCode, signIn, XHR } from './support/sign-in'
-
-const codeOf = async (res: Response) => ((await res.json()) as { code: string }).code
+} from '../support/harness'
+import { loginCode, signIn, XHR } from '../support/sign-in'
+import { newTrace, saasusCalls } from '../support/trace'
 
 describe('a refusal the user caused is a 4xx with its own code', () => {
   it('a wrong code is 400 invalid_verification_code, and registers nothing', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const res = await verify(user, wrongCode(await setup(user)))
     expect([res.status, await codeOf(res)]).toEqual([400, 'invalid_verification_code'])
     expect(await mfaState(user.id)).toMatchObject({ registered: false })
   })
 
   it('a code with no setup before it is 400 invalid_verification_code', async () => {
-    const res = await verify(await newUser(), '123456')
+    const res = await verify(await freshUser(), '123456')
     expect([res.status, await codeOf(res)]).toEqual([400, 'invalid_verification_code'])
   })
 
   it('the right code registers the authenticator (a success is never read as a failure)', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const res = await verify(user, currentCode(await setup(user)))
     expect(res.status).toBe(200)
     expect(await mfaState(user.id)).toMatchObject({ registered: true })
   })
 
   it('enabling before an authenticator is registered is 409 mfa_not_registered', async () => {
-    const res = await call('/mfa_enable', { method: 'POST', headers: bearer(await newUser()) })
+    const res = await call('/mfa_enable', { method: 'POST', headers: bearer(await freshUser()) })
     expect([res.status, await codeOf(res)]).toEqual([409, 'mfa_not_registered'])
   })
 
   it("another user's access token is 401 invalid_access_token, at setup and at verify", async () => {
-    const [user, other] = [await newUser(), await newUser()]
+    const [user, other] = [await freshUser(), await freshUser()]
     const secret = await setup(user)
     const headers = { ...bearer(user), 'X-Access-Token': other.access_token }
     const atSetup = await call('/mfa_setup', { headers })
@@ -64,7 +63,7 @@ describe('a refusal the user caused is a 4xx with its own code', () => {
   })
 
   it('a spent login code is 400 invalid_login_code', async () => {
-    const code = await loginCode((await newUser()).id)
+    const code = await loginCode((await freshUser()).id)
     expect((await call(`/credentials?code=${code}`, { headers: XHR })).status).toBe(200)
     const res = await call(`/credentials?code=${code}`, { headers: XHR })
     expect([res.status, await codeOf(res)]).toEqual([400, 'invalid_login_code'])
@@ -88,18 +87,21 @@ describe('an outage is a 5xx, never a 4xx', () => {
     ['POST /mfa_enable', '/mfa_enable', 'POST'],
     ['POST /mfa_disable', '/mfa_disable', 'POST'],
   ])('%s', async (_, path, method) => {
-    const user = await newUser()
-    const traceId = await tracedFaults({ serverErrorRate: 1 })
+    const user = await freshUser()
+    const traceId = await newTrace({ serverErrorRate: 1 })
     const res = await call(path, { method, headers: { ...withAccessToken(user), 'X-SaaSus-Trace-Id': traceId } })
     expect(res.status).toBeGreaterThanOrEqual(502)
     expect(['upstream_error', 'upstream_unavailable']).toContain(await codeOf(res))
   })
 
   it('POST /mfa_verify, with the user resolved and only the verification failing', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
-    const traceId = await tracedFaults({ serverErrorRate: 1, methods: ['PUT'] })
+    const traceId = await newTrace({ serverErrorRate: 1, methods: ['PUT'] })
     const res = await verify(user, currentCode(secret), { 'X-SaaSus-Trace-Id': traceId })
+    expect((await saasusCalls(traceId)).byOperation).toMatchObject({
+      'PUT /v1/auth/users/{user_id}/mfa/software-token': 1,
+    })
     expect(res.status).toBeGreaterThanOrEqual(502)
     expect(await mfaState(user.id)).toMatchObject({ registered: false })
   })
@@ -113,7 +115,7 @@ describe('our own SaaSus credentials refused is never a 401', () => {
     ['GET /userinfo', '/userinfo', 'GET'],
     ['GET /mfa_setup', '/mfa_setup', 'GET'],
   ])('%s answers 502 upstream_misconfigured with a wrong SAASUS_SECRET_KEY', async (_, path, method) => {
-    const res = await wrongSecret(path, { method, headers: withAccessToken(await newUser()) })
+    const res = await wrongSecret(path, { method, headers: withAccessToken(await freshUser()) })
     expect([res.status, await codeOf(res)]).toEqual([502, 'upstream_misconfigured'])
     expect(res.headers.get('WWW-Authenticate')).toBeNull()
   })

@@ -9,30 +9,28 @@ import {
   bearer,
   call,
   currentCode,
-  type Faults,
-  failNextLeft,
+  freshUser,
   mfaState,
-  newUser,
   setup,
   type TestUser,
-  tracedFaults,
   verify,
   withAccessToken,
-} from './support/harness'
+} from '../support/harness'
+import { type FaultsInput, newTrace, saasusCalls } from '../support/trace'
 
 const traced = (user: TestUser, traceId: string) => ({ ...withAccessToken(user), 'X-SaaSus-Trace-Id': traceId })
 const post = (path: string, headers: Record<string, string>) => call(path, { method: 'POST', headers })
 
 /** A user with an authenticator registered (setup + verify done), MFA still off. */
 async function registeredUser(): Promise<TestUser> {
-  const user = await newUser()
+  const user = await freshUser()
   const res = await verify(user, currentCode(await setup(user)))
   if (res.status !== 200) throw new Error(`verify failed: ${res.status}`)
   return user
 }
 
 describe('a failing SaaSus call is classified', () => {
-  it.each<{ fault: string; faults: Faults; status: number; code: string }>([
+  it.each<{ fault: string; faults: FaultsInput; status: number; code: string }>([
     { fault: 'a 503', faults: { failNext: 1, methods: ['PATCH'] }, status: 503, code: 'upstream_unavailable' },
     {
       fault: 'a dropped connection',
@@ -48,7 +46,7 @@ describe('a failing SaaSus call is classified', () => {
     },
   ])('$fault while enabling → $status $code, and MFA stays off', async ({ faults, status, code }) => {
     const user = await registeredUser()
-    const res = await post('/mfa_enable', traced(user, await tracedFaults(faults)))
+    const res = await post('/mfa_enable', traced(user, await newTrace(faults)))
     expect(res.status).toBe(status)
     expect(await res.json()).toEqual({ error: expect.any(String), code })
     expect((await mfaState(user.id)).enabled).toBe(false)
@@ -56,15 +54,15 @@ describe('a failing SaaSus call is classified', () => {
 
   it('a 500 internal_server_error or 503 from SaaSus → 502 or 503, never a rejection', async () => {
     const user = await registeredUser()
-    const res = await post('/mfa_enable', traced(user, await tracedFaults({ serverErrorRate: 1, methods: ['PATCH'] })))
+    const res = await post('/mfa_enable', traced(user, await newTrace({ serverErrorRate: 1, methods: ['PATCH'] })))
     expect([502, 503]).toContain(res.status)
     expect(['upstream_error', 'upstream_unavailable']).toContain(((await res.json()) as { code: string }).code)
   })
 
   it('a stalled body → 504 upstream_timeout within SAASUS_TIMEOUT_MS', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const api = apiWith({ SAASUS_TIMEOUT_MS: '300' })
-    const traceId = await tracedFaults({ stallRate: 1, methods: ['PATCH'] })
+    const traceId = await newTrace({ stallRate: 1, methods: ['PATCH'] })
     const started = Date.now()
     const res = await api('/mfa_disable', { method: 'POST', headers: traced(user, traceId) })
     expect(res.status).toBe(504)
@@ -73,67 +71,80 @@ describe('a failing SaaSus call is classified', () => {
   })
 
   it('a slow answer → 504 upstream_timeout, and the read is not retried past its deadline', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const api = apiWith({ SAASUS_TIMEOUT_MS: '200' })
-    const traceId = await tracedFaults({ latencyMs: 1_000, methods: ['GET'] })
+    const traceId = await newTrace({ latencyMs: 1_000, methods: ['GET'] })
     const started = Date.now()
     const res = await api('/mfa_status', { headers: { ...bearer(user), 'X-SaaSus-Trace-Id': traceId } })
     expect(res.status).toBe(504)
+    expect(await res.json()).toMatchObject({ code: 'upstream_timeout' })
     expect(Date.now() - started).toBeLessThan(1_000)
   })
 })
 
 describe('reads are retried once', () => {
-  it('GET /mfa_status succeeds when the first try of each read fails', async () => {
-    const user = await newUser()
-    // userinfo fails then succeeds; the preference read fails then succeeds.
-    const traceId = await tracedFaults({ failNext: 1, methods: ['GET'] })
+  it('GET /mfa_status succeeds when the first try of a read fails', async () => {
+    const user = await freshUser()
+    // The first call, userinfo, fails once and is tried again; the preference read then succeeds.
+    const traceId = await newTrace({ failNext: 1, methods: ['GET'] })
     const res = await call('/mfa_status', { headers: { ...bearer(user), 'X-SaaSus-Trace-Id': traceId } })
     expect(res.status).toBe(200)
-    expect(await failNextLeft(traceId)).toBe(0)
+    expect((await saasusCalls(traceId)).byOperation).toEqual({
+      'GET /v1/auth/userinfo': 2,
+      'GET /v1/auth/users/{user_id}/mfa/preference': 1,
+    })
   })
 
   it('and only once: two failures of the same read fail the request', async () => {
-    const user = await newUser()
-    const traceId = await tracedFaults({ failNext: 3, methods: ['GET'] })
+    const user = await freshUser()
+    const traceId = await newTrace({ failNext: 3, methods: ['GET'] })
     const res = await call('/mfa_status', { headers: { ...bearer(user), 'X-SaaSus-Trace-Id': traceId } })
     expect(res.status).toBe(503)
     expect(await res.json()).toMatchObject({ code: 'upstream_unavailable' })
-    expect(await failNextLeft(traceId)).toBe(1)
+    expect((await saasusCalls(traceId)).byOperation).toEqual({ 'GET /v1/auth/userinfo': 2 })
   })
 })
 
 describe('writes are never retried', () => {
   it('a verification that failed once is not sent again, so the right code registers nothing', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
-    const traceId = await tracedFaults({ failNext: 1, methods: ['PUT'] })
+    const traceId = await newTrace({ failNext: 1, methods: ['PUT'] })
     const res = await verify(user, currentCode(secret), { 'X-SaaSus-Trace-Id': traceId })
     expect(res.status).toBe(503)
-    expect(await failNextLeft(traceId)).toBe(0)
+    expect((await saasusCalls(traceId)).byOperation).toMatchObject({
+      'PUT /v1/auth/users/{user_id}/mfa/software-token': 1,
+    })
     expect((await mfaState(user.id)).registered).toBe(false)
   })
 
   it('an enable that failed once is not sent again', async () => {
     const user = await registeredUser()
-    const res = await post('/mfa_enable', traced(user, await tracedFaults({ failNext: 1, methods: ['PATCH'] })))
+    const traceId = await newTrace({ failNext: 1, methods: ['PATCH'] })
+    const res = await post('/mfa_enable', traced(user, traceId))
     expect(res.status).toBe(503)
+    expect((await saasusCalls(traceId)).byOperation).toMatchObject({
+      'PATCH /v1/auth/users/{user_id}/mfa/preference': 1,
+    })
     expect((await mfaState(user.id)).enabled).toBe(false)
   })
 
   it('a secret-code request that failed once is not sent again', async () => {
-    const user = await newUser()
-    const traceId = await tracedFaults({ failNext: 1, methods: ['POST'] })
+    const user = await freshUser()
+    const traceId = await newTrace({ failNext: 1, methods: ['POST'] })
     const res = await call('/mfa_setup', { headers: traced(user, traceId) })
     expect(res.status).toBe(503)
+    expect((await saasusCalls(traceId)).byOperation).toMatchObject({
+      'POST /v1/auth/users/{user_id}/mfa/software-token/secret-code': 1,
+    })
     expect((await mfaState(user.id)).pending).toBe(false)
   })
 })
 
 describe('no success unless SaaSus confirmed it', () => {
   it('every 200 of enable, disable and verify under 50% faults is matched by the emulator state', async () => {
-    const user = await newUser()
-    const traceId = await tracedFaults({ serverErrorRate: 0.2, dropRate: 0.15, malformedRate: 0.15 })
+    const user = await freshUser()
+    const traceId = await newTrace({ serverErrorRate: 0.2, dropRate: 0.15, malformedRate: 0.15 })
     const headers = traced(user, traceId)
     let secret: string | undefined
     let successes = 0

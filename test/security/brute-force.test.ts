@@ -6,7 +6,8 @@
  * attempts per user at the edge and, over the limit, never calls SaaSus.
  */
 import { describe, expect, it } from 'vitest'
-import { call, currentCode, mfaState, newUser, setup, verify, withAccessToken, wrongCode } from './support/harness'
+import { call, currentCode, freshUser, mfaState, setup, verify, withAccessToken, wrongCode } from '../support/harness'
+import { newTrace, saasusCalls } from '../support/trace'
 
 // wrangler.toml [[ratelimits]]: MFA_VERIFY_LIMITER 5 / 60 s, MFA_SETUP_LIMITER 10 / 60 s.
 const VERIFY_LIMIT = 5
@@ -14,7 +15,7 @@ const SETUP_LIMIT = 10
 
 describe('POST /mfa_verify', () => {
   it(`answers ${VERIFY_LIMIT} wrong codes a minute with 400`, async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
     for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) {
       const res = await verify(user, wrongCode(secret))
@@ -24,7 +25,7 @@ describe('POST /mfa_verify', () => {
   })
 
   it('answers the next attempt 429 too_many_attempts with Retry-After, even with the right code', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
     for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) await verify(user, wrongCode(secret))
 
@@ -34,17 +35,20 @@ describe('POST /mfa_verify', () => {
     expect(await res.json()).toEqual({ error: expect.any(String), code: 'too_many_attempts' })
   })
 
-  it('does not call SaaSus over the limit: the right code registers nothing', async () => {
-    const user = await newUser()
+  it('does not send the code to SaaSus over the limit: the right code registers nothing', async () => {
+    const user = await freshUser()
     const secret = await setup(user)
     for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) await verify(user, wrongCode(secret))
 
-    await verify(user, currentCode(secret))
+    const traceId = await newTrace()
+    expect((await verify(user, currentCode(secret), { 'X-SaaSus-Trace-Id': traceId })).status).toBe(429)
+    // The user is resolved (the limit is per user); the verification itself is never sent.
+    expect((await saasusCalls(traceId)).byOperation).toEqual({ 'GET /v1/auth/userinfo': 1 })
     expect(await mfaState(user.id)).toMatchObject({ registered: false, pending: true })
   })
 
   it('counts per user: one user over the limit leaves another untouched', async () => {
-    const [victim, bystander] = [await newUser(), await newUser()]
+    const [victim, bystander] = [await freshUser(), await freshUser()]
     const victimSecret = await setup(victim)
     for (let attempt = 1; attempt <= VERIFY_LIMIT + 1; attempt++) await verify(victim, wrongCode(victimSecret))
 
@@ -53,7 +57,7 @@ describe('POST /mfa_verify', () => {
   })
 
   it('spends no attempt on a malformed body: it is 400 invalid_request even after five real guesses', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
     for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) await verify(user, wrongCode(secret))
     for (const malformed of ['12345a', 123456]) {
@@ -68,7 +72,7 @@ describe('POST /mfa_verify', () => {
   })
 
   it('spends no attempt on a malformed body: five of them leave all five guesses', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
     for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) expect((await verify(user, 'abc')).status).toBe(400)
     for (let attempt = 1; attempt < VERIFY_LIMIT; attempt++) await verify(user, wrongCode(secret))
@@ -76,7 +80,7 @@ describe('POST /mfa_verify', () => {
   })
 
   it('spends no attempt on a request without X-Access-Token', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
     for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) {
       const res = await verify(user, currentCode(secret), { 'X-Access-Token': '' })
@@ -88,22 +92,24 @@ describe('POST /mfa_verify', () => {
 
 describe('GET /mfa_setup', () => {
   it(`mints a secret ${SETUP_LIMIT} times a minute, then answers 429 without minting another`, async () => {
-    const user = await newUser()
+    const user = await freshUser()
     let lastSecret = ''
     for (let attempt = 1; attempt <= SETUP_LIMIT; attempt++) lastSecret = await setup(user)
 
-    const res = await call('/mfa_setup', { headers: withAccessToken(user) })
+    const traceId = await newTrace()
+    const res = await call('/mfa_setup', { headers: { ...withAccessToken(user), 'X-SaaSus-Trace-Id': traceId } })
     expect(res.status).toBe(429)
     expect(res.headers.get('Retry-After')).toBe('60')
     expect(await res.json()).toMatchObject({ code: 'too_many_attempts' })
-    // Had SaaSus been called, the pending secret would have been replaced.
+    expect((await saasusCalls(traceId)).byOperation).toEqual({ 'GET /v1/auth/userinfo': 1 })
+    // Had SaaSus been asked, the pending secret would have been replaced.
     expect((await verify(user, currentCode(lastSecret))).status).toBe(200)
   })
 })
 
 describe('the routes without a limit', () => {
   it('serve status, enable and disable past the verify limit', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
     expect((await verify(user, currentCode(secret))).status).toBe(200)
     for (let attempt = 1; attempt <= VERIFY_LIMIT; attempt++) await verify(user, wrongCode(secret))

@@ -1,12 +1,13 @@
 /**
- * What an operator sees of a failed SaaSus call: one line naming the operation,
- * the status, SaaSus's `type` and message (bounded, with tokens and digit runs
+ * Threat: SaaSus echoes a token or a code in the message of a refusal, and the
+ * API writes it to its log, where everyone who reads logs can take it. What an
+ * operator sees of a failed SaaSus call is one line naming the operation, the
+ * status, SaaSus's `type` and message (bounded, with tokens and digit runs
  * redacted), the rule that decided, and SaaSus's trace id to quote to support.
- * Threat: an upstream message that echoes a token or a code would put it in the
- * log; it must not.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { call, currentCode, newUser, setup, tracedFaults, verify, withAccessToken, wrongCode } from './support/harness'
+import { call, currentCode, freshUser, setup, verify, withAccessToken, wrongCode } from '../support/harness'
+import { newTrace } from '../support/trace'
 
 interface LogLine {
   level: string
@@ -32,9 +33,9 @@ afterEach(() => {
 
 describe('a failed SaaSus call', () => {
   it('a wrong code logs one info line with the operation, status, words, rule and trace id', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
-    const traceId = await tracedFaults({ dialect: 'generic-500' })
+    const traceId = await newTrace({ dialect: 'generic-500' })
     const lines = captureLogs()
     await verify(user, wrongCode(secret), { 'X-SaaSus-Trace-Id': traceId })
     expect(failures(lines)).toEqual([
@@ -54,7 +55,7 @@ describe('a failed SaaSus call', () => {
   })
 
   it('an outage logs a warning with the rule that found nothing', async () => {
-    const traceId = await tracedFaults({ dialect: { id_token: { status: 500, body: { type: 'x', message: 'y' } } } })
+    const traceId = await newTrace({ dialect: { id_token: { status: 500, body: { type: 'x', message: 'y' } } } })
     const lines = captureLogs()
     const res = await call('/mfa_status', {
       headers: { Authorization: 'Bearer unknown-token', 'X-SaaSus-Trace-Id': traceId },
@@ -70,15 +71,15 @@ describe('a failed SaaSus call', () => {
   })
 
   it('never logs a token or a code that SaaSus echoed in its message', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
     const code = currentCode(secret)
     const echo = `Invalid code ${code} for ${user.id_token} with ${user.access_token}`
-    const traceId = await tracedFaults({
+    const traceId = await newTrace({
       dialect: { access_token: { status: 500, body: { type: user.access_token, message: echo } } },
     })
     const lines = captureLogs()
-    const other = await newUser()
+    const other = await freshUser()
     await call('/mfa_setup', {
       headers: { ...withAccessToken(user), 'X-Access-Token': other.access_token, 'X-SaaSus-Trace-Id': traceId },
     })
@@ -89,7 +90,7 @@ describe('a failed SaaSus call', () => {
   })
 
   it('bounds the message at 200 characters', async () => {
-    const traceId = await tracedFaults({
+    const traceId = await newTrace({
       dialect: { id_token: { status: 401, body: { type: 'unauthorized', message: 'word '.repeat(400) } } },
     })
     const lines = captureLogs()

@@ -8,23 +8,23 @@
  */
 import { env } from 'cloudflare:workers'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { app } from '../src/app'
-import { EMULATOR_CREDENTIALS } from './emulator-credentials'
+import { app } from '../../src/app'
+import { EMULATOR_CREDENTIALS } from '../support/bindings'
 import {
   API,
   apiWith,
   bearer,
   call,
   currentCode,
-  newUser,
+  freshUser,
   SPA_ORIGIN,
   secretOf,
   type TestUser,
-  tracedFaults,
   verify,
   withAccessToken,
   wrongCode,
-} from './support/harness'
+} from '../support/harness'
+import { newTrace } from '../support/trace'
 
 const lines: string[] = []
 const secrets = new Set<string>(Object.values(EMULATOR_CREDENTIALS))
@@ -39,8 +39,8 @@ const counted = async (response: Response | Promise<Response>) => {
 }
 
 async function fullRun(): Promise<void> {
-  const user: TestUser = await newUser()
-  const other = await newUser()
+  const user: TestUser = await freshUser()
+  const other = await freshUser()
   remember(user.id_token, user.access_token, other.id_token, other.access_token)
   const headers = withAccessToken(user)
   const json = { ...headers, 'Content-Type': 'application/json' }
@@ -70,12 +70,12 @@ async function fullRun(): Promise<void> {
 
   // SaaSus failing in every way it can.
   for (const faults of [{ serverErrorRate: 1 }, { dropRate: 1 }, { malformedRate: 1 }, { failNext: 1 }]) {
-    const traceId = await tracedFaults(faults)
+    const traceId = await newTrace(faults)
     await counted(call('/mfa_status', { headers: { ...headers, 'X-SaaSus-Trace-Id': traceId } }))
     await counted(verify(user, right, { 'X-SaaSus-Trace-Id': traceId }))
   }
   const slow = apiWith({ SAASUS_TIMEOUT_MS: '100' })
-  const stalled = await tracedFaults({ stallRate: 1 })
+  const stalled = await newTrace({ stallRate: 1 })
   await counted(slow('/mfa_setup', { headers: { ...headers, 'X-SaaSus-Trace-Id': stalled } }))
 
   // The brute-force guard tripping.

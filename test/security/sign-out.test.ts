@@ -7,8 +7,9 @@
  * /logout. /logout (and a refused /refresh) must expire every copy it can reach.
  */
 import { describe, expect, it } from 'vitest'
-import { jwtPayload } from './sample-spa-session'
-import { call, type SignedIn, signIn, XHR } from './support/sign-in'
+import { call, codeOf } from '../support/harness'
+import { jwtPayload } from '../support/sample-spa'
+import { type SignedIn, signIn, XHR } from '../support/sign-in'
 
 interface SetCookie {
   name: string
@@ -92,10 +93,6 @@ async function sampleSpaBrowser(): Promise<{ jar: Jar; session: SignedIn }> {
 
 const logout = (settings: Record<string, string> = {}) => call('/logout', { method: 'POST', headers: XHR }, settings)
 
-async function errorCode(res: Response): Promise<string> {
-  return ((await res.json()) as { code: string }).code
-}
-
 describe('POST /logout expires every SaaSusRefreshToken it can reach', () => {
   it('expires ours at Path=/refresh with the attributes it was set with', async () => {
     const ours = expired(await logout()).filter(at('/refresh', true))
@@ -143,7 +140,7 @@ describe('POST /logout expires every SaaSusRefreshToken it can reach', () => {
     expect(jar.header('/refresh')).toBeUndefined()
     const res = await jar.send('/refresh')
     expect(res.status).toBe(401)
-    expect(await errorCode(res)).toBe('missing_refresh_token')
+    expect(await codeOf(res)).toBe('missing_refresh_token')
   })
 })
 
@@ -151,7 +148,7 @@ describe('GET /refresh with the SPA copy beside ours', () => {
   it("expires the SPA's Path=/ copy along with ours when SaaSus refuses the token", async () => {
     const res = await call('/refresh', { headers: { ...XHR, Cookie: 'SaaSusRefreshToken=made-up-token' } })
     expect(res.status).toBe(401)
-    expect(await errorCode(res)).toBe('invalid_refresh_token')
+    expect(await codeOf(res)).toBe('invalid_refresh_token')
     const cookies = expired(res)
     expect(cookies.filter(at('/refresh', true))).toHaveLength(1)
     expect(cookies.filter(at('/', false))).toHaveLength(1)
@@ -175,7 +172,7 @@ describe('GET /refresh with the SPA copy beside ours', () => {
       headers: { ...XHR, Cookie: `SaaSusRefreshToken=not\\valid; SaaSusRefreshToken=${otherToken}` },
     })
     expect(res.status).toBe(401)
-    expect(await errorCode(res)).toBe('invalid_refresh_token')
+    expect(await codeOf(res)).toBe('invalid_refresh_token')
   })
 
   it('takes only a cookie named exactly SaaSusRefreshToken, wherever it stands', async () => {

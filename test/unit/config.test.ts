@@ -1,6 +1,22 @@
+/**
+ * The settings, parsed once from the env and validated: the documented
+ * defaults, and one message naming the variable for each bad value.
+ */
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from '../src/config'
-import { problemsOf, secrets } from './support/config'
+import { ConfigError, parseConfig } from '../../src/config'
+
+const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
+
+/** The problems parseConfig names for an env, or none. */
+function problemsOf(env: Record<string, unknown>): string[] {
+  try {
+    parseConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  return []
+}
 
 describe('parseConfig', () => {
   it('applies the documented defaults when only the secrets are set', () => {
@@ -62,5 +78,66 @@ describe('parseConfig', () => {
 
   it('treats an empty var as unset, so `--var NAME:` restores the default', () => {
     expect(parseConfig({ ...secrets, MFA_ISSUER: '', SAASUS_API_URL_BASE: '' }).mfaIssuer).toBe('SaaSusPlatform')
+  })
+})
+
+describe('the refresh cookie settings', () => {
+  it('default to SameSite=None, 30 days, and the refresh token in the body', () => {
+    const config = parseConfig(secrets)
+    expect(config.refreshCookie).toEqual({ sameSite: 'none', maxAgeSeconds: 2_592_000 })
+    expect(config.refreshTokenInBody).toBe(true)
+  })
+
+  it('read REFRESH_COOKIE_SAMESITE in any case', () => {
+    expect(parseConfig({ ...secrets, REFRESH_COOKIE_SAMESITE: 'Strict' }).refreshCookie.sameSite).toBe('strict')
+    expect(parseConfig({ ...secrets, REFRESH_COOKIE_SAMESITE: ' lax ' }).refreshCookie.sameSite).toBe('lax')
+  })
+
+  it('reject any other SameSite value, naming the variable', () => {
+    expect(problemsOf({ ...secrets, REFRESH_COOKIE_SAMESITE: 'Sometimes' })).toEqual([
+      'REFRESH_COOKIE_SAMESITE: must be None, Lax or Strict',
+    ])
+  })
+
+  it('bound REFRESH_COOKIE_MAX_AGE_SECONDS between a minute and 400 days', () => {
+    expect(parseConfig({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '3600' }).refreshCookie.maxAgeSeconds).toBe(3600)
+    expect(problemsOf({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '59' })[0]).toMatch(
+      /^REFRESH_COOKIE_MAX_AGE_SECONDS: /,
+    )
+    expect(problemsOf({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '34560001' })[0]).toMatch(
+      /^REFRESH_COOKIE_MAX_AGE_SECONDS: /,
+    )
+  })
+
+  it('read REFRESH_TOKEN_IN_BODY as true or false, from a string or a TOML boolean', () => {
+    expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: 'false' }).refreshTokenInBody).toBe(false)
+    expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: false }).refreshTokenInBody).toBe(false)
+    expect(problemsOf({ ...secrets, REFRESH_TOKEN_IN_BODY: 'no' })[0]).toMatch(/^REFRESH_TOKEN_IN_BODY: /)
+  })
+})
+
+describe('SAASUS_REFUSAL_WORDS', () => {
+  it('is validated like every other setting, naming what is wrong', () => {
+    const problems = (value: string) => problemsOf({ ...secrets, SAASUS_REFUSAL_WORDS: value }).join('; ')
+    expect(problems('{"software_token":{"wrong_code":["otp rejected"]}}')).toBe('')
+    expect(problems('not json')).toMatch(/^SAASUS_REFUSAL_WORDS: must be JSON/)
+    expect(problems('{"verify":{"wrong_code":["x y z"]}}')).toMatch(/SAASUS_REFUSAL_WORDS: "verify" is not one of/)
+    expect(problems('{"mfa_preference":{"wrong_code":["abc"]}}')).toMatch(/cannot end in "wrong_code"/)
+    expect(problems('{"software_token":{"wrong_code":["ab"]}}')).toMatch(/words of 3 to 100 characters/)
+    expect(problems('{"software_token":{"wrong_code":"abc"}}')).toMatch(/must be a list/)
+    expect(problems('[]')).toMatch(/must be a JSON object/)
+  })
+})
+
+describe('USER_CACHE_TTL_SECONDS', () => {
+  it('defaults to 60 seconds and accepts 0 (off)', () => {
+    expect(parseConfig(secrets).userCacheTtlSeconds).toBe(60)
+    expect(parseConfig({ ...secrets, USER_CACHE_TTL_SECONDS: '0' }).userCacheTtlSeconds).toBe(0)
+  })
+
+  it('rejects a value that is not whole seconds within an hour, naming the variable', () => {
+    for (const value of ['-1', '3601', 'soon', '1.5']) {
+      expect(problemsOf({ ...secrets, USER_CACHE_TTL_SECONDS: value })[0]).toMatch(/^USER_CACHE_TTL_SECONDS: /)
+    }
   })
 })

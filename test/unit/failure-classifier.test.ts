@@ -6,9 +6,9 @@
  * exception name as `type` with 400 or 401.
  */
 import { describe, expect, it } from 'vitest'
-import { SAASUS_CALLS } from '../src/saasus/calls'
-import { classifyResponse, type FailedCall, failureInSuccess } from '../src/saasus/failure'
-import type { RefusalWords } from '../src/saasus/refusals'
+import { SAASUS_CALLS } from '../../src/saasus/calls'
+import { classifyResponse, type FailedCall, failureInSuccess } from '../../src/saasus/failure'
+import type { RefusalWords } from '../../src/saasus/refusals'
 
 const CALLS = {
   userinfo: SAASUS_CALLS.getUserInfo,

@@ -3,10 +3,9 @@
  * how long, and that it keeps only a hash of each token.
  */
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseConfig } from '../src/config'
-import type { UserInfo } from '../src/saasus/types'
-import { jwtExpiry } from '../src/tokens'
-import { createUserCache, tokenKey } from '../src/user-cache'
+import type { UserInfo } from '../../src/saasus/types'
+import { createUserCache, tokenKey } from '../../src/user-cache'
+import { unsignedJwt } from '../support/tokens'
 
 const user = (id: string): UserInfo => ({
   id,
@@ -15,10 +14,6 @@ const user = (id: string): UserInfo => ({
   user_attribute: {},
   tenants: [],
 })
-
-const base64url = (value: object) =>
-  btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
-const jwt = (payload: object) => `${base64url({ alg: 'RS256' })}.${base64url(payload)}.signature`
 
 function harness(options: { maxEntries?: number } = {}) {
   let clock = 1_700_000_000_000
@@ -66,7 +61,7 @@ describe('createUserCache', () => {
 
   it("never keeps a user past the JWT's exp, even within the TTL", async () => {
     const h = harness()
-    const token = jwt({ exp: Math.floor(h.now() / 1000) + 5 })
+    const token = unsignedJwt({ exp: Math.floor(h.now() / 1000) + 5 })
     await h.cache.resolve(token, 60, h.resolveAs('a'))
     h.advance(4_000)
     await h.cache.resolve(token, 60, h.resolveAs('a'))
@@ -78,13 +73,13 @@ describe('createUserCache', () => {
 
   it('does not keep the user of a JWT that has already expired', async () => {
     const h = harness()
-    await h.cache.resolve(jwt({ exp: Math.floor(h.now() / 1000) - 1 }), 60, h.resolveAs('a'))
+    await h.cache.resolve(unsignedJwt({ exp: Math.floor(h.now() / 1000) - 1 }), 60, h.resolveAs('a'))
     expect(h.cache.size).toBe(0)
   })
 
   it('keys entries by the SHA-256 hex of the token, never the token', async () => {
     const h = harness()
-    const token = jwt({ exp: Math.floor(h.now() / 1000) + 600, sub: 'a' })
+    const token = unsignedJwt({ exp: Math.floor(h.now() / 1000) + 600, sub: 'a' })
     await h.cache.resolve(token, 60, h.resolveAs('a'))
     expect(h.cache.keys()).toEqual([await tokenKey(token)])
     expect(h.cache.keys()[0]).toMatch(/^[0-9a-f]{64}$/)
@@ -118,33 +113,5 @@ describe('createUserCache', () => {
     await expect(h.cache.resolve('token-a', 60, failing)).rejects.toThrow('refused')
     await h.cache.resolve('token-a', 60, h.resolveAs('a'))
     expect(h.calls()).toBe(1)
-  })
-})
-
-describe('jwtExpiry', () => {
-  it('reads a numeric exp as epoch ms', () => {
-    expect(jwtExpiry(jwt({ exp: 1_800_000_000 }))).toBe(1_800_000_000_000)
-  })
-
-  it('gives nothing for an opaque token, a bad payload or a non-numeric exp', () => {
-    expect(jwtExpiry('opaque-token')).toBeUndefined()
-    expect(jwtExpiry('a.!!!.c')).toBeUndefined()
-    expect(jwtExpiry(jwt({ exp: 'tomorrow' }))).toBeUndefined()
-  })
-})
-
-describe('USER_CACHE_TTL_SECONDS', () => {
-  const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
-
-  it('defaults to 60 seconds and accepts 0 (off)', () => {
-    expect(parseConfig(secrets).userCacheTtlSeconds).toBe(60)
-    expect(parseConfig({ ...secrets, USER_CACHE_TTL_SECONDS: '0' }).userCacheTtlSeconds).toBe(0)
-  })
-
-  it('rejects a value that is not whole seconds within an hour, naming the variable', () => {
-    for (const value of ['-1', '3601', 'soon', '1.5']) {
-      expect(() => parseConfig({ ...secrets, USER_CACHE_TTL_SECONDS: value })).toThrow(ConfigError)
-      expect(() => parseConfig({ ...secrets, USER_CACHE_TTL_SECONDS: value })).toThrow(/USER_CACHE_TTL_SECONDS/)
-    }
   })
 })

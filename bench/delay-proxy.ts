@@ -2,7 +2,7 @@
  * A TCP proxy on 127.0.0.1 that holds every chunk for `oneWayMs` in each
  * direction: a client-to-Worker round trip of 2 × oneWayMs on a kept-alive
  * connection, as a browser far from the Worker would see. Used by the bench to
- * reproduce a row of the README's latency model.
+ * reproduce a row of the latency model (docs/performance.md).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net'
 

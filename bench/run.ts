@@ -7,7 +7,7 @@
  * signed SaaSus call per request, nothing else). For each regime it sets the
  * emulator's per-call latency, warms each target, then drives a bounded load
  * from a separate process (bench/load.ts, autocannon) and counts SaaSus calls
- * per request with the emulator. Last, it reproduces two rows of the README's
+ * per request with the emulator. Last, it reproduces two rows of docs/performance.md's
  * latency model by putting a delaying proxy between the client and the API.
  *
  * Settings (environment): BENCH_LATENCY_MS (default 20), BENCH_SECONDS per

@@ -1,15 +1,26 @@
 /**
- * The local secrets file `.dev.vars` (git-ignored), read the simple way it is
- * usually written: `NAME=value`, `NAME="value"` or `NAME='value'` per line
- * (single quotes keep a JSON value such as SAASUS_REFUSAL_WORDS whole); other
- * lines, comments included, are ignored. No escapes, no multi-line values.
+ * The API's settings in local development: the local secrets file `.dev.vars`
+ * (git-ignored), the names wrangler.toml declares, and how `npm run dev` merges
+ * them with `--var` for each mode.
+ *
+ * `.dev.vars` is read the simple way it is usually written: `NAME=value`,
+ * `NAME="value"` or `NAME='value'` per line (single quotes keep a JSON value such
+ * as SAASUS_REFUSAL_WORDS whole); other lines, comments included, are ignored.
+ * No escapes, no multi-line values.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ROOT } from './stack.ts'
+import { closest, UsageError } from './dev-args.ts'
+import { EMULATOR_CREDENTIALS, localOrigins, ROOT } from './stack.ts'
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/
 const QUOTED = /^(["'])(.*)\1$/
+
+/** The settings that say which SaaSus the API talks to; in emulator mode they are the emulator's. */
+export const SAASUS_CONNECTION = ['SAASUS_SAAS_ID', 'SAASUS_API_KEY', 'SAASUS_SECRET_KEY', 'SAASUS_API_URL_BASE']
+
+/** The three credentials that, all set in .dev.vars, make `npm run dev` talk to the real SaaSus. */
+export const SAASUS_CREDENTIALS = ['SAASUS_SAAS_ID', 'SAASUS_API_KEY', 'SAASUS_SECRET_KEY']
 
 /** The variables set in `.dev.vars` at the project root; empty values are left out. */
 export function readDevVars(file = join(ROOT, '.dev.vars')): Record<string, string> {
@@ -22,4 +33,95 @@ export function readDevVars(file = join(ROOT, '.dev.vars')): Record<string, stri
     if (value) vars[match[1]] = value
   }
   return vars
+}
+
+/**
+ * The settings the API has: the names under [vars] in wrangler.toml and its
+ * required secrets. wrangler passes a .dev.vars entry of any other name to no one.
+ */
+export function declaredSettings(file = join(ROOT, 'wrangler.toml')): string[] {
+  const toml = readFileSync(file, 'utf8')
+  const vars = /^\[vars\][^\n]*\n([\s\S]*?)(?=^\[)/m.exec(toml)?.[1] ?? ''
+  const secrets = /^\[secrets\][\s\S]*?^required\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? ''
+  return [
+    ...[...vars.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)].map((match) => match[1] ?? ''),
+    ...[...secrets.matchAll(/"([^"]+)"/g)].map((match) => match[1] ?? ''),
+  ]
+}
+
+/** What `npm run dev` gives the API, worked out before anything starts. */
+export interface ApiSettings {
+  /** `--var` settings for the API's wrangler dev. */
+  vars: Record<string, string>
+  /** The env the API will see (its defaults aside), for the API's own parser to check first. */
+  env: Record<string, string>
+  /** Names from .dev.vars that reach the API (secrets and names --var overrides aside). */
+  fromDevVars: string[]
+  /** What became of settings that do not reach the API as written, one line each. */
+  notes: string[]
+}
+
+/**
+ * Merges wrangler.toml's [vars], `.dev.vars` and `--var`, a later source winning.
+ * With the emulator, the SaaSus credentials and URL are the emulator's: a --var of
+ * one of them is refused, a .dev.vars entry set aside with a note.
+ */
+export function apiSettings(input: {
+  devVars: Record<string, string>
+  cliVars: Record<string, string>
+  realSaasus: boolean
+  emulatorPort: number
+}): ApiSettings {
+  const { devVars, cliVars, realSaasus, emulatorPort } = input
+  const declared = declaredSettings()
+  for (const name of Object.keys(cliVars)) {
+    if (declared.includes(name)) continue
+    const suggestion = closest(name, declared)
+    throw new UsageError(
+      `--var ${name}: the API has no such setting${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+    )
+  }
+  const notes: string[] = []
+  const unread = Object.keys(devVars).filter((name) => !declared.includes(name))
+  if (unread.length > 0) notes.push(`.dev.vars sets ${unread.join(', ')}, which the API does not read`)
+  const secrets = realSaasus ? SAASUS_CREDENTIALS : SAASUS_CONNECTION
+  const fromDevVars = Object.keys(devVars).filter(
+    (name) => declared.includes(name) && !secrets.includes(name) && !(name in cliVars),
+  )
+
+  if (realSaasus) {
+    // wrangler reads .dev.vars itself; the reference page is on unless .dev.vars says otherwise.
+    const vars = { ...(devVars.SERVE_API_REFERENCE ? {} : { SERVE_API_REFERENCE: 'true' }), ...cliVars }
+    return { vars, env: { ...devVars, ...vars }, fromDevVars, notes }
+  }
+
+  const refused = Object.keys(cliVars).find((name) => SAASUS_CONNECTION.includes(name))
+  if (refused) {
+    throw new UsageError(
+      `--var ${refused}: with the emulator, the API's SaaSus credentials and URL are the emulator's; to talk to SaaSus, put the three credentials in .dev.vars (see .dev.vars.example) and leave out --emulator`,
+    )
+  }
+  const setAside = SAASUS_CONNECTION.filter((name) => devVars[name])
+  const missing = SAASUS_CREDENTIALS.filter((name) => !devVars[name])
+  if (setAside.length > 0) {
+    notes.push(
+      missing.length === 0
+        ? `--emulator: .dev.vars's ${setAside.join(', ')} set aside; the API talks to the emulator`
+        : `.dev.vars lacks ${missing.join(', ')}, so the API talks to the emulator (its ${setAside.join(', ')} set aside)`,
+    )
+  }
+  // The stack gives wrangler an env file of its own, so .dev.vars reaches the API as --var.
+  const vars = { ...Object.fromEntries(fromDevVars.map((name) => [name, devVars[name] ?? ''])), ...cliVars }
+  // Your SPA's origins, and still the emulator's, whose demo page calls the API.
+  if (vars.ALLOWED_ORIGINS) {
+    vars.ALLOWED_ORIGINS += `,http://localhost:${emulatorPort},http://127.0.0.1:${emulatorPort}`
+  }
+  const env = {
+    ...EMULATOR_CREDENTIALS,
+    SAASUS_API_URL_BASE: `http://127.0.0.1:${emulatorPort}`,
+    ALLOWED_ORIGINS: localOrigins(emulatorPort),
+    SERVE_API_REFERENCE: 'true',
+    ...vars,
+  }
+  return { vars, env, fromDevVars, notes }
 }

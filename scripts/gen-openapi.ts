@@ -1,7 +1,8 @@
 /**
  * `npm run gen:openapi`: writes public/openapi.json, the document the Worker
- * serves at /openapi.json, from src/openapi/document.ts (the routes' zod schemas,
- * the operations table and the error catalogue). With --check it only compares,
+ * serves at /openapi.json, from the app's routes as src/openapi/document.ts reads
+ * them (each route's description, its guards' facts, the zod schemas and the
+ * error catalogue). A route without a description fails. With --check it only compares,
  * and fails if the committed document has drifted from its sources.
  */
 import { join } from 'node:path'
@@ -11,9 +12,10 @@ import { ROOT } from './stack.ts'
 
 const OUTPUT = join(ROOT, 'public', 'openapi.json')
 
-const { buildOpenApiDocument } = await importBundled<{ buildOpenApiDocument: () => unknown }>(
-  "export { buildOpenApiDocument } from './src/openapi/document.ts'",
-)
-const generated = `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`
+const { app, buildOpenApiDocument } = await importBundled<{
+  app: { routes: readonly { method: string; path: string; handler: unknown }[] }
+  buildOpenApiDocument: (routes: readonly { method: string; path: string; handler: unknown }[]) => unknown
+}>("export { buildOpenApiDocument } from './src/openapi/document.ts'; export { app } from './src/app.ts'")
+const generated = `${JSON.stringify(buildOpenApiDocument(app.routes), null, 2)}\n`
 
 writeOrCheck(OUTPUT, generated, 'npm run gen:openapi')

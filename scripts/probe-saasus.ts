@@ -116,7 +116,7 @@ if (differing.length === 0) {
 console.log(`\n✗ ${differing.length} of ${provoked.length} verdicts differ from the expected ones.`)
 const example = wordsExample(differing)
 if (example) {
-  console.log('  Teach the classifier SaaSus words for that call and refusal (see README), e.g.')
+  console.log('  Teach the classifier SaaSus words for that call and refusal (see docs/errors.md), e.g.')
   console.log(`  SAASUS_REFUSAL_WORDS='${example.replaceAll("'", "'\\''")}'`)
 }
 process.exit(1)

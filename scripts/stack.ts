@@ -3,16 +3,19 @@
  * pointed at it. Used by `npm run dev`, the browser tests, the benchmark and the
  * load script, so that each runs the real Worker the same way.
  *
- * Node's type stripping runs this file as is (Node ≥ 22.18).
+ * Node's type stripping runs this file as is (on the Node 24 that npm scripts run).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 // Run by the Node that runs this script (24, from the `node` devDependency), not by
 // whatever `node` the bin's shebang finds first on PATH (the system's may be 20).
-const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+export const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
 
 /** The emulator's well-known development credentials (emulator/wrangler.toml). */
 export const EMULATOR_CREDENTIALS = {
@@ -32,47 +35,100 @@ export interface StartOptions {
   /** wrangler config; defaults to the API's wrangler.toml. */
   config?: string
   vars?: Record<string, string>
+  /**
+   * Secrets, handed to wrangler in an env file of their own instead of .dev.vars
+   * (which wrangler then does not read), so that it finds the secrets the config
+   * requires and does not warn that they are missing.
+   */
+  secrets?: Record<string, string>
   /** Echo wrangler's output (request lines, logs) to this process's stdout. */
   echo?: boolean
   /** Receives every line wrangler prints. */
   onLine?: (line: string) => void
 }
 
-/** Starts one `wrangler dev` and resolves when it answers HTTP. */
+/** The port is held by another process (another `npm run dev`, say), so wrangler cannot listen there. */
+export class PortTakenError extends Error {
+  // A plain field: Node's type stripping does not run parameter properties.
+  readonly port: number
+  constructor(port: number) {
+    super(`port ${port} on 127.0.0.1 is taken`)
+    this.name = 'PortTakenError'
+    this.port = port
+  }
+}
+
+/** Listens on 127.0.0.1:port for a moment, as wrangler will; throws PortTakenError if that fails. */
+export async function assertPortFree(port: number): Promise<void> {
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortTakenError(port) : error),
+    )
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve()))
+  })
+}
+
+/** Writes an env file for `wrangler dev --env-file` into a directory of its own (removed when wrangler exits). */
+function writeSecretsFile(secrets: Record<string, string>): { dir: string; file: string } {
+  const lines = Object.entries(secrets).map(([name, value]) => {
+    if (/['\r\n]/.test(value)) throw new Error(`${name}: a quote or line break cannot go into the env file`)
+    return `${name}='${value}'`
+  })
+  const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-edge-secrets-'))
+  const file = join(dir, 'secrets.env')
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 })
+  return { dir, file }
+}
+
+/**
+ * Starts one `wrangler dev` and resolves once that process reports it listens and
+ * answers HTTP. A port that is taken fails at once, before wrangler starts.
+ */
 export async function startWorker(options: StartOptions): Promise<WorkerProcess> {
+  await assertPortFree(options.port)
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false']
   if (options.config) args.push('--config', options.config)
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`)
-  const child = spawn(process.execPath, [WRANGLER, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      // Both would try the network: the Request.cf object download and usage metrics.
-      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-      WRANGLER_SEND_METRICS: 'false',
-    },
-  })
+  const secrets = options.secrets ? writeSecretsFile(options.secrets) : undefined
+  if (secrets) args.push('--env-file', secrets.file)
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Both would try the network: the Request.cf object download and usage metrics.
+    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+    WRANGLER_SEND_METRICS: 'false',
+  }
+  // wrangler lets the environment override an env file: a SAASUS_API_KEY exported in the shell must not.
+  for (const name of Object.keys(options.secrets ?? {})) delete env[name]
+  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env })
   const url = `http://127.0.0.1:${options.port}`
   let output = ''
+  // Another server may answer on this URL; only this line from our own wrangler says the port is its.
+  let ready = false
   // A chunk may end mid-line: keep the tail until its newline arrives, so onLine sees whole lines.
   let partial = ''
+  // Once asked to stop, wrangler and its esbuild may print their ends (stack traces even): not echoed.
+  let stopping = false
   const onData = (chunk: Buffer) => {
     const text = chunk.toString()
     output = (output + text).slice(-8_000)
-    if (options.echo) process.stdout.write(text)
-    if (!options.onLine) return
+    if (options.echo && !stopping) process.stdout.write(text)
     const lines = (partial + text).split('\n')
     partial = lines.pop() ?? ''
-    for (const line of lines) if (line.trim()) options.onLine(line)
+    for (const line of lines) {
+      if (line.includes(`Ready on ${url}`)) ready = true
+      if (options.onLine && line.trim()) options.onLine(line)
+    }
   }
   child.stdout?.on('data', onData)
   child.stderr?.on('data', onData)
+  child.once('exit', () => secrets && rmSync(secrets.dir, { recursive: true, force: true }))
 
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve()
       child.once('exit', () => resolve())
+      stopping = true
       child.kill('SIGTERM')
       setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
     })
@@ -80,13 +136,20 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
   // Bounded wait: 60 s is generous for workerd's cold start on a busy 2-core machine.
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev (${url}) exited early:\n${output}`)
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(2_000) })
-      return { url, child, stop }
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 250))
+    if (child.exitCode !== null) {
+      // Someone took the port between the check above and wrangler's own listen.
+      if (output.includes('Address already in use')) throw new PortTakenError(options.port)
+      throw new Error(`wrangler dev (${url}) exited early:\n${output}`)
     }
+    if (ready) {
+      try {
+        await fetch(url, { signal: AbortSignal.timeout(2_000) })
+        return { url, child, stop }
+      } catch {
+        // Listening but not answering yet: try again.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
   }
   await stop()
   throw new Error(`wrangler dev (${url}) did not answer within 60 s:\n${output}`)
@@ -125,6 +188,9 @@ export function localOrigins(emulatorPort: number): string {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apiPort = options.apiPort ?? 8787
   const emulatorPort = options.emulatorPort ?? 8788
+  // Both before either starts: a taken API port should not leave an emulator running.
+  await assertPortFree(apiPort)
+  await assertPortFree(emulatorPort)
   const emulator = await startWorker({
     port: emulatorPort,
     config: 'emulator/wrangler.toml',
@@ -135,8 +201,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const api = await startWorker({
       port: apiPort,
+      secrets: EMULATOR_CREDENTIALS,
       vars: {
-        ...EMULATOR_CREDENTIALS,
         SAASUS_API_URL_BASE: emulator.url,
         ALLOWED_ORIGINS: localOrigins(emulatorPort),
         // The interactive reference at /docs: on in local development.

@@ -2,8 +2,9 @@
  * The app: middleware in the order each request meets it, then the routes, then
  * the one place that turns failures into responses.
  *
- *   request log → response headers → context (config, SaaSus client) → CORS
- *   → body limit → route (requireUser and the per-user limits sit on the routes that need them)
+ *   request log → response headers → /openapi.json (public, needs no configuration)
+ *   → context (settings, SaaSus client) → CORS → body limit
+ *   → route (each states its description and its guards: requireUser, limits, …)
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -11,16 +12,17 @@ import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from './app-env'
 import { ApiError, type ErrorCode } from './errors'
 import { context } from './middleware/context'
-import { cors } from './middleware/cors'
+import { allowListCors } from './middleware/cors'
 import { requestLog } from './middleware/request-log'
 import { responseHeaders } from './middleware/response-headers'
-import { docsRoutes } from './routes/docs'
+import { documented } from './openapi/describe'
+import { openApiRoute, referencePageRoutes } from './routes/docs'
 import { mfaRoutes } from './routes/mfa'
 import { sessionRoutes } from './routes/session'
 import { SaasusError } from './saasus/failure'
 import { toApiError } from './upstream'
 
-/** What the SPA sends (see README "CORS"); browsers compare names case-insensitively. */
+/** What the SPA sends (docs/security.md, "CORS"); browsers compare names case-insensitively. */
 export const CORS_ALLOW_HEADERS = [
   'Authorization',
   'Content-Type',
@@ -39,11 +41,14 @@ const MAX_BODY_BYTES = 4 * 1024
 /** Maps Hono's own HTTP exceptions (e.g. from its validators) onto the catalogue. */
 function fromHttpException(error: HTTPException): ApiError {
   const byStatus: Partial<Record<number, ErrorCode>> = {
-    400: 'invalid_request',
     401: 'invalid_token',
     404: 'not_found',
     413: 'payload_too_large',
     415: 'unsupported_media_type',
+  }
+  // Hono's JSON validator refuses a body it cannot read (an empty one: jsonBody let it pass) with 400.
+  if (error.status === 400) {
+    return new ApiError('invalid_request', { cause: error, field: { name: 'body', problem: 'must be a JSON object' } })
   }
   return new ApiError(byStatus[error.status] ?? 'internal_error', { cause: error })
 }
@@ -59,9 +64,10 @@ const app = new Hono<AppEnv>()
   // Outermost: they see every response, errors and preflights included.
   .use(requestLog())
   .use(responseHeaders())
+  .route('/', openApiRoute)
   .use(context())
   .use(
-    cors({
+    allowListCors({
       allowHeaders: CORS_ALLOW_HEADERS,
       allowMethods: ['GET', 'POST', 'OPTIONS'],
       // Not CORS-safelisted, so a cross-origin SPA reads them only if exposed: when to retry a 429,
@@ -72,18 +78,21 @@ const app = new Hono<AppEnv>()
   )
   // Oversized bodies are refused before any SaaSus call.
   .use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError('payload_too_large')
-      },
-    }),
+    documented(
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: () => {
+          throw new ApiError('payload_too_large')
+        },
+      }),
+      { errors: ['payload_too_large'] },
+    ),
   )
   .route('/', mfaRoutes)
   // Session routes: /credentials, /refresh, /logout (cookie, X-Requested-With) and /userinfo (bearer).
   .route('/', sessionRoutes)
-  // The API's description: /openapi.json, and the /docs page where configured.
-  .route('/', docsRoutes)
+  // The interactive reference page, where configured.
+  .route('/', referencePageRoutes)
 
 app.notFound(() => {
   throw new ApiError('not_found')

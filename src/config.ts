@@ -1,9 +1,12 @@
 /**
  * Configuration: read from the Worker's env once per env object, validated with
- * zod, and turned into the settings the app uses. A missing secret or a
- * malformed value fails with one message naming the variable.
+ * zod, and split in two: the SaaSus part (credentials, URL, timeout), which only
+ * the SaaSus client receives, and the settings the rest of the app reads, which
+ * hold no secret. A missing secret or a malformed value fails with one message
+ * naming the variable.
  */
 import * as z from 'zod/mini'
+import type { SaasusSettings } from './saasus/client'
 import { ANY_CALL_REFUSALS, CALLS, type CallName, type RefusalWords, USER_REFUSALS } from './saasus/refusals'
 
 const required = (name: string) =>
@@ -114,7 +117,7 @@ const envSchema = z.object({
   ),
   SAASUS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(30_000)), 5_000),
   SAASUS_REFUSAL_WORDS: z._default(refusalWords, {}),
-  // The session cookie (README "Session routes").
+  // The session cookie (docs/session.md).
   REFRESH_COOKIE_SAMESITE: z._default(
     z.pipe(
       z.pipe(
@@ -137,20 +140,8 @@ const envSchema = z.object({
   REQUEST_LOG: z._default(z.enum(['all', 'failures'], { error: 'must be all or failures' }), 'all'),
 })
 
-/** What the SaaSus client needs, and the only part of the settings that holds the SaaSus secrets. */
-export interface SaasusSettings {
-  saasId: string
-  apiKey: string
-  secretKey: string
-  /** SAASUS_API_URL_BASE + /v1/auth, without a trailing slash. */
-  authApiUrl: string
-  timeoutMs: number
-  /** Operator-added refusal words (SAASUS_REFUSAL_WORDS). */
-  refusalWords: RefusalWords
-}
-
-export interface Config {
-  saasus: SaasusSettings
+/** Everything else the app reads: no secret among them. */
+export interface Settings {
   allowedOrigins: ReadonlySet<string>
   mfaIssuer: string
   refreshCookie: {
@@ -167,6 +158,12 @@ export interface Config {
   requestLog: 'all' | 'failures'
 }
 
+export interface Config {
+  /** For the SaaSus client alone (src/saasus/). */
+  saasus: SaasusSettings
+  settings: Settings
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration: ${problems.join('; ')}`)
@@ -174,7 +171,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates a Worker env and returns its settings, or throws ConfigError naming each bad variable. */
+/** Validates a Worker env and returns its two parts, or throws ConfigError naming each bad variable. */
 export function parseConfig(env: Record<string, unknown>): Config {
   // An empty string from `--var NAME:` or an unset [vars] entry means "use the default".
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
@@ -197,16 +194,18 @@ export function parseConfig(env: Record<string, unknown>): Config {
       timeoutMs: settings.SAASUS_TIMEOUT_MS,
       refusalWords: settings.SAASUS_REFUSAL_WORDS,
     },
-    allowedOrigins: new Set(settings.ALLOWED_ORIGINS),
-    mfaIssuer: settings.MFA_ISSUER,
-    refreshCookie: {
-      sameSite: settings.REFRESH_COOKIE_SAMESITE,
-      maxAgeSeconds: settings.REFRESH_COOKIE_MAX_AGE_SECONDS,
+    settings: {
+      allowedOrigins: new Set(settings.ALLOWED_ORIGINS),
+      mfaIssuer: settings.MFA_ISSUER,
+      refreshCookie: {
+        sameSite: settings.REFRESH_COOKIE_SAMESITE,
+        maxAgeSeconds: settings.REFRESH_COOKIE_MAX_AGE_SECONDS,
+      },
+      refreshTokenInBody: settings.REFRESH_TOKEN_IN_BODY,
+      userCacheTtlSeconds: settings.USER_CACHE_TTL_SECONDS,
+      serveApiReference: settings.SERVE_API_REFERENCE,
+      requestLog: settings.REQUEST_LOG,
     },
-    refreshTokenInBody: settings.REFRESH_TOKEN_IN_BODY,
-    userCacheTtlSeconds: settings.USER_CACHE_TTL_SECONDS,
-    serveApiReference: settings.SERVE_API_REFERENCE,
-    requestLog: settings.REQUEST_LOG,
   }
 }
 

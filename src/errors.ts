@@ -2,8 +2,9 @@
  * The error catalogue: every error this API answers with, by stable code.
  *
  * The wire shape is `{ "error": message, "code": code }` (the shape of the
- * public Go sample, plus a code a client can switch on). Codes never change
- * once published; messages may be reworded.
+ * public Go sample, plus a code a client can switch on), and `field` when one
+ * field of the request is at fault. Codes never change once published;
+ * messages may be reworded.
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
@@ -68,6 +69,15 @@ export type ErrorCode = keyof typeof ERRORS
 export interface ErrorBody {
   error: string
   code: ErrorCode
+  /** The request field at fault (`invalid_request`), e.g. `verification_code`. */
+  field?: string
+}
+
+export interface ApiErrorOptions {
+  cause?: unknown
+  headers?: Record<string, string | string[]>
+  /** The request field at fault; the message then says what is wrong with it. */
+  field?: { name: string; problem: string }
 }
 
 /**
@@ -79,9 +89,12 @@ export class ApiError extends Error {
   readonly status: ContentfulStatusCode
   /** An array value becomes one header line per item (several `Set-Cookie`). */
   readonly headers: Record<string, string | string[]>
+  readonly field: string | undefined
 
-  constructor(code: ErrorCode, options: { cause?: unknown; headers?: Record<string, string | string[]> } = {}) {
-    super(ERRORS[code].message, { cause: options.cause })
+  constructor(code: ErrorCode, options: ApiErrorOptions = {}) {
+    const field = options.field
+    super(field ? `${field.name} ${field.problem}` : ERRORS[code].message, { cause: options.cause })
+    this.field = field?.name
     this.name = 'ApiError'
     this.code = code
     this.status = ERRORS[code].status
@@ -90,6 +103,8 @@ export class ApiError extends Error {
   }
 
   get body(): ErrorBody {
-    return { error: this.message, code: this.code }
+    return this.field
+      ? { error: this.message, code: this.code, field: this.field }
+      : { error: this.message, code: this.code }
   }
 }

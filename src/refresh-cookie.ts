@@ -11,7 +11,7 @@
 import type { Context } from 'hono'
 import { generateCookie } from 'hono/cookie'
 import { type CookieOptions, parse } from 'hono/utils/cookie'
-import type { Config } from './config'
+import type { Settings } from './config'
 import { OPAQUE_TOKEN } from './tokens'
 
 export const REFRESH_COOKIE = 'SaaSusRefreshToken'
@@ -19,7 +19,7 @@ export const REFRESH_COOKIE = 'SaaSusRefreshToken'
 /** The only route the cookie is sent to (RFC 6265 §5.1.4 path-match). */
 export const REFRESH_COOKIE_PATH = '/refresh'
 
-function attributes(settings: Config['refreshCookie']): CookieOptions {
+function attributes(settings: Settings['refreshCookie']): CookieOptions {
   const sameSite = settings.sameSite === 'none' ? 'None' : settings.sameSite === 'lax' ? 'Lax' : 'Strict'
   return {
     path: REFRESH_COOKIE_PATH,
@@ -31,7 +31,7 @@ function attributes(settings: Config['refreshCookie']): CookieOptions {
 }
 
 /** `Set-Cookie` value that stores a refresh token for the configured lifetime. */
-export function refreshCookie(token: string, settings: Config['refreshCookie']): string {
+export function refreshCookie(token: string, settings: Settings['refreshCookie']): string {
   return generateCookie(REFRESH_COOKIE, token, { ...attributes(settings), maxAge: settings.maxAgeSeconds })
 }
 
@@ -42,7 +42,7 @@ export function refreshCookie(token: string, settings: Config['refreshCookie']):
  * `Path=/` copy, which it writes from the /credentials body into a cookie of its
  * own origin, and which reaches /refresh too when the SPA and the API share a host.
  */
-export function expiredRefreshCookies(settings: Config['refreshCookie']): string[] {
+export function expiredRefreshCookies(settings: Settings['refreshCookie']): string[] {
   // A deletion replaces only the cookie with the same name, domain and path (RFC 6265bis
   // storage model) and partition key (CHIPS): one per variant. SameSite=None, because
   // browsers drop a Lax or Strict Set-Cookie from a cross-site response.

@@ -9,7 +9,7 @@ import { OPAQUE_TOKEN } from './tokens'
 
 /** `POST /mfa_verify` body: the six digits the authenticator app shows now. */
 export const verifyRequest = z.object({
-  verification_code: z.string().check(z.regex(/^\d{6}$/, { error: 'verification_code must be six digits' })),
+  verification_code: z.string().check(z.regex(/^\d{6}$/, { error: 'must be six digits' })),
 })
 
 /** `X-Access-Token`: the user's SaaSus access token, as sent at login. */
@@ -45,6 +45,7 @@ export const messageResponse = z.object({
 export const errorResponse = z.object({
   error: z.string(),
   code: z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]),
+  field: z.optional(z.string().check(z.describe('With `invalid_request`: the request field at fault'))),
 })
 
 /**

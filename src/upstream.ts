@@ -7,6 +7,14 @@
 import { ApiError, type ErrorCode } from './errors'
 import { SaasusError } from './saasus/failure'
 
+/** What any SaaSus call may end in, whatever the route (for the routes' descriptions). */
+export const UPSTREAM_ERRORS = [
+  'upstream_error',
+  'upstream_misconfigured',
+  'upstream_unavailable',
+  'upstream_timeout',
+] as const satisfies ErrorCode[]
+
 export interface RejectionCodes {
   /** What SaaSus refusing the caller's token means here. */
   unauthorized: ErrorCode

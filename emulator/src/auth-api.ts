@@ -6,10 +6,10 @@
  */
 import { Hono, type HonoRequest } from 'hono'
 import { TOTP } from 'otpauth'
-import type { MfaPreference, SaasusErrorBody } from '../../src/saasus/types'
 import { answerFor, type Case, verifySuccessAnswer } from './dialects'
 import type { EmulatorEnv } from './env'
 import { dialectOf } from './faults'
+import type { MfaPreference, SaasusErrorBody } from './saasus-types'
 import { redeemLoginCode, redeemRefreshToken, SessionRefused } from './sessions'
 import { type EmulatedUser, findByAccessToken, findByIdToken, findUser, newSecret } from './store'
 

@@ -4,7 +4,7 @@
  * exchanged once for tokens, and a refresh token that mints fresh ID and access
  * tokens until the session ends.
  */
-import type { Credentials } from '../../src/saasus/types'
+import type { Credentials } from './saasus-types'
 import { type EmulatedUser, issueTokens, randomToken } from './store'
 
 /** SaaSus's temporary codes are valid for 10 seconds from issuance (authapi.yml, CreateAuthCredentials). */

@@ -4,8 +4,7 @@
  * process, or one test run).
  */
 import { Secret } from 'otpauth'
-import type { UserInfo } from '../../src/saasus/types'
-import { jwtExpiry } from '../../src/tokens'
+import type { UserInfo } from './saasus-types'
 
 export interface EmulatedUser {
   info: UserInfo
@@ -38,7 +37,8 @@ const TENANT = {
 }
 
 const users = new Map<string, EmulatedUser>()
-const byIdToken = new Map<string, EmulatedUser>()
+/** Each ID token issued, with its owner and its `exp` in epoch ms (kept, not read back from the token). */
+const byIdToken = new Map<string, { user: EmulatedUser; expiresAt: number }>()
 const byAccessToken = new Map<string, EmulatedUser>()
 
 function base64url(bytes: Uint8Array | string): string {
@@ -54,23 +54,27 @@ export function randomToken(bytes = 32): string {
 }
 
 /**
- * A JWT-shaped ID token: SPAs decode its payload to read `exp`. Its signature
- * part is random; the emulator recognises tokens by lookup, not by signature.
+ * Issues a JWT-shaped ID token to a user: SPAs decode its payload to read `exp`.
+ * Its signature part is random; the emulator recognises tokens by lookup, not by
+ * signature, and keeps each one's expiry beside it.
  */
-function idTokenFor(info: UserInfo, lifetimeSeconds = ID_TOKEN_LIFETIME_SECONDS): string {
+function issueIdToken(user: EmulatedUser, lifetimeSeconds = ID_TOKEN_LIFETIME_SECONDS): string {
   const now = Math.floor(Date.now() / 1000)
+  const exp = now + lifetimeSeconds
   const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'emulator' }))
   const payload = base64url(
     JSON.stringify({
-      sub: info.id,
-      email: info.email,
-      'cognito:username': info.sign_in_id || info.email,
+      sub: user.info.id,
+      email: user.info.email,
+      'cognito:username': user.info.sign_in_id || user.info.email,
       iat: now,
-      exp: now + lifetimeSeconds,
+      exp,
       token_use: 'id',
     }),
   )
-  return `${header}.${payload}.${randomToken()}`
+  const token = `${header}.${payload}.${randomToken()}`
+  byIdToken.set(token, { user, expiresAt: exp * 1000 })
+  return token
 }
 
 export function createUser(input: NewUser): EmulatedUser {
@@ -96,14 +100,9 @@ export function createUser(input: NewUser): EmulatedUser {
       },
     ],
   }
-  const user: EmulatedUser = {
-    info,
-    idToken: idTokenFor(info, input.idTokenLifetimeSeconds),
-    accessToken: randomToken(),
-    mfa: { enabled: false },
-  }
+  const user: EmulatedUser = { info, idToken: '', accessToken: randomToken(), mfa: { enabled: false } }
+  user.idToken = issueIdToken(user, input.idTokenLifetimeSeconds)
   users.set(info.id, user)
-  byIdToken.set(user.idToken, user)
   byAccessToken.set(user.accessToken, user)
   return user
 }
@@ -124,13 +123,8 @@ export function findUser(id: string): EmulatedUser | undefined {
 /** The user an ID token was issued to, while the token's `exp` has not passed. */
 export function findByIdToken(token: string): EmulatedUser | undefined {
   seed()
-  const user = byIdToken.get(token)
-  return user && !hasExpired(token) ? user : undefined
-}
-
-/** True once the `exp` in an ID token's payload is now or past (as SPAs check it). */
-function hasExpired(idToken: string): boolean {
-  return (jwtExpiry(idToken) ?? 0) <= Date.now()
+  const issued = byIdToken.get(token)
+  return issued && issued.expiresAt > Date.now() ? issued.user : undefined
 }
 
 /**
@@ -141,8 +135,7 @@ export function issueTokens(
   user: EmulatedUser,
   idTokenLifetimeSeconds = ID_TOKEN_LIFETIME_SECONDS,
 ): { id_token: string; access_token: string } {
-  const tokens = { id_token: idTokenFor(user.info, idTokenLifetimeSeconds), access_token: randomToken() }
-  byIdToken.set(tokens.id_token, user)
+  const tokens = { id_token: issueIdToken(user, idTokenLifetimeSeconds), access_token: randomToken() }
   byAccessToken.set(tokens.access_token, user)
   return tokens
 }

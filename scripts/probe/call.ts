@@ -4,7 +4,7 @@
  * text, parsed JSON) for the verdict to read. Plain `fetch` and Web Crypto, so it
  * runs in Node and in workerd alike.
  */
-import type { SaasusSettings } from '../../src/config.ts'
+import type { SaasusSettings } from '../../src/saasus/client.ts'
 import { traceIdForLog } from '../../src/saasus/redact.ts'
 import { type AuthApiRequest, signedRequest } from '../../src/saasus/request.ts'
 import type { SigningCredentials } from '../../src/saasus/signature.ts'

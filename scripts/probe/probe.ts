@@ -2,14 +2,14 @@
  * The core of `npm run probe:saasus`: provokes, against the configured SaaSus,
  * each refusal the API must tell from an outage, and reports SaaSus's raw answer
  * beside the classifier's verdict and the expected one. SaaSus documents none of
- * these answers (README "How a refusal is told from an outage"), so an operator
+ * these answers (docs/errors.md, "How a refusal is told from an outage"), so an operator
  * runs this once per tenant; the report's `dialect` replays them in the emulator.
  *
  * Plain `fetch` and Web Crypto only: the CLI runs it in Node, the tests in workerd.
  */
 import type { Table } from '../../emulator/src/dialects.ts'
-import type { SaasusSettings } from '../../src/config.ts'
 import { SAASUS_CALLS } from '../../src/saasus/calls.ts'
+import type { SaasusSettings } from '../../src/saasus/client.ts'
 import { userInfoSchema } from '../../src/saasus/types.ts'
 import { answered, type Caller, signedCall } from './call.ts'
 import type { CaseContext, CaseReport, ProbeInput } from './cases.ts'

@@ -9,6 +9,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
+import { documented } from '../openapi/describe'
 
 export interface CorsOptions {
   /** Request headers a preflight may ask for (compared case-insensitively by browsers). */
@@ -21,44 +22,47 @@ export interface CorsOptions {
 }
 
 /**
- * @example app.use(cors({ allowHeaders: ['Authorization'], allowMethods: ['GET'], maxAgeSeconds: 600 }))
+ * @example app.use(allowListCors({ allowHeaders: ['Authorization'], allowMethods: ['GET'], maxAgeSeconds: 600 }))
  */
-export const cors = (options: CorsOptions): MiddlewareHandler<AppEnv> => {
+export const allowListCors = (options: CorsOptions): MiddlewareHandler<AppEnv> => {
   if (options.allowHeaders.some((name) => name === '*')) throw new Error('cors: allowHeaders must list names, not *')
   const allowHeaders = options.allowHeaders.join(', ')
   const allowMethods = options.allowMethods.join(', ')
   const exposeHeaders = options.exposeHeaders?.join(', ') ?? ''
   const maxAge = String(options.maxAgeSeconds)
 
-  return async function corsHandler(c, next) {
-    const origin = c.req.header('Origin')
-    const allowed = origin !== undefined && c.var.config.allowedOrigins.has(origin)
-    const isPreflight = c.req.method === 'OPTIONS' && c.req.header('Access-Control-Request-Method') !== undefined
+  return documented(
+    async function allowListCorsHandler(c, next) {
+      const origin = c.req.header('Origin')
+      const allowed = origin !== undefined && c.var.settings.allowedOrigins.has(origin)
+      const isPreflight = c.req.method === 'OPTIONS' && c.req.header('Access-Control-Request-Method') !== undefined
 
-    if (isPreflight) {
-      if (!allowed) throw new ApiError('origin_not_allowed', { headers: { Vary: 'Origin' } })
-      return c.body(null, 204, {
-        'Access-Control-Allow-Origin': origin,
-        'Access-Control-Allow-Credentials': 'true',
-        'Access-Control-Allow-Methods': allowMethods,
-        'Access-Control-Allow-Headers': allowHeaders,
-        'Access-Control-Max-Age': maxAge,
-        Vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
-      })
-    }
+      if (isPreflight) {
+        if (!allowed) throw new ApiError('origin_not_allowed', { headers: { Vary: 'Origin' } })
+        return c.body(null, 204, {
+          'Access-Control-Allow-Origin': origin,
+          'Access-Control-Allow-Credentials': 'true',
+          'Access-Control-Allow-Methods': allowMethods,
+          'Access-Control-Allow-Headers': allowHeaders,
+          'Access-Control-Max-Age': maxAge,
+          Vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+        })
+      }
 
-    // A browser request from a page outside the list is refused before any work
-    // is done (and before SaaSus is called). Requests without Origin (curl,
-    // servers) and same-origin ones are not cross-site and pass.
-    const crossSite = origin !== undefined && origin !== new URL(c.req.url).origin
-    if (crossSite && !allowed) throw new ApiError('origin_not_allowed', { headers: { Vary: 'Origin' } })
+      // A browser request from a page outside the list is refused before any work
+      // is done (and before SaaSus is called). Requests without Origin (curl,
+      // servers) and same-origin ones are not cross-site and pass.
+      const crossSite = origin !== undefined && origin !== new URL(c.req.url).origin
+      if (crossSite && !allowed) throw new ApiError('origin_not_allowed', { headers: { Vary: 'Origin' } })
 
-    await next()
-    c.res.headers.append('Vary', 'Origin')
-    if (allowed) {
-      c.res.headers.set('Access-Control-Allow-Origin', origin)
-      c.res.headers.set('Access-Control-Allow-Credentials', 'true')
-      if (exposeHeaders) c.res.headers.set('Access-Control-Expose-Headers', exposeHeaders)
-    }
-  }
+      await next()
+      c.res.headers.append('Vary', 'Origin')
+      if (allowed) {
+        c.res.headers.set('Access-Control-Allow-Origin', origin)
+        c.res.headers.set('Access-Control-Allow-Credentials', 'true')
+        if (exposeHeaders) c.res.headers.set('Access-Control-Expose-Headers', exposeHeaders)
+      }
+    },
+    { errors: ['origin_not_allowed'] },
+  )
 }

@@ -6,21 +6,61 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
+import { documented } from '../openapi/describe'
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i
 
-export const jsonBody = (): MiddlewareHandler<AppEnv> =>
-  async function jsonBodyHandler(c, next) {
-    // Hono caches the text, so the validator's later c.req.json() reads it again for free.
-    const text = await c.req.text()
-    if (text.trim() !== '') {
-      const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim() ?? ''
-      if (!JSON_MEDIA_TYPE.test(mediaType)) throw new ApiError('unsupported_media_type')
-      try {
-        JSON.parse(text)
-      } catch (error) {
-        throw new ApiError('invalid_json', { cause: error })
-      }
-    }
-    await next()
+/** A zod check's result, as `@hono/zod-validator` hands it to its hook (`data`: what was checked). */
+interface ValidationResult {
+  success: boolean
+  data?: unknown
+  error?: { issues: readonly { code: string; path: readonly PropertyKey[]; message: string; expected?: string }[] }
+}
+
+/** What one zod issue says about the value at its path, in words a developer can act on. */
+function problemOf(issue: NonNullable<ValidationResult['error']>['issues'][number], value: unknown): string {
+  if (value === undefined) return 'is required'
+  if (issue.code === 'invalid_type') return `must be a ${issue.expected ?? 'value of another type'}`
+  // Our schemas word their own checks ("must be six digits"); zod's defaults say little.
+  if (issue.code === 'invalid_format' || issue.code === 'custom') return issue.message
+  return 'is not valid'
+}
+
+/**
+ * The hook for `zValidator('json', schema, invalidField)`: `400 invalid_request`
+ * naming the first field that failed and what is wrong with it.
+ */
+export function invalidField(result: ValidationResult): void {
+  if (result.success) return
+  const issue = result.error?.issues[0]
+  if (!issue || issue.path.length === 0) {
+    throw new ApiError('invalid_request', {
+      cause: result.error,
+      field: { name: 'body', problem: 'must be a JSON object' },
+    })
   }
+  let value: unknown = result.data
+  for (const key of issue.path)
+    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined
+  const field = { name: issue.path.map(String).join('.'), problem: problemOf(issue, value) }
+  throw new ApiError('invalid_request', { cause: result.error, field })
+}
+
+export const jsonBody = (): MiddlewareHandler<AppEnv> =>
+  documented(
+    async function jsonBodyHandler(c, next) {
+      // Hono caches the text, so the validator's later c.req.json() reads it again for free.
+      const text = await c.req.text()
+      if (text.trim() !== '') {
+        const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim() ?? ''
+        if (!JSON_MEDIA_TYPE.test(mediaType)) throw new ApiError('unsupported_media_type')
+        try {
+          JSON.parse(text)
+        } catch (error) {
+          throw new ApiError('invalid_json', { cause: error })
+        }
+      }
+      await next()
+    },
+    { errors: ['invalid_json', 'unsupported_media_type'] },
+  )

@@ -12,6 +12,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
+import { documented } from '../openapi/describe'
 
 /** The bindings declared in wrangler.toml `[[ratelimits]]` (typed by `npm run cf-typegen`). */
 export type LimiterBinding = {
@@ -26,14 +27,17 @@ const RETRY_AFTER_SECONDS = 60
  * @example routes.post('/mfa_verify', limitPerUser('MFA_VERIFY_LIMITER'), handler)
  */
 export const limitPerUser = (binding: LimiterBinding): MiddlewareHandler<AppEnv> =>
-  async function limitPerUserHandler(c, next) {
-    const limiter: RateLimit | undefined = c.env[binding]
-    if (!limiter) {
-      // A deployment whose wrangler.toml lost the binding: refuse rather than run unguarded.
-      console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: [`${binding} is not bound`] }))
-      throw new ApiError('misconfigured')
-    }
-    const { success } = await limiter.limit({ key: c.var.user.id })
-    if (!success) throw new ApiError('too_many_attempts', { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } })
-    await next()
-  }
+  documented(
+    async function limitPerUserHandler(c, next) {
+      const limiter: RateLimit | undefined = c.env[binding]
+      if (!limiter) {
+        // A deployment whose wrangler.toml lost the binding: refuse rather than run unguarded.
+        console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: [`${binding} is not bound`] }))
+        throw new ApiError('misconfigured')
+      }
+      const { success } = await limiter.limit({ key: c.var.user.id })
+      if (!success) throw new ApiError('too_many_attempts', { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } })
+      await next()
+    },
+    { errors: ['too_many_attempts', 'misconfigured'] },
+  )

@@ -49,5 +49,5 @@ export const requestLog = (): MiddlewareHandler<AppEnv> =>
     if (status >= 500) console.error(JSON.stringify(line))
     // REQUEST_LOG=failures keeps only the requests answered with an error code;
     // without a config (misconfigured), every line is kept.
-    else if (c.var.errorCode || c.var.config?.requestLog !== 'failures') console.log(JSON.stringify(line))
+    else if (c.var.errorCode || c.var.settings?.requestLog !== 'failures') console.log(JSON.stringify(line))
   }

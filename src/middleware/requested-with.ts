@@ -13,9 +13,13 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
+import { documented } from '../openapi/describe'
 
 export const requireRequestedWith = (): MiddlewareHandler<AppEnv> =>
-  async function requireRequestedWithHandler(c, next) {
-    if (!c.req.header('X-Requested-With')?.trim()) throw new ApiError('missing_requested_with')
-    await next()
-  }
+  documented(
+    async function requireRequestedWithHandler(c, next) {
+      if (!c.req.header('X-Requested-With')?.trim()) throw new ApiError('missing_requested_with')
+      await next()
+    },
+    { parameters: ['RequestedWith'], errors: ['missing_requested_with'] },
+  )

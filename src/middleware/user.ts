@@ -2,19 +2,18 @@
  * Resolves the caller from `Authorization: Bearer <ID token>` through SaaSus
  * `GET /userinfo`. Anything short of a user SaaSus vouches for is a 401.
  *
- * Only the reads in CACHED_READS may reuse a user resolved moments ago for the
- * same token (src/user-cache.ts); every route that changes state asks SaaSus
- * afresh, so a revoked token can never enable, disable or register anything.
+ * A route that only reads may ask for `requireUser({ cached: true })` and reuse
+ * a user resolved moments ago for the same token (./user-cache.ts); every route
+ * that changes state asks SaaSus afresh, so a revoked token can never enable,
+ * disable or register anything.
  */
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
+import { documented } from '../openapi/describe'
 import { jwtExpiry } from '../tokens'
-import { upstream } from '../upstream'
-import { userCache } from '../user-cache'
-
-/** `METHOD path` of the routes that read state and may use a cached user. */
-const CACHED_READS: ReadonlySet<string> = new Set(['GET /mfa_status'])
+import { UPSTREAM_ERRORS, upstream } from '../upstream'
+import { userCache } from './user-cache'
 
 /** RFC 6750 §2.1 b64token, bounded: an ID token is a JWT of a few KiB at most. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]{1,8192}=*)$/i
@@ -32,8 +31,26 @@ export function bearerToken(header: string | undefined): string {
  */
 const EXPIRED_CHALLENGE = 'Bearer error="invalid_token", error_description="The ID token has expired"'
 
-export const requireUser = (): MiddlewareHandler<AppEnv> =>
-  async function requireUserHandler(c, next) {
+/** The ID token, and the tracing headers forwarded with the `/userinfo` call. */
+const USER_FACTS = {
+  bearer: true,
+  parameters: ['SaasusReferer', 'TraceId'],
+  errors: ['invalid_token', ...UPSTREAM_ERRORS],
+} as const
+
+export interface RequireUserOptions {
+  /**
+   * Reuse the user resolved for the same token within USER_CACHE_TTL_SECONDS.
+   * Only for routes that change nothing. @default false
+   */
+  cached?: boolean
+}
+
+/**
+ * @example routes.get('/mfa_status', requireUser({ cached: true }), handler)
+ */
+export const requireUser = (options: RequireUserOptions = {}): MiddlewareHandler<AppEnv> =>
+  documented(async function requireUserHandler(c, next) {
     const token = bearerToken(c.req.header('Authorization'))
     // SaaSus refusing the token, as 401 or in its own words, is the same to the caller.
     const codes = { unauthorized: 'invalid_token', rejected: 'invalid_token' } as const
@@ -45,7 +62,7 @@ export const requireUser = (): MiddlewareHandler<AppEnv> =>
       }
       return upstream(c.var.saasus.getUserInfo(token), codes)
     }
-    const ttlSeconds = CACHED_READS.has(`${c.req.method} ${c.req.path}`) ? c.var.config.userCacheTtlSeconds : 0
+    const ttlSeconds = options.cached ? c.var.settings.userCacheTtlSeconds : 0
     c.set('user', await userCache.resolve(token, ttlSeconds, resolve))
     await next()
-  }
+  }, USER_FACTS)

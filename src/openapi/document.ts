@@ -1,16 +1,27 @@
 /**
- * The OpenAPI 3.1 document of this API, built from the operations table, the zod
- * schemas the routes validate with (JSON Schema 2020-12 by `z.toJSONSchema`) and
+ * The OpenAPI 3.1 document of this API, read off the app's routes: each route's
+ * description and the facts its middleware carry (src/openapi/describe.ts), the
+ * zod schemas they validate with (JSON Schema 2020-12 by `z.toJSONSchema`) and
  * the error catalogue.
  *
- * `npm run gen:openapi` writes it to openapi.json, which the Worker serves, and
- * `npm run check` fails when that file is stale: building it in the Worker would
- * add `z.toJSONSchema` and this file to the bundle, 9 KiB of its 40 KiB gzip budget.
+ * `npm run gen:openapi` writes it to public/openapi.json, which is served as is,
+ * and `npm run check:generated` fails when that file is stale: building it in the
+ * Worker would add `z.toJSONSchema` and this file to the bundle.
  */
 import * as z from 'zod/mini'
 import { ERRORS, type ErrorCode } from '../errors'
 import { accessTokenHeader, errorResponse } from '../schemas'
-import { COMMON_ERRORS, OPERATIONS, type Operation } from './operations'
+import { type Facts, factsOf, type RouteDescription } from './describe'
+
+/** A route as Hono lists it in `app.routes`: one entry per handler, middleware included. */
+export interface RouteEntry {
+  method: string
+  path: string
+  handler: unknown
+}
+
+/** Every route may fail with a bug, whatever else it does. */
+const ALWAYS: readonly ErrorCode[] = ['internal_error']
 
 /** The contract's version; fields are only ever added. */
 const API_VERSION = '1.0.0'
@@ -29,7 +40,7 @@ const jsonContent = (schema: JsonObject, example: unknown) => ({ 'application/js
 
 function errorResponses(codes: readonly ErrorCode[]): JsonObject {
   const byStatus = new Map<number, ErrorCode[]>()
-  for (const code of new Set([...codes, ...COMMON_ERRORS])) {
+  for (const code of new Set([...ALWAYS, ...codes])) {
     const status = ERRORS[code].status
     byStatus.set(status, [...(byStatus.get(status) ?? []), code])
   }
@@ -57,7 +68,7 @@ function errorResponses(codes: readonly ErrorCode[]): JsonObject {
   return responses
 }
 
-function operationObject(operation: Operation): JsonObject {
+function operationObject(operation: RouteDescription): JsonObject {
   const parameters: JsonObject[] = []
   for (const param of operation.query ?? []) {
     parameters.push({
@@ -68,12 +79,7 @@ function operationObject(operation: Operation): JsonObject {
       schema: jsonSchema(param.schema),
     })
   }
-  if (operation.accessToken) parameters.push({ $ref: '#/components/parameters/AccessToken' })
-  if (operation.requestedWith) parameters.push({ $ref: '#/components/parameters/RequestedWith' })
-  if (operation.readsRefreshCookie) parameters.push({ $ref: '#/components/parameters/RefreshCookie' })
-  if (operation.bearer) {
-    parameters.push({ $ref: '#/components/parameters/SaasusReferer' }, { $ref: '#/components/parameters/TraceId' })
-  }
+  for (const name of operation.parameters ?? []) parameters.push({ $ref: `#/components/parameters/${name}` })
   const responseHeaders: JsonObject = Object.fromEntries(
     Object.entries(operation.response.headers ?? {}).map(([name, value]) => [
       name,
@@ -101,16 +107,59 @@ function operationObject(operation: Operation): JsonObject {
         ...(Object.keys(responseHeaders).length ? { headers: responseHeaders } : {}),
         content: jsonContent(jsonSchema(operation.response.schema), operation.response.example),
       },
-      ...errorResponses(operation.errors),
+      ...errorResponses(operation.errors ?? []),
     },
   }
 }
 
-/** The whole document, as a JSON-ready object. */
-export function buildOpenApiDocument(): JsonObject {
+/** Adds what one handler says to what the handlers before it said. */
+function merge(into: Facts, facts: Facts): Facts {
+  const parameters = [...new Set([...(into.parameters ?? []), ...(facts.parameters ?? [])])]
+  const errors = [...new Set([...(into.errors ?? []), ...(facts.errors ?? [])])]
+  return { ...into, ...facts, bearer: into.bearer || facts.bearer, parameters, errors }
+}
+
+/**
+ * Each operation of the app, described by everything that runs for it: the
+ * app-wide middleware registered before it, then its own chain. Throws for a
+ * route with no `describeRoute`, so an undescribed route fails the build.
+ */
+export function describeOperations(routes: readonly RouteEntry[]): (RouteDescription & RouteEntry)[] {
+  const operations = new Map<string, { entry: RouteEntry; facts: Facts; hidden: boolean; described: boolean }>()
+  const appWide: Facts[] = []
+  for (const entry of routes) {
+    const facts = factsOf(entry.handler)
+    if (entry.method === 'ALL') {
+      if (entry.path !== '/*' && entry.path !== '*') throw new Error(`app-wide middleware on ${entry.path} is not read`)
+      if (facts && !('hidden' in facts)) appWide.push(facts)
+      continue
+    }
+    const key = `${entry.method} ${entry.path}`
+    let operation = operations.get(key)
+    if (!operation) {
+      operation = { entry, facts: appWide.reduce(merge, {}), hidden: false, described: false }
+      operations.set(key, operation)
+    }
+    if (facts && 'hidden' in facts) operation.hidden = true
+    else if (facts) {
+      operation.facts = merge(operation.facts, facts)
+      if ('operationId' in facts) operation.described = true
+    }
+  }
+  return [...operations.entries()]
+    .filter(([, { hidden }]) => !hidden)
+    .map(([key, { entry, facts, described }]) => {
+      if (!described) throw new Error(`${key} has no describeRoute(…): describe it beside its handler`)
+      return { ...(facts as RouteDescription), ...entry }
+    })
+}
+
+/** The whole document for the app's routes (`app.routes`), as a JSON-ready object. */
+export function buildOpenApiDocument(routes: readonly RouteEntry[]): JsonObject {
   const paths: Record<string, JsonObject> = {}
-  for (const operation of OPERATIONS) {
-    paths[operation.path] = { ...paths[operation.path], [operation.method]: operationObject(operation) }
+  for (const operation of describeOperations(routes)) {
+    const method = operation.method.toLowerCase()
+    paths[operation.path] = { ...paths[operation.path], [method]: operationObject(operation) }
   }
   return {
     openapi: '3.1.1',

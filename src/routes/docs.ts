@@ -1,12 +1,16 @@
 /**
- * The API's own description: `GET /openapi.json` always, and the interactive
- * reference page `GET /docs` (with its script and style) only where
- * SERVE_API_REFERENCE is on (`npm run dev` turns it on; it is off unless
- * configured). The files are static assets in public/, outside the script.
+ * The API's own description. `GET /openapi.json` is public and the same for
+ * everyone: the app answers it before reading its configuration, so even a
+ * misconfigured deployment describes itself, and any origin may read it (no
+ * credentials involved). The interactive reference page `GET /docs` (with its
+ * script and style) is served only where SERVE_API_REFERENCE is on (`npm run dev`
+ * turns it on). The files are static assets in public/, outside the script.
  */
 import { Hono } from 'hono'
+import * as z from 'zod/mini'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
+import { describeRoute } from '../openapi/describe'
 
 /** The page loads only its own script and style, and fetches only this origin. */
 const REFERENCE_PAGE_CSP =
@@ -26,11 +30,28 @@ async function asset(c: { env: Env; req: { url: string } }, path: string): Promi
   return new Response(file.body, { status: 200, headers })
 }
 
-export const docsRoutes = new Hono<AppEnv>()
-  .get('/openapi.json', (c) => asset(c, '/openapi.json'))
-  .on('GET', ['/docs', '/docs.js', '/docs.css'], async (c) => {
-    if (!c.var.config.serveApiReference) throw new ApiError('not_found')
+export const openApiRoute = new Hono<AppEnv>().get(
+  '/openapi.json',
+  describeRoute({
+    operationId: 'getOpenApi',
+    summary: 'This document',
+    response: { schema: z.looseObject({ openapi: z.string() }), example: { openapi: '3.1.1' } },
+  }),
+  async (c) => {
+    const res = await asset(c, '/openapi.json')
+    res.headers.set('Access-Control-Allow-Origin', '*')
+    return res
+  },
+)
+
+export const referencePageRoutes = new Hono<AppEnv>().on(
+  'GET',
+  ['/docs', '/docs.js', '/docs.css'],
+  describeRoute({ hidden: 'the reference page, for people' }),
+  async (c) => {
+    if (!c.var.settings.serveApiReference) throw new ApiError('not_found')
     const res = await asset(c, REFERENCE_FILES[c.req.path] ?? '/')
     res.headers.set('Content-Security-Policy', REFERENCE_PAGE_CSP)
     return res
-  })
+  },
+)

@@ -4,10 +4,10 @@
  * classified by `failure.ts`. It knows nothing about this API's HTTP responses.
  */
 import type * as z from 'zod/mini'
-import type { SaasusSettings } from '../config'
 import { SAASUS_CALLS } from './calls'
 import { classifyResponse, type FailedCall, failureInSuccess, SaasusError } from './failure'
 import { logFailure } from './failure-log'
+import type { RefusalWords } from './refusals'
 import { type AuthApiRequest, signedRequest } from './request'
 import { isRetryable, retryDelayMs } from './retry'
 import {
@@ -21,6 +21,21 @@ import {
   type UserInfo,
   userInfoSchema,
 } from './types'
+
+/**
+ * What the client needs (src/config.ts reads it from the env): the only place
+ * the SaaSus secrets are kept, and nothing outside src/saasus/ reads them.
+ */
+export interface SaasusSettings {
+  saasId: string
+  apiKey: string
+  secretKey: string
+  /** SAASUS_API_URL_BASE + /v1/auth, without a trailing slash. */
+  authApiUrl: string
+  timeoutMs: number
+  /** Operator-added refusal words (SAASUS_REFUSAL_WORDS). */
+  refusalWords: RefusalWords
+}
 
 /** Request headers passed on to SaaSus as the official SDKs do. */
 export const FORWARDED_HEADERS = ['X-SaaSus-Referer', 'Referer', 'X-SaaSus-Trace-Id'] as const

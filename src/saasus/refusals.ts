@@ -7,7 +7,7 @@
  * AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference and
  * InitiateAuth are what it most plausibly passes on, as `type`, as `message`, or
  * both, with any status. The emulator's own words are kept so that its default
- * dialect classifies the same way. docs in README "Errors" cite each source.
+ * dialect classifies the same way. docs/errors.md cites each source.
  *
  * Words are matched case-insensitively against `type + " " + message`, with `_`
  * and `-` read as spaces, so `CodeMismatchException`, `code_mismatch` and

@@ -1,10 +1,10 @@
 /**
  * The SaaSus objects this API exchanges, typed from the official definition
- * (`spec/saasus-authapi.yml` → `authapi.d.ts` by `npm run gen:saasus`), with zod
+ * (`spec/saasus-authapi.yml` → `spec/saasus-authapi.d.ts` by `npm run gen:saasus`), with zod
  * schemas that check SaaSus's answers at run time against those same types.
  */
 import * as z from 'zod/mini'
-import type { components } from './authapi'
+import type { components } from '../../spec/saasus-authapi'
 
 type Schemas = components['schemas']
 export type UserInfo = Schemas['UserInfo']

@@ -8,12 +8,17 @@
 
 import { env, exports } from 'cloudflare:workers'
 import { Validator } from '@cfworker/json-schema'
+import { Hono } from 'hono'
 import { TOTP } from 'otpauth'
 import { beforeAll, describe, expect, it } from 'vitest'
+import * as z from 'zod/mini'
 import committed from '../../public/openapi.json'
 import { app } from '../../src/app'
 import { ConfigError, parseConfig } from '../../src/config'
 import { ERRORS } from '../../src/errors'
+import { requireAccessToken } from '../../src/middleware/access-token'
+import { describeRoute } from '../../src/openapi/describe'
+import { buildOpenApiDocument } from '../../src/openapi/document'
 
 // biome-ignore lint/suspicious/noExplicitAny: a walk through a JSON document whose shape the assertions check
 type Json = Record<string, any>
@@ -99,6 +104,47 @@ describe('/openapi.json', () => {
     expect(await res.json()).toEqual(committed)
   })
 
+  it('is served even when the configuration is invalid, so a broken deployment still describes itself', async () => {
+    const broken = { ...env, SAASUS_SECRET_KEY: '', SAASUS_TIMEOUT_MS: 'soon' }
+    const res = await app.fetch(new Request(`${API}/openapi.json`), broken)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual(committed)
+    // The routes that need the configuration still say so.
+    const status = await app.fetch(new Request(`${API}/mfa_status`), broken)
+    expect(status.status).toBe(500)
+    expect(await status.json()).toMatchObject({ code: 'misconfigured' })
+  })
+
+  it('is readable from any origin: it is public and sent without credentials', async () => {
+    const res = await exports.default.fetch(
+      new Request(`${API}/openapi.json`, { headers: { Origin: 'https://evil.example' } }),
+    )
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    expect(res.headers.get('Access-Control-Allow-Credentials')).toBeNull()
+  })
+
+  it('refuses to describe a route that has no description beside its handler', () => {
+    const undescribed = new Hono().get('/new_route', (c) => c.text('hi'))
+    expect(() => buildOpenApiDocument([...app.routes, ...undescribed.routes])).toThrow(
+      'GET /new_route has no describeRoute',
+    )
+  })
+
+  it('describes a route by its guards too: a guard added to a route adds its errors and headers', () => {
+    const guarded = new Hono().post(
+      '/new_route',
+      describeRoute({ operationId: 'newRoute', summary: 'x', response: { schema: z.object({}), example: {} } }),
+      requireAccessToken(),
+      (c) => c.json({}),
+    )
+    const operation = (buildOpenApiDocument(guarded.routes) as Json).paths['/new_route'].post
+    expect(operation.parameters).toEqual([{ $ref: '#/components/parameters/AccessToken' }])
+    expect(operation.responses['400'].content['application/json'].schema.allOf[1].properties.code.enum).toEqual([
+      'missing_access_token',
+    ])
+  })
+
   it('documents every route the app serves, and only those', () => {
     const served = app.routes
       .filter((route) => route.method !== 'ALL')
@@ -140,8 +186,8 @@ describe('the routes answer as documented', () => {
     }
   })
 
-  it('every operation refuses a disallowed origin as documented', async () => {
-    for (const { method, path } of operations) {
+  it('every operation but the public document refuses a disallowed origin as documented', async () => {
+    for (const { method, path } of operations.filter(({ path }) => path !== '/openapi.json')) {
       const res = await request(method, path, { headers: { Origin: 'https://evil.example' } })
       expect(res.status).toBe(403)
       await expectDocumented(res, method, path)
@@ -199,9 +245,9 @@ describe('/docs, the interactive reference', () => {
   const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
 
   it('is off unless SERVE_API_REFERENCE says true', () => {
-    expect(parseConfig(secrets).serveApiReference).toBe(false)
-    expect(parseConfig({ ...secrets, SERVE_API_REFERENCE: 'false' }).serveApiReference).toBe(false)
-    expect(parseConfig({ ...secrets, SERVE_API_REFERENCE: 'true' }).serveApiReference).toBe(true)
+    expect(parseConfig(secrets).settings.serveApiReference).toBe(false)
+    expect(parseConfig({ ...secrets, SERVE_API_REFERENCE: 'false' }).settings.serveApiReference).toBe(false)
+    expect(parseConfig({ ...secrets, SERVE_API_REFERENCE: 'true' }).settings.serveApiReference).toBe(true)
   })
 
   it('names SERVE_API_REFERENCE when it is neither true nor false', () => {

@@ -120,7 +120,11 @@ async function checkAnswer(res: Response, method: string): Promise<string | unde
   }
   const code = body.code as keyof typeof ERRORS
   expect(Object.keys(ERRORS)).toContain(code)
-  expect(body).toEqual({ error: ERRORS[code].message, code })
+  if (body.field !== undefined) {
+    // A request field at fault: the message names it.
+    expect(code).toBe('invalid_request')
+    expect(body).toEqual({ error: expect.stringMatching(new RegExp(`^${body.field} `)), code, field: body.field })
+  } else expect(body).toEqual({ error: ERRORS[code].message, code })
   expect(res.status).toBe(ERRORS[code].status)
   return code
 }

@@ -22,9 +22,9 @@ describe('parseConfig', () => {
   it('applies the documented defaults when only the secrets are set', () => {
     const config = parseConfig(secrets)
     expect(config.saasus.authApiUrl).toBe('https://api.saasus.io/v1/auth')
-    expect(config.mfaIssuer).toBe('SaaSusPlatform')
+    expect(config.settings.mfaIssuer).toBe('SaaSusPlatform')
     expect(config.saasus.timeoutMs).toBe(5000)
-    expect([...config.allowedOrigins]).toEqual([])
+    expect([...config.settings.allowedOrigins]).toEqual([])
   })
 
   it('names each missing secret', () => {
@@ -52,7 +52,7 @@ describe('parseConfig', () => {
 
   it('splits ALLOWED_ORIGINS on commas and trims each origin', () => {
     const config = parseConfig({ ...secrets, ALLOWED_ORIGINS: ' https://a.example , http://localhost:3000,' })
-    expect([...config.allowedOrigins]).toEqual(['https://a.example', 'http://localhost:3000'])
+    expect([...config.settings.allowedOrigins]).toEqual(['https://a.example', 'http://localhost:3000'])
   })
 
   it('rejects an allowed origin with a path or trailing slash, naming the variable', () => {
@@ -71,26 +71,30 @@ describe('parseConfig', () => {
   })
 
   it('reads REQUEST_LOG as all (the default) or failures, naming it otherwise', () => {
-    expect(parseConfig(secrets).requestLog).toBe('all')
-    expect(parseConfig({ ...secrets, REQUEST_LOG: 'failures' }).requestLog).toBe('failures')
+    expect(parseConfig(secrets).settings.requestLog).toBe('all')
+    expect(parseConfig({ ...secrets, REQUEST_LOG: 'failures' }).settings.requestLog).toBe('failures')
     expect(problemsOf({ ...secrets, REQUEST_LOG: 'none' })[0]).toMatch(/^REQUEST_LOG: /)
   })
 
   it('treats an empty var as unset, so `--var NAME:` restores the default', () => {
-    expect(parseConfig({ ...secrets, MFA_ISSUER: '', SAASUS_API_URL_BASE: '' }).mfaIssuer).toBe('SaaSusPlatform')
+    expect(parseConfig({ ...secrets, MFA_ISSUER: '', SAASUS_API_URL_BASE: '' }).settings.mfaIssuer).toBe(
+      'SaaSusPlatform',
+    )
   })
 })
 
 describe('the refresh cookie settings', () => {
   it('default to SameSite=None, 30 days, and the refresh token in the body', () => {
     const config = parseConfig(secrets)
-    expect(config.refreshCookie).toEqual({ sameSite: 'none', maxAgeSeconds: 2_592_000 })
-    expect(config.refreshTokenInBody).toBe(true)
+    expect(config.settings.refreshCookie).toEqual({ sameSite: 'none', maxAgeSeconds: 2_592_000 })
+    expect(config.settings.refreshTokenInBody).toBe(true)
   })
 
   it('read REFRESH_COOKIE_SAMESITE in any case', () => {
-    expect(parseConfig({ ...secrets, REFRESH_COOKIE_SAMESITE: 'Strict' }).refreshCookie.sameSite).toBe('strict')
-    expect(parseConfig({ ...secrets, REFRESH_COOKIE_SAMESITE: ' lax ' }).refreshCookie.sameSite).toBe('lax')
+    expect(parseConfig({ ...secrets, REFRESH_COOKIE_SAMESITE: 'Strict' }).settings.refreshCookie.sameSite).toBe(
+      'strict',
+    )
+    expect(parseConfig({ ...secrets, REFRESH_COOKIE_SAMESITE: ' lax ' }).settings.refreshCookie.sameSite).toBe('lax')
   })
 
   it('reject any other SameSite value, naming the variable', () => {
@@ -100,7 +104,9 @@ describe('the refresh cookie settings', () => {
   })
 
   it('bound REFRESH_COOKIE_MAX_AGE_SECONDS between a minute and 400 days', () => {
-    expect(parseConfig({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '3600' }).refreshCookie.maxAgeSeconds).toBe(3600)
+    expect(
+      parseConfig({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '3600' }).settings.refreshCookie.maxAgeSeconds,
+    ).toBe(3600)
     expect(problemsOf({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '59' })[0]).toMatch(
       /^REFRESH_COOKIE_MAX_AGE_SECONDS: /,
     )
@@ -110,8 +116,8 @@ describe('the refresh cookie settings', () => {
   })
 
   it('read REFRESH_TOKEN_IN_BODY as true or false, from a string or a TOML boolean', () => {
-    expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: 'false' }).refreshTokenInBody).toBe(false)
-    expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: false }).refreshTokenInBody).toBe(false)
+    expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: 'false' }).settings.refreshTokenInBody).toBe(false)
+    expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: false }).settings.refreshTokenInBody).toBe(false)
     expect(problemsOf({ ...secrets, REFRESH_TOKEN_IN_BODY: 'no' })[0]).toMatch(/^REFRESH_TOKEN_IN_BODY: /)
   })
 })
@@ -131,8 +137,8 @@ describe('SAASUS_REFUSAL_WORDS', () => {
 
 describe('USER_CACHE_TTL_SECONDS', () => {
   it('defaults to 60 seconds and accepts 0 (off)', () => {
-    expect(parseConfig(secrets).userCacheTtlSeconds).toBe(60)
-    expect(parseConfig({ ...secrets, USER_CACHE_TTL_SECONDS: '0' }).userCacheTtlSeconds).toBe(0)
+    expect(parseConfig(secrets).settings.userCacheTtlSeconds).toBe(60)
+    expect(parseConfig({ ...secrets, USER_CACHE_TTL_SECONDS: '0' }).settings.userCacheTtlSeconds).toBe(0)
   })
 
   it('rejects a value that is not whole seconds within an hour, naming the variable', () => {

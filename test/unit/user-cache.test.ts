@@ -3,8 +3,8 @@
  * how long, and that it keeps only a hash of each token.
  */
 import { describe, expect, it } from 'vitest'
+import { createUserCache, tokenKey } from '../../src/middleware/user-cache'
 import type { UserInfo } from '../../src/saasus/types'
-import { createUserCache, tokenKey } from '../../src/user-cache'
 import { unsignedJwt } from '../support/tokens'
 
 const user = (id: string): UserInfo => ({

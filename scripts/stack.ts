@@ -17,12 +17,9 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 // whatever `node` the bin's shebang finds first on PATH (the system's may be 20).
 export const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
 
-/** The emulator's well-known development credentials (emulator/wrangler.toml). */
-export const EMULATOR_CREDENTIALS = {
-  SAASUS_SAAS_ID: 'emulator-saas-id',
-  SAASUS_API_KEY: 'emulator-api-key',
-  SAASUS_SECRET_KEY: 'emulator-secret-key',
-} as const
+import { EMULATOR_CREDENTIALS } from '../emulator/src/credentials.ts'
+
+export { EMULATOR_CREDENTIALS }
 
 export interface WorkerProcess {
   url: string

@@ -19,6 +19,7 @@ import { ERRORS } from '../../src/errors'
 import { requireAccessToken } from '../../src/middleware/access-token'
 import { describeRoute } from '../../src/openapi/describe'
 import { buildOpenApiDocument } from '../../src/openapi/document'
+import { freshUser, type TestUser } from '../support/harness'
 
 // biome-ignore lint/suspicious/noExplicitAny: a walk through a JSON document whose shape the assertions check
 type Json = Record<string, any>
@@ -73,18 +74,7 @@ async function expectDocumented(res: Response, method: string, path: string): Pr
   return body
 }
 
-interface User {
-  id_token: string
-  access_token: string
-}
-
-async function freshUser(): Promise<User> {
-  const res = await fetch('https://api.saasus.io/_emulator/users', {
-    method: 'POST',
-    body: JSON.stringify({ email: `${crypto.randomUUID().slice(0, 8)}@openapi.example.com` }),
-  })
-  return (await res.json()) as User
-}
+type User = Pick<TestUser, 'id_token' | 'access_token'>
 
 function request(method: string, path: string, options: { user?: User; body?: string; headers?: Json } = {}) {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' }

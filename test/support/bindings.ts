@@ -4,12 +4,7 @@
  * Node scripts import this file too.
  */
 
-/** The emulator's well-known development credentials (emulator/wrangler.toml [vars]). */
-export const EMULATOR_CREDENTIALS = {
-  SAASUS_SAAS_ID: 'emulator-saas-id',
-  SAASUS_API_KEY: 'emulator-api-key',
-  SAASUS_SECRET_KEY: 'emulator-secret-key',
-} as const
+export { EMULATOR_CREDENTIALS } from '../../emulator/src/credentials.ts'
 
 /** The origin the tests' SPA is served from. */
 export const SPA_ORIGIN = 'https://spa.example.com'

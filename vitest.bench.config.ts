@@ -6,7 +6,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
-import { EMULATOR_CREDENTIALS } from './test/emulator-credentials'
+import { EMULATOR_CREDENTIALS } from './test/support/bindings'
 
 const STUB_BUNDLE = '.wrangler/bench/instant-saasus.js'
 

@@ -13,7 +13,7 @@ import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
 import { REFUSAL_DIALECTS } from './emulator/src/dialects.ts'
 import { DEV_MFA_ENCRYPTION_KEY } from './scripts/stack.ts'
-import { EMULATOR_CREDENTIALS } from './test/emulator-credentials.ts'
+import { ALLOWED_ORIGINS, EMULATOR_CREDENTIALS } from './test/support/bindings.ts'
 
 const EMULATOR_BUNDLE = '.wrangler/test/emulator.js'
 
@@ -28,16 +28,18 @@ buildSync({
   logLevel: 'error',
 })
 
-/** The origin the tests' SPA is served from. */
-export const SPA_ORIGIN = 'https://spa.example.com'
-
 /** The files that answer "what does the SPA get?": they run in every dialect. */
 const ROUTE_SUITE = [
-  'test/mfa-routes.test.ts',
-  'test/session-routes.test.ts',
-  'test/spa-replay.test.ts',
-  'test/refusal-dialects.test.ts',
+  'test/routes/mfa.test.ts',
+  'test/routes/session.test.ts',
+  'test/scenarios/sample-spa-mfa.test.ts',
+  'test/scenarios/refusal-dialects.test.ts',
 ]
+
+// wrangler.toml declares the SaaSus credentials as required secrets. The plugin reads it as
+// `wrangler dev` does, from .dev.vars or else the environment, and warns when they are missing
+// there, although the bindings below give them: so the environment has them too.
+Object.assign(process.env, EMULATOR_CREDENTIALS)
 
 // Account protection: the development key for kept secrets, and the storage faults its tests inject
 // (src/account/faults.ts; off wherever this binding is absent, as in wrangler.toml).
@@ -47,11 +49,7 @@ const workers = (dialect: string) =>
   cloudflareTest({
     wrangler: { configPath: './wrangler.toml' },
     miniflare: {
-      bindings: {
-        ...EMULATOR_CREDENTIALS,
-        ALLOWED_ORIGINS: `${SPA_ORIGIN},http://localhost:3000`,
-        ...ACCOUNT_BINDINGS,
-      },
+      bindings: { ...EMULATOR_CREDENTIALS, ALLOWED_ORIGINS, ...ACCOUNT_BINDINGS },
       outboundService: 'emulator',
       workers: [
         {

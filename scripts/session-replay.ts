@@ -3,14 +3,14 @@
  * HTTP against the API under `wrangler dev` with the SaaSus emulator: hosted
  * login → callback (/credentials) → /userinfo and routing by role → the MFA
  * dialog → ID token expiry → /refresh from the cookie → sign-out. The steps are
- * test/sample-spa-session.ts, the same the workerd test replays.
+ * test/support/sample-spa.ts, the same the workerd test replays.
  *
  *   npm run replay:session                              starts its own emulator + API (ports 8841/8840)
  *   npm run replay:session -- --api URL --emulator URL  replays against a running pair
  *   --id-token-lifetime SECONDS                         how long the session's ID tokens live (default 5)
  */
 import { parseArgs } from 'node:util'
-import { replaySampleSpa } from '../test/sample-spa-session.ts'
+import { overHttp, replaySampleSpa } from '../test/support/sample-spa.ts'
 import { type Stack, seededUsers, startStack } from './stack.ts'
 
 const { values } = parseArgs({
@@ -33,18 +33,11 @@ try {
   if (!alice) throw new Error('the emulator has no alice@example.com')
 
   const started = Date.now()
-  const result = await replaySampleSpa(
-    {
-      api: (path, init) => fetch(`${api}${path}`, init),
-      emulator: (path, init) => fetch(`${emulator}${path}`, init),
-      origin: ORIGIN,
-    },
-    {
-      userId: alice.id,
-      idTokenLifetimeSeconds: Number(values['id-token-lifetime']),
-      log: (line) => console.log(`  ${line}`),
-    },
-  )
+  const result = await replaySampleSpa(overHttp(api, emulator, ORIGIN), {
+    userId: alice.id,
+    idTokenLifetimeSeconds: Number(values['id-token-lifetime']),
+    log: (line) => console.log(`  ${line}`),
+  })
   console.log(`ok   alice@example.com landed on ${result.landing}`)
   console.log(`     cookie: ${result.refreshCookie.replace(/=[^;]+/, '=…')}`)
   console.log(`     ${result.calls.length} calls in ${Date.now() - started} ms (including the wait for exp)`)

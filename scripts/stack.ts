@@ -17,16 +17,13 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 // whatever `node` the bin's shebang finds first on PATH (the system's may be 20).
 export const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
 
-/** The emulator's well-known development credentials (emulator/wrangler.toml). */
-export const EMULATOR_CREDENTIALS = {
-  SAASUS_SAAS_ID: 'emulator-saas-id',
-  SAASUS_API_KEY: 'emulator-api-key',
-  SAASUS_SECRET_KEY: 'emulator-secret-key',
-} as const
+import { EMULATOR_CREDENTIALS } from '../emulator/src/credentials.ts'
+
+export { EMULATOR_CREDENTIALS }
 
 /**
  * The key that seals kept authenticator secrets (MFA_ENCRYPTION_KEY) in local runs and tests
- * against the emulator: a well-known development value, like the credentials above; never deploy it.
+ * against the emulator: a well-known development value, like the emulator's credentials; never deploy it.
  */
 export const DEV_MFA_ENCRYPTION_KEY = 'dev:g3TL0bS/Tdt6yqXllR8I+x0XBeB540cRYV3syyHlvMw='
 

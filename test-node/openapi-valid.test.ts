@@ -1,5 +1,5 @@
 /**
- * The served document (public/openapi.json, which test/openapi.test.ts
+ * The served document (public/openapi.json, which test/routes/openapi.test.ts
  * proves is what /openapi.json answers) is valid OpenAPI 3.1, by the official
  * JSON Schema of the specification, as bundled by @seriousme/openapi-schema-validator.
  * It runs in Node: the validator compiles schemas with ajv, which workerd forbids.

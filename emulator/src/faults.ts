@@ -41,6 +41,8 @@ export const faultsSchema = z.object({
 })
 
 export type Faults = z.infer<typeof faultsSchema>
+/** Faults as `PUT /_emulator/faults` takes them: every field optional. */
+export type FaultsInput = z.input<typeof faultsSchema>
 
 export const NO_FAULTS: Faults = faultsSchema.parse({})
 let everyCall: Faults = NO_FAULTS
@@ -75,6 +77,24 @@ const STALL_MS = 2 * 60 * 1000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const roll = (rate: number) => rate > 0 && Math.random() < rate
 
+/**
+ * A 200 whose body breaks off: the caller's read of it fails, as when the
+ * connection drops mid-answer. The break is made on the caller's side, not
+ * here: workerd reports every response body that errors while it is sent as an
+ * uncaught exception, so the body is sent whole, and it is half a gzip stream,
+ * which the caller's fetch fails to inflate.
+ */
+async function droppedConnection(): Promise<Response> {
+  const gzip = new Blob(['{"enabled": true}']).stream().pipeThrough(new CompressionStream('gzip'))
+  const whole = new Uint8Array(await new Response(gzip).arrayBuffer())
+  return new Response(whole.slice(0, Math.floor(whole.length / 2)), {
+    status: 200,
+    // Sent as they are: the caller's fetch, not the runtime here, decodes them.
+    encodeBody: 'manual',
+    headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+  })
+}
+
 export const injectFaults = (): MiddlewareHandler<EmulatorEnv> =>
   async function injectFaultsHandler(c, next) {
     const faults = getFaults(c.req.header('X-SaaSus-Trace-Id'))
@@ -96,15 +116,7 @@ export const injectFaults = (): MiddlewareHandler<EmulatorEnv> =>
         ? c.json({ type: 'internal_server_error', message: 'Injected fault' }, 500)
         : c.text('Service Unavailable', 503)
     }
-    if (roll(faults.dropRate)) {
-      const broken = new ReadableStream({
-        start(controller) {
-          controller.enqueue(new TextEncoder().encode('{"par'))
-          controller.error(new Error('injected connection drop'))
-        },
-      })
-      return new Response(broken, { status: 200, headers: { 'Content-Type': 'application/json' } })
-    }
+    if (roll(faults.dropRate)) return droppedConnection()
     if (roll(faults.malformedRate)) return c.body('{"enabled": tru', 200, { 'Content-Type': 'application/json' })
     if (roll(faults.stallRate)) {
       // Sends the start of a body, then nothing for two minutes: the caller's own

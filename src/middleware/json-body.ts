@@ -49,11 +49,13 @@ export function invalidField(result: ValidationResult): void {
 export const jsonBody = (): MiddlewareHandler<AppEnv> =>
   documented(
     async function jsonBodyHandler(c, next) {
-      // Hono caches the text, so the validator's later c.req.json() reads it again for free.
-      const text = await c.req.text()
+      const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim() ?? ''
+      const declaredJson = JSON_MEDIA_TYPE.test(mediaType)
+      // Hono caches what is read, so the validator's later c.req.json() reads it again for free. A body
+      // declared as something else is read as bytes: workerd warns when .text() meets a non-text type.
+      const text = declaredJson ? await c.req.text() : new TextDecoder().decode(await c.req.arrayBuffer())
       if (text.trim() !== '') {
-        const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim() ?? ''
-        if (!JSON_MEDIA_TYPE.test(mediaType)) throw new ApiError('unsupported_media_type')
+        if (!declaredJson) throw new ApiError('unsupported_media_type')
         try {
           JSON.parse(text)
         } catch (error) {

@@ -6,7 +6,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRecoveryCodes, enrolledUser, json, recover, userAccount } from '../support/account'
-import { apiWith, bearer, call, currentCode, newUser, setup, verify, withAccessToken } from '../support/harness'
+import { apiWith, bearer, call, currentCode, freshUser, setup, verify, withAccessToken } from '../support/harness'
 
 const DAY = 24 * 60 * 60 * 1000
 const ok = async () => 'ok' as const
@@ -20,7 +20,7 @@ const list = async (user: { id_token: string }) =>
 
 describe('GET /mfa_events', () => {
   it('lists what happened, newest first, with time and user agent and no address', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const headers = { 'User-Agent': 'Mozilla/5.0 (X11) events-test', 'CF-Connecting-IP': '203.0.113.9' }
     expect((await verify(user, currentCode(await setup(user, headers)), headers)).status).toBe(200)
     const { events } = await list(user)
@@ -34,7 +34,7 @@ describe('GET /mfa_events', () => {
 
   it('is each user’s own', async () => {
     const { user } = await enrolledUser()
-    const other = await newUser()
+    const other = await freshUser()
     expect((await list(other)).events).toEqual([])
     expect((await list(user)).events.length).toBeGreaterThan(0)
   })
@@ -45,7 +45,7 @@ describe('GET /mfa_events', () => {
   })
 
   it('keeps the last 50', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     for (let i = 0; i < 55; i++) await userAccount(user.id).enable(callerOf(user.id), ok)
     expect((await list(user)).events).toHaveLength(50)
     const stored = await runInDurableObject(userAccount(user.id), (_instance, state) =>
@@ -61,7 +61,7 @@ describe('GET /mfa_events', () => {
         (_instance, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM events').one().n,
       )
     // The alarm is set for when the oldest event turns 90 days old.
-    const recent = await newUser()
+    const recent = await freshUser()
     const at = Date.now() - 89 * DAY
     await userAccount(recent.id).enable(callerOf(recent.id, at), ok)
     expect(await runInDurableObject(userAccount(recent.id), (_instance, state) => state.storage.getAlarm())).toBe(
@@ -69,7 +69,7 @@ describe('GET /mfa_events', () => {
     )
     expect(await count(recent.id)).toBe(1)
     // An event already past it: its alarm is due at once, and deletes it without any request.
-    const gone = await newUser()
+    const gone = await freshUser()
     await userAccount(gone.id).enable(callerOf(gone.id, Date.now() - 91 * DAY), ok)
     for (let tries = 0; tries < 40 && (await count(gone.id)) > 0; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 50))
@@ -91,7 +91,7 @@ describe('storage round trips per request (the request log’s `storage`)', () =
         .filter((line) => line?.event === 'request')
         .map((line) => [`${line.method} ${line.route}`, line.storage])
 
-    const user = await newUser()
+    const user = await freshUser()
     await api('/mfa_status', { headers: bearer(user) })
     await api('/mfa_status', { headers: bearer(user) })
     const setupRes = await api('/mfa_setup', { headers: withAccessToken(user) })

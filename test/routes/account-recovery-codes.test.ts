@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createRecoveryCodes, enrolledUser, eventTypes, json, recover } from '../support/account'
-import { bearer, call, mfaState, newUser, SPA_ORIGIN } from '../support/harness'
+import { bearer, call, freshUser, mfaState, SPA_ORIGIN } from '../support/harness'
 
 describe('POST /mfa_recovery_codes', () => {
   it('hands out ten typeable codes once, not to be cached', async () => {
@@ -25,7 +25,7 @@ describe('POST /mfa_recovery_codes', () => {
   })
 
   it('is refused while MFA is off: 409 mfa_not_enabled', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const res = await call('/mfa_recovery_codes', json({}, bearer(user)))
     expect(res.status).toBe(409)
     expect(await res.json()).toMatchObject({ code: 'mfa_not_enabled' })

@@ -20,8 +20,8 @@ import {
   bearer,
   call,
   currentCode,
+  freshUser,
   mfaState,
-  newUser,
   SPA_ORIGIN,
   secretOf,
   withAccessToken,
@@ -86,7 +86,7 @@ describe('POST /mfa_disable with step-up', () => {
   })
 
   it('refuses the code that registered the authenticator', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const setup = await api('/mfa_setup', { headers: withAccessToken(user) })
     const secret = secretOf(((await setup.json()) as { qrCodeUrl: string }).qrCodeUrl)
     const code = currentCode(secret)
@@ -140,7 +140,7 @@ describe('GET /mfa_setup with step-up', () => {
   })
 
   it('while MFA is off needs no code', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     expect((await api('/mfa_setup', { headers: withAccessToken(user) })).status).toBe(200)
   })
 

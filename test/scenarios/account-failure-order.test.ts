@@ -15,34 +15,25 @@ import {
   recoveryIndexObject,
   userAccount,
 } from '../support/account'
-import {
-  bearer,
-  call,
-  currentCode,
-  mfaState,
-  newUser,
-  setup,
-  tracedFaults,
-  verify,
-  withAccessToken,
-} from '../support/harness'
+import { bearer, call, currentCode, freshUser, mfaState, setup, verify, withAccessToken } from '../support/harness'
+import { newTrace } from '../support/trace'
 
 const expectStorageUnavailable = async (res: Response) => {
   expect(res.status).toBe(503)
   expect(await res.json()).toMatchObject({ code: 'storage_unavailable' })
 }
-const failingSaasus = (methods: ('POST' | 'PUT' | 'PATCH')[]) => tracedFaults({ failNext: 1, methods })
+const failingSaasus = (methods: ('POST' | 'PUT' | 'PATCH')[]) => newTrace({ failNext: 1, methods })
 
 describe('GET /mfa_setup: step-up → SaaSus mints → keep pending + event', () => {
   it('storage down first: 503, SaaSus not asked', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     await userAccount(user.id).armFault('enter')
     await expectStorageUnavailable(await call('/mfa_setup', { headers: withAccessToken(user) }))
     expect((await mfaState(user.id)).pending).toBe(false)
   })
 
   it('commit fails after SaaSus minted: 503 and no secret shown; the next setup works', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     await userAccount(user.id).armFault('commit')
     await expectStorageUnavailable(await call('/mfa_setup', { headers: withAccessToken(user) }))
     // SaaSus holds a pending secret nobody has seen: harmless, the next setup replaces it.
@@ -55,7 +46,7 @@ describe('GET /mfa_setup: step-up → SaaSus mints → keep pending + event', ()
 
 describe('POST /mfa_verify: limit → SaaSus verifies → promote pending, clear count + event', () => {
   it('storage down first: 503, SaaSus not asked (no guess spent)', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
     await userAccount(user.id).armFault('enter')
     await expectStorageUnavailable(await verify(user, currentCode(secret)))
@@ -63,7 +54,7 @@ describe('POST /mfa_verify: limit → SaaSus verifies → promote pending, clear
   })
 
   it('SaaSus fails: its error, and nothing counted against the user', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
     const res = await verify(user, currentCode(secret), { 'X-SaaSus-Trace-Id': await failingSaasus(['PUT']) })
     expect(res.status).toBe(503)
@@ -72,7 +63,7 @@ describe('POST /mfa_verify: limit → SaaSus verifies → promote pending, clear
   })
 
   it('commit fails after SaaSus registered: 503; the user sets up again and it is consistent', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     const secret = await setup(user)
     await userAccount(user.id).armFault('commit')
     await expectStorageUnavailable(await verify(user, currentCode(secret)))
@@ -85,7 +76,7 @@ describe('POST /mfa_verify: limit → SaaSus verifies → promote pending, clear
 
 describe('POST /mfa_enable: SaaSus turns MFA on → event', () => {
   it('storage down first: 503, MFA stays off', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     expect((await verify(user, currentCode(await setup(user)))).status).toBe(200)
     await userAccount(user.id).armFault('enter')
     await expectStorageUnavailable(await call('/mfa_enable', json({}, bearer(user))))
@@ -93,7 +84,7 @@ describe('POST /mfa_enable: SaaSus turns MFA on → event', () => {
   })
 
   it('commit fails after SaaSus turned MFA on: 503 without the event; retrying records it', async () => {
-    const user = await newUser()
+    const user = await freshUser()
     expect((await verify(user, currentCode(await setup(user)))).status).toBe(200)
     await userAccount(user.id).armFault('commit')
     await expectStorageUnavailable(await call('/mfa_enable', json({}, bearer(user))))

@@ -7,13 +7,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createRecoveryCodes, enrolledUser, recover } from '../support/account'
-import { EMULATOR, mfaState, tracedFaults } from '../support/harness'
-
-async function patchCalls(traceId: string): Promise<number> {
-  const res = await fetch(`${EMULATOR}/_emulator/calls?traceId=${traceId}`)
-  const { byOperation } = (await res.json()) as { byOperation: Record<string, number> }
-  return byOperation['PATCH /v1/auth/users/{user_id}/mfa/preference'] ?? 0
-}
+import { mfaState } from '../support/harness'
+import { newTrace, saasusCalls } from '../support/trace'
 
 describe('a recovery code', () => {
   it('sent many times at once is spent by exactly one request', async () => {
@@ -22,7 +17,7 @@ describe('a recovery code', () => {
         const { user } = await enrolledUser()
         const codes = await createRecoveryCodes(user)
         const code = codes[which] ?? ''
-        const traceId = await tracedFaults({})
+        const traceId = await newTrace({})
         const answers = await Promise.all(
           Array.from({ length: racers }, () =>
             recover(code, { 'X-SaaSus-Trace-Id': traceId }).then((res) => res.status),
@@ -31,7 +26,7 @@ describe('a recovery code', () => {
         expect(answers.filter((status) => status === 200)).toHaveLength(1)
         expect(answers.filter((status) => status !== 200).every((status) => status === 400)).toBe(true)
         // SaaSus was asked to turn MFA off once.
-        expect(await patchCalls(traceId)).toBe(1)
+        expect((await saasusCalls(traceId)).byOperation['PATCH /v1/auth/users/{user_id}/mfa/preference']).toBe(1)
         expect((await mfaState(user.id)).enabled).toBe(false)
       }),
       { numRuns: 6 },
@@ -48,7 +43,7 @@ describe('a recovery code', () => {
   it('stays unspent when SaaSus fails to turn MFA off, and works afterwards', async () => {
     const { user } = await enrolledUser()
     const [code = ''] = await createRecoveryCodes(user)
-    const failing = await tracedFaults({ failNext: 1, methods: ['PATCH'] })
+    const failing = await newTrace({ failNext: 1, methods: ['PATCH'] })
     const res = await recover(code, { 'X-SaaSus-Trace-Id': failing })
     expect(res.status).toBe(503)
     expect(await res.json()).toMatchObject({ code: 'upstream_unavailable' })

@@ -9,7 +9,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { base32Decode } from '../../src/account/totp'
 import { codeAt, json, userAccount, withStepUp } from '../support/account'
-import { bearer, call, currentCode, newUser, secretOf, type TestUser, withAccessToken } from '../support/harness'
+import { bearer, call, currentCode, freshUser, secretOf, type TestUser, withAccessToken } from '../support/harness'
 
 const api = withStepUp()
 const ADDRESS = '203.0.113.77'
@@ -45,7 +45,7 @@ beforeAll(async () => {
     }),
   )
   try {
-    user = await newUser()
+    user = await freshUser()
     const first = await setupSecret()
     await send('/mfa_verify', json({ verification_code: currentCode(first) }, withAccessToken(user)))
     await send('/mfa_enable', json({}, bearer(user)))

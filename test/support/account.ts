@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:workers'
 import { TOTP } from 'otpauth'
 import { accountObject, recoveryIndex } from '../../src/account/objects'
-import { apiWith, bearer, call, currentCode, newUser, setup, type TestUser, verify } from './harness'
+import { apiWith, bearer, call, currentCode, freshUser, setup, type TestUser, verify } from './harness'
 
 export type Api = (path: string, init?: RequestInit) => Response | Promise<Response>
 
@@ -30,7 +30,7 @@ export interface Enrolled {
 
 /** A fresh user with an authenticator registered through the API (so it keeps the secret) and MFA on. */
 export async function enrolledUser(api: Api = call): Promise<Enrolled> {
-  const user = await newUser()
+  const user = await freshUser()
   const secret = await setup(user)
   const verified = await verify(user, currentCode(secret))
   if (verified.status !== 200) throw new Error(`verify failed: ${verified.status}`)

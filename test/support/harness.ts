@@ -1,16 +1,19 @@
 /**
- * What the tests share: calling the API under test, and talking to the SaaSus
- * emulator (every fetch from inside the test worker to api.saasus.io reaches it,
- * through the same outbound wiring the API's own SaaSus calls use).
+ * What the tests share: calling the API under test, and the emulator's users.
+ * Every fetch from inside the test worker to api.saasus.io reaches the SaaSus
+ * emulator, through the same outbound wiring the API's own SaaSus calls use.
+ * Faults and call counts, per trace id, are in trace.ts; the session routes'
+ * sign-in in sign-in.ts.
  */
 import { env, exports } from 'cloudflare:workers'
 import { TOTP } from 'otpauth'
-import type { DialectName, Table } from '../../emulator/src/dialects'
 import { app } from '../../src/app'
+import { SPA_ORIGIN } from './bindings'
+import type { SpaTarget } from './sample-spa'
 
 export const API = 'https://mfa.example.com'
 export const EMULATOR = 'https://api.saasus.io'
-export const SPA_ORIGIN = 'https://spa.example.com'
+export { SPA_ORIGIN } from './bindings'
 
 /** Sends a request to the Worker under test, optionally with settings overriding wrangler.toml's. */
 export function call(path: string, init: RequestInit = {}, settings: Record<string, string> = {}): Promise<Response> {
@@ -18,6 +21,13 @@ export function call(path: string, init: RequestInit = {}, settings: Record<stri
   if (Object.keys(settings).length === 0) return exports.default.fetch(request)
   // A new env object is parsed into its own config.
   return Promise.resolve(app.fetch(request, { ...env, ...settings }))
+}
+
+/** The API under test and the emulator, as the sample SPA's replays (sample-spa.ts) reach them here. */
+export const spaTarget: SpaTarget = {
+  api: (path, init) => call(path, init),
+  emulator: (path, init) => fetch(`${EMULATOR}${path}`, init),
+  origin: SPA_ORIGIN,
 }
 
 /**
@@ -37,13 +47,19 @@ export interface TestUser {
   access_token: string
 }
 
+export interface NewUser {
+  email?: string
+  sign_in_id?: string
+  roles?: string[]
+  /** How long the user's ID tokens live; the emulator's default is a day. */
+  id_token_lifetime_seconds?: number
+}
+
 /**
  * A fresh emulator user (a random e-mail unless told otherwise), so that test
  * files running side by side never share state.
  */
-export async function newUser(
-  identity: { email?: string; sign_in_id?: string; roles?: string[] } = {},
-): Promise<TestUser> {
+export async function freshUser(identity: NewUser = {}): Promise<TestUser> {
   const body =
     identity.email || identity.sign_in_id ? identity : { ...identity, email: `${crypto.randomUUID()}@example.com` }
   const res = await fetch(`${EMULATOR}/_emulator/users`, {
@@ -55,6 +71,7 @@ export async function newUser(
   return res.json()
 }
 
+/** The users the emulator starts with (alice@example.com, bob+mfa@example.com, carol_signin). */
 export async function seededUsers(): Promise<TestUser[]> {
   return (await fetch(`${EMULATOR}/_emulator/users`)).json()
 }
@@ -65,19 +82,10 @@ export interface EmulatedMfaState {
   pending: boolean
 }
 
+/** What SaaSus holds for a user: the ground truth a route's answer is checked against. */
 export async function mfaState(userId: string): Promise<EmulatedMfaState> {
   const res = await fetch(`${EMULATOR}/_emulator/users/${userId}`)
   return ((await res.json()) as { mfa: EmulatedMfaState }).mfa
-}
-
-/** Injects faults into the SaaSus calls of requests that carry this trace id. */
-export async function injectFaults(traceId: string, faults: Record<string, number>): Promise<void> {
-  const res = await fetch(`${EMULATOR}/_emulator/faults?traceId=${encodeURIComponent(traceId)}`, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(faults),
-  })
-  if (!res.ok) throw new Error(`emulator refused faults: ${res.status}`)
 }
 
 /** The code an authenticator app shows now for a base32 secret. */
@@ -90,10 +98,12 @@ export function wrongCode(secret: string): string {
   const totp = new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 })
   const now = Date.now()
   const accepted = new Set([-30_000, 0, 30_000].map((offset) => totp.generate({ timestamp: now + offset })))
-  for (let n = 0; ; n++) {
+  // At most four tries: only three codes are accepted.
+  for (let n = 0; n < 4; n++) {
     const code = String(n).padStart(6, '0')
     if (!accepted.has(code)) return code
   }
+  throw new Error('unreachable: three accepted codes cannot cover four')
 }
 
 export function secretOf(qrCodeUrl: string): string {
@@ -104,49 +114,6 @@ export function secretOf(qrCodeUrl: string): string {
 
 export const bearer = (user: TestUser) => ({ Authorization: `Bearer ${user.id_token}` })
 export const withAccessToken = (user: TestUser) => ({ ...bearer(user), 'X-Access-Token': user.access_token })
-
-export interface Faults {
-  latencyMs?: number
-  spikeRate?: number
-  spikeMs?: number
-  serverErrorRate?: number
-  dropRate?: number
-  malformedRate?: number
-  stallRate?: number
-  failNext?: number
-  methods?: ('GET' | 'POST' | 'PUT' | 'PATCH')[]
-  /** The words refusals come in: a dialect's name (emulator/src/dialects.ts) or a table of answers. */
-  dialect?: DialectName | Table
-}
-
-/**
- * A new trace id whose SaaSus calls get these faults, and no others: an empty
- * set still shields the trace from faults another file sets for every call.
- */
-export async function tracedFaults(faults: Faults = {}): Promise<string> {
-  const traceId = `hostile-${crypto.randomUUID()}`
-  const res = await fetch(`${EMULATOR}/_emulator/faults?traceId=${traceId}`, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(faults),
-  })
-  if (!res.ok) throw new Error(`emulator refused faults: ${res.status}`)
-  return traceId
-}
-
-/** How many of a trace's `failNext` faults are left: each SaaSus call of the trace spends one. */
-export async function failNextLeft(traceId: string): Promise<number> {
-  const res = await fetch(`${EMULATOR}/_emulator/faults?traceId=${traceId}`)
-  return ((await res.json()) as { failNext: number }).failNext
-}
-
-/**
- * A trace id that counts SaaSus calls: `callsMade(traceId)` says how many of
- * the first 100 were made (each is answered 503, so only use it where no call
- * is expected).
- */
-export const countingTrace = () => tracedFaults({ failNext: 100 })
-export const callsMade = async (traceId: string) => 100 - (await failNextLeft(traceId))
 
 /** GET /mfa_setup for the user; returns the new secret. */
 export async function setup(user: TestUser, headers: Record<string, string> = {}): Promise<string> {
@@ -161,4 +128,9 @@ export function verify(user: TestUser, code: string, headers: Record<string, str
     headers: { ...withAccessToken(user), 'Content-Type': 'application/json', ...headers },
     body: JSON.stringify({ verification_code: code }),
   })
+}
+
+/** The error code of an error response. */
+export async function codeOf(res: Response): Promise<string> {
+  return ((await res.json()) as { code: string }).code
 }

@@ -1,12 +1,8 @@
 /**
- * What the session tests share: calling the API under test, fresh emulator
- * users, and the emulator's stand-in for SaaSus's hosted login (a one-time code
- * per sign-in). Every fetch from inside the test worker to api.saasus.io reaches
- * the emulator.
+ * Signing in as the session routes expect: the emulator's stand-in for SaaSus's
+ * hosted login (a one-time code per sign-in), and the callback's GET /credentials.
  */
-import { call, EMULATOR, newUser, type TestUser } from './harness'
-
-export { API, call, EMULATOR, injectFaults, newUser, SPA_ORIGIN, type TestUser } from './harness'
+import { call, EMULATOR, freshUser, type TestUser } from './harness'
 
 /** What the sample SPA adds to its session calls. */
 export const XHR = { 'X-Requested-With': 'XMLHttpRequest' } as const
@@ -37,7 +33,7 @@ export interface SignedIn {
 
 /** The whole callback: a fresh user, a login code, and GET /credentials. */
 export async function signIn(options: { idTokenLifetimeSeconds?: number } = {}): Promise<SignedIn> {
-  const user = await newUser()
+  const user = await freshUser()
   const code = await loginCode(user.id, options)
   const res = await call(`/credentials?code=${code}`, { headers: XHR })
   if (res.status !== 200) throw new Error(`/credentials answered ${res.status}`)

@@ -7,8 +7,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createSecretBox, parseSecretBoxKeys, type SecretBoxKey } from '../../src/account/secret-box'
 import { ConfigError, parseConfig } from '../../src/config'
-import { secrets } from '../support/config'
 
+const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
 const randomKey = (id: string): SecretBoxKey => ({ id, raw: crypto.getRandomValues(new Uint8Array(32)) })
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
 const base32Secret = fc

@@ -1,0 +1,279 @@
+/**
+ * `/openapi.json` says what the API does: every route the app serves is in it,
+ * every error code in it is in the catalogue, and what the routes answer (status,
+ * body, documented headers) matches it, checked with a JSON Schema validator
+ * against the document's own schemas. (That it is valid OpenAPI 3.1 is checked
+ * in Node: test-node/openapi-valid.test.ts.)
+ */
+
+import { env, exports } from 'cloudflare:workers'
+import { Validator } from '@cfworker/json-schema'
+import { Hono } from 'hono'
+import { TOTP } from 'otpauth'
+import { beforeAll, describe, expect, it } from 'vitest'
+import * as z from 'zod/mini'
+import committed from '../../public/openapi.json'
+import { app } from '../../src/app'
+import { ConfigError, parseConfig } from '../../src/config'
+import { ERRORS } from '../../src/errors'
+import { requireAccessToken } from '../../src/middleware/access-token'
+import { describeRoute } from '../../src/openapi/describe'
+import { buildOpenApiDocument } from '../../src/openapi/document'
+import { freshUser, type TestUser } from '../support/harness'
+
+// biome-ignore lint/suspicious/noExplicitAny: a walk through a JSON document whose shape the assertions check
+type Json = Record<string, any>
+
+const doc = committed as Json
+const API = 'https://mfa.example.com'
+/** Served but not an API operation: the HTML reference page. */
+/** The reference page and its files: served for people, not part of the API. */
+const NOT_OPERATIONS = new Set(['GET /docs', 'GET /docs.js', 'GET /docs.css'])
+
+const operations = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+  Object.entries(item as Json).map(([method, operation]) => ({
+    path,
+    method: method.toUpperCase(),
+    operation: operation as Json,
+  })),
+)
+
+/** Inlines `#/components/...` references, so each schema validates on its own. */
+function resolve(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(resolve)
+  if (typeof node !== 'object' || node === null) return node
+  const { $ref, ...rest } = node as Json
+  if (typeof $ref === 'string') {
+    const target = $ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce((at: Json, key) => at[key], doc)
+    return resolve({ ...target, ...rest })
+  }
+  return Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, resolve(value)]))
+}
+
+/** Fails unless the response's status, body and documented headers are what the document says. */
+async function expectDocumented(res: Response, method: string, path: string): Promise<Json> {
+  const operation = doc.paths[path]?.[method.toLowerCase()]
+  expect(operation, `${method} ${path} is documented`).toBeDefined()
+  const documented = operation.responses[String(res.status)]
+  expect(documented, `${method} ${path} documents status ${res.status}`).toBeDefined()
+  const body = (await res.json()) as Json
+  const schema = resolve(documented.content['application/json'].schema) as Json
+  const result = new Validator(schema, '2020-12', false).validate(body)
+  expect(result.errors, `${method} ${path} ${res.status} body ${JSON.stringify(body)}`).toEqual([])
+  for (const [name, header] of Object.entries((documented.headers ?? {}) as Json)) {
+    if (
+      header.schema?.const !== undefined &&
+      (res.status < 400 || name !== 'WWW-Authenticate' || body.code === 'invalid_token')
+    ) {
+      expect(res.headers.get(name), `${method} ${path} ${res.status} header ${name}`).toBe(header.schema.const)
+    }
+  }
+  return body
+}
+
+type User = Pick<TestUser, 'id_token' | 'access_token'>
+
+function request(method: string, path: string, options: { user?: User; body?: string; headers?: Json } = {}) {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' }
+  if (options.user) {
+    headers.Authorization = `Bearer ${options.user.id_token}`
+    headers['X-Access-Token'] = options.user.access_token
+  }
+  Object.assign(headers, options.headers)
+  return exports.default.fetch(new Request(`${API}${path}`, { method, headers, body: options.body ?? null }))
+}
+
+describe('/openapi.json', () => {
+  it('serves the committed document, generated from the schemas', async () => {
+    const res = await exports.default.fetch(new Request(`${API}/openapi.json`))
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toMatch(/^application\/json/)
+    expect(await res.json()).toEqual(committed)
+  })
+
+  it('is served even when the configuration is invalid, so a broken deployment still describes itself', async () => {
+    const broken = { ...env, SAASUS_SECRET_KEY: '', SAASUS_TIMEOUT_MS: 'soon' }
+    const res = await app.fetch(new Request(`${API}/openapi.json`), broken)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual(committed)
+    // The routes that need the configuration still say so.
+    const status = await app.fetch(new Request(`${API}/mfa_status`), broken)
+    expect(status.status).toBe(500)
+    expect(await status.json()).toMatchObject({ code: 'misconfigured' })
+  })
+
+  it('is readable from any origin: it is public and sent without credentials', async () => {
+    const res = await exports.default.fetch(
+      new Request(`${API}/openapi.json`, { headers: { Origin: 'https://evil.example' } }),
+    )
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    expect(res.headers.get('Access-Control-Allow-Credentials')).toBeNull()
+  })
+
+  it('refuses to describe a route that has no description beside its handler', () => {
+    const undescribed = new Hono().get('/new_route', (c) => c.text('hi'))
+    expect(() => buildOpenApiDocument([...app.routes, ...undescribed.routes])).toThrow(
+      'GET /new_route has no describeRoute',
+    )
+  })
+
+  it('describes a route by its guards too: a guard added to a route adds its errors and headers', () => {
+    const guarded = new Hono().post(
+      '/new_route',
+      describeRoute({ operationId: 'newRoute', summary: 'x', response: { schema: z.object({}), example: {} } }),
+      requireAccessToken(),
+      (c) => c.json({}),
+    )
+    const operation = (buildOpenApiDocument(guarded.routes) as Json).paths['/new_route'].post
+    expect(operation.parameters).toEqual([{ $ref: '#/components/parameters/AccessToken' }])
+    expect(operation.responses['400'].content['application/json'].schema.allOf[1].properties.code.enum).toEqual([
+      'missing_access_token',
+    ])
+  })
+
+  it('documents every route the app serves, and only those', () => {
+    const served = app.routes
+      .filter((route) => route.method !== 'ALL')
+      .map((route) => `${route.method} ${route.path}`)
+      .filter((route) => !NOT_OPERATIONS.has(route))
+    expect(new Set(operations.map(({ method, path }) => `${method} ${path}`))).toEqual(new Set(served))
+  })
+
+  it('lists only error codes of the catalogue, and the whole catalogue in the Error schema', () => {
+    const catalogue = Object.keys(ERRORS)
+    expect(doc.components.schemas.Error.properties.code.enum).toEqual(catalogue)
+    for (const { operation } of operations) {
+      for (const [status, response] of Object.entries(operation.responses as Json)) {
+        if (status === '200') continue
+        for (const code of response.content['application/json'].schema.allOf[1].properties.code.enum) {
+          expect(catalogue).toContain(code)
+          expect(ERRORS[code as keyof typeof ERRORS].status).toBe(Number(status))
+        }
+      }
+    }
+  })
+
+  it('gives examples that match their own schemas', () => {
+    for (const { operation } of operations) {
+      for (const part of [operation.requestBody, operation.responses['200']].filter(Boolean)) {
+        const { schema, example } = part.content['application/json']
+        expect(new Validator(resolve(schema) as Json, '2020-12', false).validate(example).errors).toEqual([])
+      }
+    }
+  })
+})
+
+describe('the routes answer as documented', () => {
+  it('every documented operation answers, and without a token as documented', async () => {
+    for (const { method, path } of operations) {
+      const res = await request(method, path, { body: method === 'POST' ? '{}' : undefined })
+      expect(res.status, `${method} ${path}`).not.toBe(404)
+      await expectDocumented(res, method, path)
+    }
+  })
+
+  it('every operation but the public document refuses a disallowed origin as documented', async () => {
+    for (const { method, path } of operations.filter(({ path }) => path !== '/openapi.json')) {
+      const res = await request(method, path, { headers: { Origin: 'https://evil.example' } })
+      expect(res.status).toBe(403)
+      await expectDocumented(res, method, path)
+    }
+  })
+
+  describe('through a whole enrollment', () => {
+    let user: User
+    beforeAll(async () => {
+      user = await freshUser()
+    })
+
+    it('answers each step with its documented success', async () => {
+      await expectDocumented(await request('GET', '/mfa_status', { user }), 'GET', '/mfa_status')
+      const res = await request('POST', '/mfa_enable', { user, body: '{}' })
+      expect((await expectDocumented(res, 'POST', '/mfa_enable')).code).toBe('mfa_not_registered')
+      const setup = await request('GET', '/mfa_setup', { user })
+      const { secret } = await expectDocumented(setup, 'GET', '/mfa_setup')
+      const wrong = await request('POST', '/mfa_verify', { user, body: '{"verification_code":"000000"}' })
+      // One in a million: 000000 may be the current code.
+      if (wrong.status !== 200)
+        expect((await expectDocumented(wrong, 'POST', '/mfa_verify')).code).toBe('invalid_verification_code')
+      const verification_code = new TOTP({ secret }).generate()
+      const verify = await request('POST', '/mfa_verify', { user, body: JSON.stringify({ verification_code }) })
+      expect(verify.status).toBe(200)
+      await expectDocumented(verify, 'POST', '/mfa_verify')
+      await expectDocumented(await request('POST', '/mfa_enable', { user, body: '{}' }), 'POST', '/mfa_enable')
+      const status = await expectDocumented(await request('GET', '/mfa_status', { user }), 'GET', '/mfa_status')
+      expect(status).toEqual({ enabled: true, method: 'softwareToken' })
+      await expectDocumented(await request('POST', '/mfa_disable', { user }), 'POST', '/mfa_disable')
+    })
+
+    it('answers malformed requests with documented errors', async () => {
+      const cases: [string, string, Parameters<typeof request>[2], string][] = [
+        ['GET', '/mfa_setup', { user, headers: { 'X-Access-Token': '' } }, 'missing_access_token'],
+        ['POST', '/mfa_verify', { user, body: '{"verification_code":"12"}' }, 'invalid_request'],
+        ['POST', '/mfa_verify', { user, body: '{"verification_code":' }, 'invalid_json'],
+        [
+          'POST',
+          '/mfa_verify',
+          { user, body: 'code', headers: { 'Content-Type': 'text/plain' } },
+          'unsupported_media_type',
+        ],
+        ['GET', '/mfa_setup', { user, headers: { 'X-Access-Token': 'not-the-users-token' } }, 'invalid_access_token'],
+      ]
+      for (const [method, path, options, code] of cases) {
+        const body = await expectDocumented(await request(method, path, options), method, path)
+        expect(body.code, `${method} ${path}`).toBe(code)
+      }
+    })
+  })
+})
+
+describe('/docs, the interactive reference', () => {
+  const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
+
+  it('is off unless SERVE_API_REFERENCE says true', () => {
+    expect(parseConfig(secrets).settings.serveApiReference).toBe(false)
+    expect(parseConfig({ ...secrets, SERVE_API_REFERENCE: 'false' }).settings.serveApiReference).toBe(false)
+    expect(parseConfig({ ...secrets, SERVE_API_REFERENCE: 'true' }).settings.serveApiReference).toBe(true)
+  })
+
+  it('names SERVE_API_REFERENCE when it is neither true nor false', () => {
+    expect(() => parseConfig({ ...secrets, SERVE_API_REFERENCE: 'maybe' })).toThrow(ConfigError)
+    expect(() => parseConfig({ ...secrets, SERVE_API_REFERENCE: 'maybe' })).toThrow(/SERVE_API_REFERENCE: /)
+  })
+
+  it('is not served unless SERVE_API_REFERENCE is on', async () => {
+    const res = await exports.default.fetch(new Request(`${API}/docs`))
+    expect(res.status).toBe(404)
+    expect(await res.json()).toMatchObject({ code: 'not_found' })
+  })
+
+  it('is a self-contained page when SERVE_API_REFERENCE is on', async () => {
+    const res = await app.fetch(new Request(`${API}/docs`), { ...env, SERVE_API_REFERENCE: 'true' })
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('openapi.json')
+    // Offline: nothing is loaded from another origin.
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//)
+  })
+
+  it('loads only its own script and style, under a CSP that allows nothing else', async () => {
+    const on = { ...env, SERVE_API_REFERENCE: 'true' }
+    const page = await app.fetch(new Request(`${API}/docs`), on)
+    expect(page.headers.get('Content-Security-Policy')).toMatch(
+      /^default-src 'none'; script-src 'self'; style-src 'self'/,
+    )
+    for (const [path, type] of [
+      ['/docs.js', 'javascript'],
+      ['/docs.css', 'text/css'],
+    ] as const) {
+      const res = await app.fetch(new Request(`${API}${path}`), on)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('Content-Type')).toContain(type)
+      expect((await exports.default.fetch(new Request(`${API}${path}`))).status).toBe(404)
+    }
+  })
+})

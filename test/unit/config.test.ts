@@ -1,0 +1,149 @@
+/**
+ * The settings, parsed once from the env and validated: the documented
+ * defaults, and one message naming the variable for each bad value.
+ */
+import { describe, expect, it } from 'vitest'
+import { ConfigError, parseConfig } from '../../src/config'
+
+const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
+
+/** The problems parseConfig names for an env, or none. */
+function problemsOf(env: Record<string, unknown>): string[] {
+  try {
+    parseConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  return []
+}
+
+describe('parseConfig', () => {
+  it('applies the documented defaults when only the secrets are set', () => {
+    const config = parseConfig(secrets)
+    expect(config.saasus.authApiUrl).toBe('https://api.saasus.io/v1/auth')
+    expect(config.settings.mfaIssuer).toBe('SaaSusPlatform')
+    expect(config.saasus.timeoutMs).toBe(5000)
+    expect([...config.settings.allowedOrigins]).toEqual([])
+  })
+
+  it('names each missing secret', () => {
+    expect(problemsOf({})).toEqual([
+      'SAASUS_SAAS_ID is required',
+      'SAASUS_API_KEY is required',
+      'SAASUS_SECRET_KEY is required',
+    ])
+  })
+
+  it('treats a blank secret as missing', () => {
+    expect(problemsOf({ ...secrets, SAASUS_SECRET_KEY: '   ' })).toEqual(['SAASUS_SECRET_KEY is required'])
+  })
+
+  it('rejects a SAASUS_API_URL_BASE that is not an http(s) URL, naming it', () => {
+    expect(problemsOf({ ...secrets, SAASUS_API_URL_BASE: 'ftp://x' })[0]).toMatch(/^SAASUS_API_URL_BASE: /)
+    expect(problemsOf({ ...secrets, SAASUS_API_URL_BASE: 'not a url' })[0]).toMatch(/^SAASUS_API_URL_BASE: /)
+  })
+
+  it('drops a trailing slash from SAASUS_API_URL_BASE', () => {
+    expect(parseConfig({ ...secrets, SAASUS_API_URL_BASE: 'http://127.0.0.1:9000/' }).saasus.authApiUrl).toBe(
+      'http://127.0.0.1:9000/v1/auth',
+    )
+  })
+
+  it('splits ALLOWED_ORIGINS on commas and trims each origin', () => {
+    const config = parseConfig({ ...secrets, ALLOWED_ORIGINS: ' https://a.example , http://localhost:3000,' })
+    expect([...config.settings.allowedOrigins]).toEqual(['https://a.example', 'http://localhost:3000'])
+  })
+
+  it('rejects an allowed origin with a path or trailing slash, naming the variable', () => {
+    expect(problemsOf({ ...secrets, ALLOWED_ORIGINS: 'https://a.example/' })[0]).toMatch(/^ALLOWED_ORIGINS: /)
+    expect(problemsOf({ ...secrets, ALLOWED_ORIGINS: '*' })[0]).toMatch(/^ALLOWED_ORIGINS: /)
+  })
+
+  it('rejects an MFA_ISSUER containing ":"', () => {
+    expect(problemsOf({ ...secrets, MFA_ISSUER: 'Acme:Prod' })[0]).toMatch(/^MFA_ISSUER: .*":"/)
+  })
+
+  it('reads SAASUS_TIMEOUT_MS as whole milliseconds within bounds', () => {
+    expect(parseConfig({ ...secrets, SAASUS_TIMEOUT_MS: '250' }).saasus.timeoutMs).toBe(250)
+    expect(problemsOf({ ...secrets, SAASUS_TIMEOUT_MS: 'soon' })[0]).toMatch(/^SAASUS_TIMEOUT_MS: /)
+    expect(problemsOf({ ...secrets, SAASUS_TIMEOUT_MS: '0' })[0]).toMatch(/^SAASUS_TIMEOUT_MS: /)
+  })
+
+  it('reads REQUEST_LOG as all (the default) or failures, naming it otherwise', () => {
+    expect(parseConfig(secrets).settings.requestLog).toBe('all')
+    expect(parseConfig({ ...secrets, REQUEST_LOG: 'failures' }).settings.requestLog).toBe('failures')
+    expect(problemsOf({ ...secrets, REQUEST_LOG: 'none' })[0]).toMatch(/^REQUEST_LOG: /)
+  })
+
+  it('treats an empty var as unset, so `--var NAME:` restores the default', () => {
+    expect(parseConfig({ ...secrets, MFA_ISSUER: '', SAASUS_API_URL_BASE: '' }).settings.mfaIssuer).toBe(
+      'SaaSusPlatform',
+    )
+  })
+})
+
+describe('the refresh cookie settings', () => {
+  it('default to SameSite=None, 30 days, and the refresh token in the body', () => {
+    const config = parseConfig(secrets)
+    expect(config.settings.refreshCookie).toEqual({ sameSite: 'none', maxAgeSeconds: 2_592_000 })
+    expect(config.settings.refreshTokenInBody).toBe(true)
+  })
+
+  it('read REFRESH_COOKIE_SAMESITE in any case', () => {
+    expect(parseConfig({ ...secrets, REFRESH_COOKIE_SAMESITE: 'Strict' }).settings.refreshCookie.sameSite).toBe(
+      'strict',
+    )
+    expect(parseConfig({ ...secrets, REFRESH_COOKIE_SAMESITE: ' lax ' }).settings.refreshCookie.sameSite).toBe('lax')
+  })
+
+  it('reject any other SameSite value, naming the variable', () => {
+    expect(problemsOf({ ...secrets, REFRESH_COOKIE_SAMESITE: 'Sometimes' })).toEqual([
+      'REFRESH_COOKIE_SAMESITE: must be None, Lax or Strict',
+    ])
+  })
+
+  it('bound REFRESH_COOKIE_MAX_AGE_SECONDS between a minute and 400 days', () => {
+    expect(
+      parseConfig({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '3600' }).settings.refreshCookie.maxAgeSeconds,
+    ).toBe(3600)
+    expect(problemsOf({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '59' })[0]).toMatch(
+      /^REFRESH_COOKIE_MAX_AGE_SECONDS: /,
+    )
+    expect(problemsOf({ ...secrets, REFRESH_COOKIE_MAX_AGE_SECONDS: '34560001' })[0]).toMatch(
+      /^REFRESH_COOKIE_MAX_AGE_SECONDS: /,
+    )
+  })
+
+  it('read REFRESH_TOKEN_IN_BODY as true or false, from a string or a TOML boolean', () => {
+    expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: 'false' }).settings.refreshTokenInBody).toBe(false)
+    expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: false }).settings.refreshTokenInBody).toBe(false)
+    expect(problemsOf({ ...secrets, REFRESH_TOKEN_IN_BODY: 'no' })[0]).toMatch(/^REFRESH_TOKEN_IN_BODY: /)
+  })
+})
+
+describe('SAASUS_REFUSAL_WORDS', () => {
+  it('is validated like every other setting, naming what is wrong', () => {
+    const problems = (value: string) => problemsOf({ ...secrets, SAASUS_REFUSAL_WORDS: value }).join('; ')
+    expect(problems('{"software_token":{"wrong_code":["otp rejected"]}}')).toBe('')
+    expect(problems('not json')).toMatch(/^SAASUS_REFUSAL_WORDS: must be JSON/)
+    expect(problems('{"verify":{"wrong_code":["x y z"]}}')).toMatch(/SAASUS_REFUSAL_WORDS: "verify" is not one of/)
+    expect(problems('{"mfa_preference":{"wrong_code":["abc"]}}')).toMatch(/cannot end in "wrong_code"/)
+    expect(problems('{"software_token":{"wrong_code":["ab"]}}')).toMatch(/words of 3 to 100 characters/)
+    expect(problems('{"software_token":{"wrong_code":"abc"}}')).toMatch(/must be a list/)
+    expect(problems('[]')).toMatch(/must be a JSON object/)
+  })
+})
+
+describe('USER_CACHE_TTL_SECONDS', () => {
+  it('defaults to 60 seconds and accepts 0 (off)', () => {
+    expect(parseConfig(secrets).settings.userCacheTtlSeconds).toBe(60)
+    expect(parseConfig({ ...secrets, USER_CACHE_TTL_SECONDS: '0' }).settings.userCacheTtlSeconds).toBe(0)
+  })
+
+  it('rejects a value that is not whole seconds within an hour, naming the variable', () => {
+    for (const value of ['-1', '3601', 'soon', '1.5']) {
+      expect(problemsOf({ ...secrets, USER_CACHE_TTL_SECONDS: value })[0]).toMatch(/^USER_CACHE_TTL_SECONDS: /)
+    }
+  })
+})

@@ -14,39 +14,14 @@
  */
 import { DurableObject } from 'cloudflare:workers'
 import { configFor } from '../config'
-import { EVENTS_TABLE, type EventType, eventsExpireAt, insertEvent, listEvents, logEvents, pruneEvents } from './events'
+import { type EventType, eventsExpireAt, insertEvent, listEvents, logEvents, pruneEvents } from './events'
 import { type FaultPoint, FaultSwitch } from './faults'
-import { type AttemptState, admit, afterFailure, NO_ATTEMPTS } from './lockout'
+import { admit, afterFailure, NO_ATTEMPTS } from './lockout'
 import { recoveryIndex } from './objects'
 import type { Caller, Outcome, RecoveryCodesSummary, Refusal, UpstreamOutcome } from './protocol'
-import { createSecretBox, type Sealed, type SecretBox } from './secret-box'
+import { createSecretBox, type SecretBox } from './secret-box'
+import { AccountTables } from './tables'
 import { matchingStep } from './totp'
-
-const SCHEMA = [
-  // `pending`: handed out by /mfa_setup; `current`: registered at SaaSus by /mfa_verify.
-  `CREATE TABLE IF NOT EXISTS authenticator (
-    slot TEXT PRIMARY KEY CHECK (slot IN ('pending', 'current')),
-    key_id TEXT NOT NULL,
-    iv BLOB NOT NULL,
-    ciphertext BLOB NOT NULL,
-    last_step INTEGER NOT NULL DEFAULT 0
-  )`,
-  'CREATE TABLE IF NOT EXISTS recovery_codes (hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL)',
-  `CREATE TABLE IF NOT EXISTS attempts (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    failures INTEGER NOT NULL,
-    locked_until INTEGER NOT NULL
-  )`,
-  EVENTS_TABLE,
-]
-
-type Slot = 'pending' | 'current'
-
-interface StoredSecret {
-  sealed: Sealed
-  /** The last step whose code was accepted: each code is good once. */
-  lastStep: number
-}
 
 const sameBytes = (a: ArrayBuffer, b: ArrayBuffer) =>
   a.byteLength === b.byteLength && new Uint8Array(a).every((byte, i) => byte === new Uint8Array(b)[i])
@@ -55,7 +30,7 @@ const sameBytes = (a: ArrayBuffer, b: ArrayBuffer) =>
 type Upstream = () => Promise<UpstreamOutcome>
 
 export class UserAccount extends DurableObject<Env> {
-  private readonly sql: SqlStorage
+  private readonly tables: AccountTables
   /** Absent without MFA_ENCRYPTION_KEY: secrets are then not kept and step-up is unavailable. */
   private readonly box: SecretBox | undefined
   private readonly faults: FaultSwitch
@@ -66,8 +41,7 @@ export class UserAccount extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    this.sql = ctx.storage.sql
-    for (const statement of SCHEMA) this.sql.exec(statement)
+    this.tables = new AccountTables(ctx.storage.sql)
     const keys = configFor(env).secretBoxKeys
     this.box = keys ? createSecretBox(keys) : undefined
     this.faults = new FaultSwitch(env)
@@ -84,9 +58,9 @@ export class UserAccount extends DurableObject<Env> {
     if (secret === null) return { refused: 'upstream' }
     const sealed = this.box ? await this.box.seal(secret, caller.userId) : undefined
     this.commit(caller, ['authenticator_setup'], () => {
-      if (sealed) this.writeSlot('pending', sealed, 0)
+      if (sealed) this.tables.writeSecret('pending', sealed, 0)
       // Without a key the secret is not kept, and an older pending one is no longer SaaSus's.
-      else this.sql.exec("DELETE FROM authenticator WHERE slot = 'pending'")
+      else this.tables.deleteSecrets('pending')
     })
     return { ok: true }
   }
@@ -101,13 +75,13 @@ export class UserAccount extends DurableObject<Env> {
     if (refused) return refused
     // SaaSus registered the secret it minted last. Keep it as current only if the code proves it is
     // the pending one held here (two setups racing could have left another); else hold none.
-    const pending = this.readSlot('pending')
+    const pending = this.tables.readSecret('pending')
     const opened = pending && this.box ? await this.box.open(pending.sealed, caller.userId) : undefined
     const step = opened ? await matchingStep(opened.plaintext, code, caller.now) : undefined
     this.commit(caller, ['authenticator_registered'], () => {
-      this.saveAttempts(NO_ATTEMPTS)
-      this.sql.exec('DELETE FROM authenticator')
-      if (pending && step !== undefined) this.writeSlot('current', pending.sealed, step)
+      this.tables.saveAttempts(NO_ATTEMPTS)
+      this.tables.deleteSecrets()
+      if (pending && step !== undefined) this.tables.writeSecret('current', pending.sealed, step)
     })
     return { ok: true }
   }
@@ -130,7 +104,7 @@ export class UserAccount extends DurableObject<Env> {
     if ((await apply()) !== 'ok') return { refused: 'upstream' }
     let spent: string[] = []
     this.commit(caller, ['mfa_disabled'], () => {
-      spent = this.deleteRecoveryCodes()
+      spent = this.tables.deleteRecoveryCodes()
     })
     this.forgetInIndex(caller, spent)
     return { ok: true }
@@ -151,10 +125,8 @@ export class UserAccount extends DurableObject<Env> {
     await recoveryIndex(this.env).add(caller.userId, hashes)
     let replaced: string[] = []
     this.commit(caller, ['recovery_codes_created'], () => {
-      replaced = this.deleteRecoveryCodes()
-      for (const hash of hashes) {
-        this.sql.exec('INSERT INTO recovery_codes (hash, created_at) VALUES (?, ?)', hash, caller.now)
-      }
+      replaced = this.tables.deleteRecoveryCodes()
+      this.tables.insertRecoveryCodes(hashes, caller.now)
     })
     this.forgetInIndex(caller, replaced)
     return { ok: true }
@@ -168,9 +140,9 @@ export class UserAccount extends DurableObject<Env> {
   async recover(caller: Caller, hash: string, apply: Upstream): Promise<Outcome> {
     this.faults.trip('enter')
     if (this.spending.has(hash)) return { refused: 'wrong_code' }
-    const locked = admit(this.attempts(), this.inFlight, caller.now)
+    const locked = admit(this.tables.attempts(), this.inFlight, caller.now)
     if (locked) return { refused: 'locked', ...locked }
-    if (this.sql.exec('SELECT 1 FROM recovery_codes WHERE hash = ?', hash).toArray().length === 0) {
+    if (!this.tables.hasRecoveryCode(hash)) {
       this.recordFailure(caller)
       return { refused: 'wrong_code' }
     }
@@ -186,9 +158,9 @@ export class UserAccount extends DurableObject<Env> {
     if (outcome !== 'ok') return { refused: 'upstream' }
     let spent: string[] = []
     this.commit(caller, ['recovery_code_used', 'mfa_disabled'], () => {
-      spent = this.deleteRecoveryCodes()
-      this.sql.exec('DELETE FROM authenticator')
-      this.saveAttempts(NO_ATTEMPTS)
+      spent = this.tables.deleteRecoveryCodes()
+      this.tables.deleteSecrets()
+      this.tables.saveAttempts(NO_ATTEMPTS)
     })
     this.forgetInIndex(caller, spent)
     return { ok: true }
@@ -197,24 +169,19 @@ export class UserAccount extends DurableObject<Env> {
   /** `GET /mfa_recovery_codes`. */
   recoveryCodes(): RecoveryCodesSummary {
     this.faults.trip('enter')
-    const row = this.sql
-      .exec<{ remaining: number; created_at: number | null }>(
-        'SELECT COUNT(*) AS remaining, MAX(created_at) AS created_at FROM recovery_codes',
-      )
-      .one()
-    return { remaining: row.remaining, createdAt: row.created_at }
+    return this.tables.recoveryCodes()
   }
 
   /** `GET /mfa_events`: newest first. */
   events(now: number) {
     this.faults.trip('enter')
-    return listEvents(this.sql, now)
+    return listEvents(this.tables.sql, now)
   }
 
   /** Deletes events once they pass retention, even if the user never comes back. */
   override async alarm(): Promise<void> {
-    pruneEvents(this.sql, Date.now())
-    const expiresAt = eventsExpireAt(this.sql)
+    pruneEvents(this.tables.sql, Date.now())
+    const expiresAt = eventsExpireAt(this.tables.sql)
     if (expiresAt !== undefined) await this.ctx.storage.setAlarm(expiresAt)
   }
 
@@ -229,7 +196,7 @@ export class UserAccount extends DurableObject<Env> {
    */
   private async stepUp(caller: Caller, code: string): Promise<Refusal | undefined> {
     const box = this.box
-    const current = this.readSlot('current')
+    const current = this.tables.readSecret('current')
     if (!box || !current) return { refused: 'step_up_unavailable' }
     const opened = await box.open(current.sealed, caller.userId)
     if (!opened) {
@@ -243,13 +210,13 @@ export class UserAccount extends DurableObject<Env> {
       async () => {
         const step = await matchingStep(opened.plaintext, code, caller.now, current.lastStep)
         // Synchronous from here: the replay check and the write see the same state.
-        const latest = this.readSlot('current')
+        const latest = this.tables.readSecret('current')
         // A code of an authenticator replaced meanwhile is as wrong as any other.
         const replaced = !latest || !sameBytes(latest.sealed.iv, current.sealed.iv)
         if (step === undefined || replaced || step <= latest.lastStep) return 'wrong'
         this.ctx.storage.transactionSync(() => {
-          this.writeSlot('current', resealed ?? latest.sealed, step)
-          this.saveAttempts(NO_ATTEMPTS)
+          this.tables.writeSecret('current', resealed ?? latest.sealed, step)
+          this.tables.saveAttempts(NO_ATTEMPTS)
         })
         return 'ok'
       },
@@ -267,7 +234,7 @@ export class UserAccount extends DurableObject<Env> {
     check: () => Promise<'ok' | 'wrong' | 'failed'>,
     failureEvent?: EventType,
   ): Promise<Refusal | undefined> {
-    const locked = admit(this.attempts(), this.inFlight, caller.now)
+    const locked = admit(this.tables.attempts(), this.inFlight, caller.now)
     if (locked) return { refused: 'locked', ...locked }
     this.inFlight += 1
     let result: 'ok' | 'wrong' | 'failed'
@@ -283,65 +250,22 @@ export class UserAccount extends DurableObject<Env> {
   }
 
   private recordFailure(caller: Caller, event?: EventType): void {
-    const { state, lockedOut } = afterFailure(this.attempts(), caller.now)
+    const { state, lockedOut } = afterFailure(this.tables.attempts(), caller.now)
     const events: EventType[] = [...(event ? [event] : []), ...(lockedOut ? (['locked_out'] as const) : [])]
-    this.commit(caller, events, () => this.saveAttempts(state))
+    this.commit(caller, events, () => this.tables.saveAttempts(state))
   }
 
   /** One transaction: the change and its events, or neither. Then their log lines. */
   private commit(caller: Caller, events: readonly EventType[], change: () => void): void {
     this.ctx.storage.transactionSync(() => {
       change()
-      for (const type of events) insertEvent(this.sql, type, caller)
+      for (const type of events) insertEvent(this.tables.sql, type, caller)
       this.faults.trip('commit')
     })
     if (events.length === 0) return
     logEvents(events, caller)
-    const expiresAt = eventsExpireAt(this.sql)
+    const expiresAt = eventsExpireAt(this.tables.sql)
     if (expiresAt !== undefined) void this.ctx.storage.setAlarm(expiresAt)
-  }
-
-  private attempts(): AttemptState {
-    const row = this.sql
-      .exec<{ failures: number; locked_until: number }>('SELECT failures, locked_until FROM attempts WHERE id = 1')
-      .toArray()[0]
-    return row ? { failures: row.failures, lockedUntil: row.locked_until } : NO_ATTEMPTS
-  }
-
-  private saveAttempts(state: AttemptState): void {
-    this.sql.exec(
-      'INSERT OR REPLACE INTO attempts (id, failures, locked_until) VALUES (1, ?, ?)',
-      state.failures,
-      state.lockedUntil,
-    )
-  }
-
-  private readSlot(slot: Slot): StoredSecret | undefined {
-    const row = this.sql
-      .exec<{ key_id: string; iv: ArrayBuffer; ciphertext: ArrayBuffer; last_step: number }>(
-        'SELECT key_id, iv, ciphertext, last_step FROM authenticator WHERE slot = ?',
-        slot,
-      )
-      .toArray()[0]
-    return row && { sealed: { keyId: row.key_id, iv: row.iv, ciphertext: row.ciphertext }, lastStep: row.last_step }
-  }
-
-  private writeSlot(slot: Slot, sealed: Sealed, lastStep: number): void {
-    this.sql.exec(
-      'INSERT OR REPLACE INTO authenticator (slot, key_id, iv, ciphertext, last_step) VALUES (?, ?, ?, ?, ?)',
-      slot,
-      sealed.keyId,
-      sealed.iv,
-      sealed.ciphertext,
-      lastStep,
-    )
-  }
-
-  /** Deletes every recovery code; returns their hashes, for the index. */
-  private deleteRecoveryCodes(): string[] {
-    const hashes = this.sql.exec<{ hash: string }>('SELECT hash FROM recovery_codes').toArray()
-    this.sql.exec('DELETE FROM recovery_codes')
-    return hashes.map((row) => row.hash)
   }
 
   /** Drops codes that no longer work from the index, after the fact: an entry left behind is harmless. */

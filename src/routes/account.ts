@@ -27,7 +27,7 @@ import {
   recoveryCodesStatusResponse,
   stepUpRequest,
 } from '../schemas'
-import { upstream } from '../upstream'
+import { UPSTREAM_ERRORS, upstream } from '../upstream'
 
 const EXAMPLE_CODES = ['7KQM-X2HD-9RTW-C4NP', 'M3ZV-8QJE-2YHA-KT6R']
 const iso = (epochMs: number) => new Date(epochMs).toISOString()
@@ -98,7 +98,14 @@ export const accountRoutes = new Hono<AppEnv>()
         schema: messageResponse,
         example: { message: 'MFA has been turned off; sign in and set up an authenticator again' },
       },
-      errors: ['invalid_request', 'invalid_recovery_code', 'too_many_attempts', 'storage_unavailable'],
+      // Its one SaaSus call (turning MFA off) may fail as any may.
+      errors: [
+        'invalid_request',
+        'invalid_recovery_code',
+        'too_many_attempts',
+        'storage_unavailable',
+        ...UPSTREAM_ERRORS,
+      ],
     }),
     jsonBody(),
     zValidator('json', recoverRequest, invalidField),

@@ -16,11 +16,11 @@ import { EMULATOR_CREDENTIALS, localOrigins, ROOT } from './stack.ts'
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/
 const QUOTED = /^(["'])(.*)\1$/
 
-/** The settings that say which SaaSus the API talks to; in emulator mode they are the emulator's. */
-export const SAASUS_CONNECTION = ['SAASUS_SAAS_ID', 'SAASUS_API_KEY', 'SAASUS_SECRET_KEY', 'SAASUS_API_URL_BASE']
-
 /** The three credentials that, all set in .dev.vars, make `npm run dev` talk to the real SaaSus. */
 export const SAASUS_CREDENTIALS = ['SAASUS_SAAS_ID', 'SAASUS_API_KEY', 'SAASUS_SECRET_KEY']
+
+/** The settings that say which SaaSus the API talks to; in emulator mode they are the emulator's. */
+export const SAASUS_CONNECTION = [...SAASUS_CREDENTIALS, 'SAASUS_API_URL_BASE']
 
 /** The variables set in `.dev.vars` at the project root; empty values are left out. */
 export function readDevVars(file = join(ROOT, '.dev.vars')): Record<string, string> {

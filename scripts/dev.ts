@@ -110,15 +110,6 @@ async function portTaken(port: number): Promise<never> {
   )
 }
 
-for (const { port } of ports) {
-  try {
-    await assertPortFree(port)
-  } catch (error) {
-    if (error instanceof PortTakenError) await portTaken(port)
-    fail(`cannot listen on 127.0.0.1:${port}: ${(error as Error).message}`)
-  }
-}
-
 const processes: WorkerProcess[] = []
 let stopping = false
 const shutdown = async (code: number) => {
@@ -152,9 +143,11 @@ async function start() {
       ...(args.dialect ? { emulatorVars: { EMULATOR_DIALECT: args.dialect } } : {}),
     })
   } catch (error) {
+    // The stack checks every port before it starts anything, so a taken one leaves nothing running.
     if (error instanceof PortTakenError) return portTaken(error.port)
-    // wrangler's own output, echoed above, says why.
-    return fail(`${(error as Error).message.split('\n')[0]} (wrangler's output is above)`)
+    const { code, message } = error as NodeJS.ErrnoException
+    // A listen error (EACCES, say) comes before wrangler starts; otherwise wrangler's output above says why.
+    return fail(code ? `cannot listen: ${message}` : `${message.split('\n')[0]} (wrangler's output is above)`)
   }
 }
 

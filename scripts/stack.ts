@@ -11,15 +11,14 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { EMULATOR_CREDENTIALS } from '../emulator/src/credentials.ts'
+
+export { EMULATOR_CREDENTIALS }
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 // Run by the Node that runs this script (24, from the `node` devDependency), not by
 // whatever `node` the bin's shebang finds first on PATH (the system's may be 20).
 export const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
-
-import { EMULATOR_CREDENTIALS } from '../emulator/src/credentials.ts'
-
-export { EMULATOR_CREDENTIALS }
 
 /**
  * The key that seals kept authenticator secrets (MFA_ENCRYPTION_KEY) in local runs and tests

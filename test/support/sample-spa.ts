@@ -160,7 +160,7 @@ const dialogHeaders = (tokens: SpaTokens, withAccessToken = false) =>
   })
 
 /** The dialog's status read (GET /mfa_status). */
-export async function mfaEnabled(browser: SpaBrowser, tokens: SpaTokens): Promise<boolean> {
+async function mfaEnabled(browser: SpaBrowser, tokens: SpaTokens): Promise<boolean> {
   const res = await browser.call('GET', '/mfa_status', dialogHeaders(tokens))
   return (await json<{ enabled: boolean }>(res, 'mfa_status')).enabled
 }
@@ -169,7 +169,7 @@ export async function mfaEnabled(browser: SpaBrowser, tokens: SpaTokens): Promis
  * UserMfaSettingDialog turning MFA on: status → setup → verify (the code an
  * authenticator app shows) → enable → status, which must then say on.
  */
-export async function enrollMfa(
+async function enrollMfa(
   browser: SpaBrowser,
   tokens: SpaTokens,
 ): Promise<{ enabledBefore: boolean; qrCodeUrl: string }> {
@@ -188,7 +188,7 @@ export async function enrollMfa(
 }
 
 /** The dialog turning MFA off: disable → status, which must then say off. */
-export async function disableMfa(browser: SpaBrowser, tokens: SpaTokens): Promise<void> {
+async function disableMfa(browser: SpaBrowser, tokens: SpaTokens): Promise<void> {
   await json(await browser.call('POST', '/mfa_disable', dialogHeaders(tokens)), 'mfa_disable')
   check((await mfaEnabled(browser, tokens)) === false, 'MFA is still on after disable')
 }

@@ -1,21 +1,37 @@
 /**
- * `npm run gen:openapi`: writes public/openapi.json, the document the Worker
- * serves at /openapi.json, from the app's routes as src/openapi/document.ts reads
- * them (each route's description, its guards' facts, the zod schemas and the
- * error catalogue). A route without a description fails. With --check it only compares,
- * and fails if the committed document has drifted from its sources.
+ * `npm run gen:openapi`: writes two files from the core's routes (each route's description, its
+ * guards' facts, the zod schemas and the error catalogue), with what the front answers itself
+ * in front of them (src/openapi/front-routes.ts):
+ *
+ * - public/openapi.json, the document the front serves at /openapi.json (src/openapi/document.ts);
+ * - src/front/route-checks.json, the request-shape checks the front makes per route
+ *   (src/openapi/front-checks.ts), so the front never drifts from the core's guards.
+ *
+ * A route without a description fails. With --check it only compares, and fails if a committed
+ * file has drifted from its sources.
  */
 import { join } from 'node:path'
 import { writeOrCheck } from './generated-file.ts'
 import { importBundled } from './import-bundled.ts'
 import { ROOT } from './stack.ts'
 
-const OUTPUT = join(ROOT, 'public', 'openapi.json')
+type Routes = readonly { method: string; path: string; handler: unknown }[]
 
-const { app, buildOpenApiDocument } = await importBundled<{
-  app: { routes: readonly { method: string; path: string; handler: unknown }[] }
-  buildOpenApiDocument: (routes: readonly { method: string; path: string; handler: unknown }[]) => unknown
-}>("export { buildOpenApiDocument } from './src/openapi/document.ts'; export { app } from './src/app.ts'")
-const generated = `${JSON.stringify(buildOpenApiDocument(app.routes), null, 2)}\n`
+const { app, buildOpenApiDocument, frontChecks, frontRoutes } = await importBundled<{
+  app: { routes: Routes }
+  buildOpenApiDocument: (routes: Routes) => unknown
+  frontChecks: (routes: Routes) => Record<string, string[]>
+  frontRoutes: Routes
+}>(`export { buildOpenApiDocument } from './src/openapi/document.ts'
+export { frontChecks } from './src/openapi/front-checks.ts'
+export { frontRoutes } from './src/openapi/front-routes.ts'
+export { app } from './src/app.ts'`)
 
-writeOrCheck(OUTPUT, generated, 'npm run gen:openapi')
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
+
+writeOrCheck(
+  join(ROOT, 'public', 'openapi.json'),
+  json(buildOpenApiDocument([...frontRoutes, ...app.routes])),
+  'npm run gen:openapi',
+)
+writeOrCheck(join(ROOT, 'src', 'front', 'route-checks.json'), json(frontChecks(app.routes)), 'npm run gen:openapi')

@@ -1,9 +1,9 @@
 /**
- * The app: middleware in the order each request meets it, then the routes, then
- * the one place that turns failures into responses.
+ * The core app: middleware in the order each request meets it, then the routes, then
+ * the one place that turns failures into responses. It is reached only through the
+ * front (src/front/), which answers CORS, /openapi.json and /docs, and forwards the rest.
  *
- *   request log → response headers → /openapi.json (public, needs no configuration)
- *   → context (settings, SaaSus client) → CORS → body limit
+ *   request log → response headers → context (settings, SaaSus client) → body limit
  *   → route (each states its description and its guards: requireUser, limits, …)
  */
 import { Hono } from 'hono'
@@ -12,34 +12,15 @@ import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from './app-env'
 import { ApiError, type ErrorCode } from './errors'
 import { context } from './middleware/context'
-import { allowListCors } from './middleware/cors'
 import { requestLog } from './middleware/request-log'
 import { responseHeaders } from './middleware/response-headers'
 import { documented } from './openapi/describe'
+import { MAX_BODY_BYTES } from './request-limits'
 import { accountRoutes } from './routes/account'
-import { openApiRoute, referencePageRoutes } from './routes/docs'
 import { mfaRoutes } from './routes/mfa'
 import { sessionRoutes } from './routes/session'
 import { SaasusError } from './saasus/failure'
 import { toApiError } from './upstream'
-
-/** What the SPA sends (docs/security.md, "CORS"); browsers compare names case-insensitively. */
-export const CORS_ALLOW_HEADERS = [
-  'Authorization',
-  'Content-Type',
-  'X-Requested-With',
-  'X-Access-Token',
-  'X-SaaSus-Referer',
-  'X-SaaSus-Trace-Id',
-  // Step-up on /mfa_setup (docs/account-protection.md).
-  'X-Verification-Code',
-] as const
-
-// Chromium caps a cached preflight at 2 hours (Firefox at 24); asking for more buys nothing.
-const PREFLIGHT_MAX_AGE_SECONDS = 2 * 60 * 60
-
-// The largest body any route takes is `{"verification_code":"123456"}`; 4 KiB is ample.
-const MAX_BODY_BYTES = 4 * 1024
 
 /** Maps Hono's own HTTP exceptions (e.g. from its validators) onto the catalogue. */
 function fromHttpException(error: HTTPException): ApiError {
@@ -67,19 +48,9 @@ const app = new Hono<AppEnv>()
   // Outermost: they see every response, errors and preflights included.
   .use(requestLog())
   .use(responseHeaders())
-  .route('/', openApiRoute)
   .use(context())
-  .use(
-    allowListCors({
-      allowHeaders: CORS_ALLOW_HEADERS,
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      // Not CORS-safelisted, so a cross-origin SPA reads them only if exposed: when to retry a 429,
-      // and the id that finds a request's log line.
-      exposeHeaders: ['Retry-After', 'X-Request-Id'],
-      maxAgeSeconds: PREFLIGHT_MAX_AGE_SECONDS,
-    }),
-  )
-  // Oversized bodies are refused before any SaaSus call.
+  // Oversized bodies are refused before any SaaSus call (the front refuses them first; this keeps
+  // the core safe on its own).
   .use(
     documented(
       bodyLimit({
@@ -96,8 +67,6 @@ const app = new Hono<AppEnv>()
   .route('/', accountRoutes)
   // Session routes: /credentials, /refresh, /logout (cookie, X-Requested-With) and /userinfo (bearer).
   .route('/', sessionRoutes)
-  // The interactive reference page, where configured.
-  .route('/', referencePageRoutes)
 
 app.notFound(() => {
   throw new ApiError('not_found')

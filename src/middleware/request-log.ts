@@ -2,7 +2,8 @@
  * One structured JSON log line per request (or, with REQUEST_LOG=failures, per
  * request answered with an error code), written when the response is final:
  * request id, method, route pattern, status, duration, error code, and each
- * SaaSus call (operation, status, duration).
+ * SaaSus call (operation, status, duration). The id is the front's (src/front/
+ * request-log.ts), sent in X-Request-Id, so one id finds both Workers' lines.
  *
  * Built only from values this API chose: the route *pattern* (never the path or
  * query a client sent, which may carry anything), the catalogue code, and the
@@ -19,10 +20,14 @@ function routePattern(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string | nul
   return matchedRoutes(c).findLast((route) => route.method !== 'ALL')?.path ?? null
 }
 
+/** The front's id as it makes them (a UUID); anything else is not the front's, and a new one is made. */
+const FRONT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
 export const requestLog = (): MiddlewareHandler<AppEnv> =>
   async function requestLogHandler(c, next) {
     const started = Date.now()
-    const requestId = crypto.randomUUID()
+    const fromFront = c.req.header('X-Request-Id') ?? ''
+    const requestId = FRONT_ID.test(fromFront) ? fromFront : crypto.randomUUID()
     c.set('requestId', requestId)
     await next()
     // Clients can quote it to support; it is also the key to this line in the logs.

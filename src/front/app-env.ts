@@ -1,0 +1,17 @@
+/** The Hono environment of the front: its bindings (src/front/env.d.ts) and what its middleware set. */
+import type { ErrorCode } from '../errors'
+import type { FrontSettings } from './settings'
+
+export interface FrontAppEnv {
+  Bindings: FrontEnv
+  Variables: {
+    /** Named as the core's, so the shared CORS middleware (src/middleware/cors.ts) reads it the same way. */
+    settings: FrontSettings
+    /** Made by the front, passed to the core in REQUEST_ID_HEADER, echoed as `X-Request-Id`. */
+    requestId: string
+    /** The catalogue code the front refused with, if it answered itself. */
+    errorCode: ErrorCode | undefined
+    /** Whether the core answered (the request was forwarded). */
+    forwarded: boolean
+  }
+}

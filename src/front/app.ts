@@ -1,0 +1,105 @@
+/**
+ * The front: the Worker browsers reach, placed near each user. It answers itself what needs no
+ * SaaSus, and forwards the rest to the core (src/app.ts) over the CORE service binding.
+ *
+ *   request id and log → response headers → /openapi.json (public) → settings → CORS
+ *   → body limit → request shape (the route's guards that need no SaaSus) → /docs, or the core
+ *
+ * Its refusals are the core's own: same catalogue, same headers, the same CORS decision.
+ */
+import { Hono, type MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { ApiError } from '../errors'
+import { allowListCors } from '../middleware/cors'
+import { responseHeaders } from '../middleware/response-headers'
+import { MAX_BODY_BYTES } from '../request-limits'
+import type { FrontAppEnv } from './app-env'
+import { openApiRoute, referencePageRoutes } from './docs'
+import { forwardToCore } from './forward'
+import { frontRequestLog } from './request-log'
+import { requestShape } from './request-shape'
+import { FrontConfigError, frontSettingsFor } from './settings'
+
+/** What the SPA sends (docs/security.md, "CORS"); browsers compare names case-insensitively. */
+export const CORS_ALLOW_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'X-Requested-With',
+  'X-Access-Token',
+  'X-SaaSus-Referer',
+  'X-SaaSus-Trace-Id',
+  // Step-up on /mfa_setup (docs/account-protection.md).
+  'X-Verification-Code',
+] as const
+
+// Chromium caps a cached preflight at 2 hours (Firefox at 24); asking for more buys nothing.
+const PREFLIGHT_MAX_AGE_SECONDS = 2 * 60 * 60
+
+// The shared middleware are typed for the core's env; they read nothing of it but
+// `settings.allowedOrigins`, which the front sets too.
+const shared = (middleware: MiddlewareHandler) => middleware as unknown as MiddlewareHandler<FrontAppEnv>
+
+const reported = new WeakSet<object>()
+
+const settings = (): MiddlewareHandler<FrontAppEnv> =>
+  async function settingsHandler(c, next) {
+    try {
+      c.set('settings', frontSettingsFor(c.env))
+    } catch (error) {
+      if (!(error instanceof FrontConfigError)) throw error
+      // Once per isolate: the message names each bad variable, never its value.
+      if (!reported.has(c.env)) {
+        reported.add(c.env)
+        console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: error.problems }))
+      }
+      throw new ApiError('misconfigured', { cause: error })
+    }
+    await next()
+  }
+
+const front = new Hono<FrontAppEnv>()
+  .use(frontRequestLog())
+  .use(shared(responseHeaders() as MiddlewareHandler))
+  .route('/', openApiRoute)
+  .use(settings())
+  .use(
+    shared(
+      allowListCors({
+        allowHeaders: CORS_ALLOW_HEADERS,
+        allowMethods: ['GET', 'POST', 'OPTIONS'],
+        // Not CORS-safelisted, so a cross-origin SPA reads them only if exposed: when to retry a 429,
+        // and the id that finds a request's log lines.
+        exposeHeaders: ['Retry-After', 'X-Request-Id'],
+        maxAgeSeconds: PREFLIGHT_MAX_AGE_SECONDS,
+      }) as MiddlewareHandler,
+    ),
+  )
+  .use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError('payload_too_large')
+      },
+    }),
+  )
+  .use(requestShape())
+  .route('/', referencePageRoutes)
+  .all('*', forwardToCore())
+
+front.onError((error, c) => {
+  const apiError =
+    error instanceof ApiError
+      ? error
+      : new ApiError(error instanceof HTTPException && error.status === 413 ? 'payload_too_large' : 'internal_error', {
+          cause: error,
+        })
+  c.set('errorCode', apiError.code)
+  if (apiError.code === 'internal_error') {
+    const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    console.error(JSON.stringify({ level: 'error', event: 'unhandled', cause }))
+  }
+  return c.json(apiError.body, apiError.status, apiError.headers)
+})
+
+export { front }

@@ -1,0 +1,22 @@
+/**
+ * Everything the front does not answer goes to the core over the CORE service binding: the
+ * request as it came, with the front's request id. A fetch binding, not RPC, so the core stays a
+ * whole HTTP app (its routes, guards and descriptions) and the hop can be measured or delayed.
+ */
+import type { Handler } from 'hono'
+import type { FrontAppEnv } from './app-env'
+import { REQUEST_ID_HEADER } from './request-log'
+
+export const forwardToCore = (): Handler<FrontAppEnv> =>
+  async function forwardToCoreHandler(c) {
+    const headers = new Headers(c.req.raw.headers)
+    // Ours, not the client's: the core's log line carries the id the client is given.
+    headers.set(REQUEST_ID_HEADER, c.var.requestId)
+    const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD'
+    // A shape check may have read the body already; Hono keeps what it read.
+    const body = !hasBody ? null : c.req.raw.bodyUsed ? await c.req.arrayBuffer() : c.req.raw.body
+    const answer = await c.env.CORE.fetch(c.req.url, { method: c.req.method, headers, body, redirect: 'manual' })
+    c.set('forwarded', true)
+    // The binding's response has immutable headers; the front still adds CORS and the id.
+    return new Response(answer.body, answer)
+  }

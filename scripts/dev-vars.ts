@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { closest, UsageError } from './dev-args.ts'
 import { EMULATOR_CREDENTIALS, localOrigins, ROOT } from './stack.ts'
+import { API_SETTINGS, FRONT_SETTINGS } from './worker-settings.ts'
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/
 const QUOTED = /^(["'])(.*)\1$/
@@ -33,20 +34,6 @@ export function readDevVars(file = join(ROOT, '.dev.vars')): Record<string, stri
     if (value) vars[match[1]] = value
   }
   return vars
-}
-
-/**
- * The settings the API has: the names under [vars] in wrangler.toml and its
- * required secrets. wrangler passes a .dev.vars entry of any other name to no one.
- */
-export function declaredSettings(file = join(ROOT, 'wrangler.toml')): string[] {
-  const toml = readFileSync(file, 'utf8')
-  const vars = /^\[vars\][^\n]*\n([\s\S]*?)(?=^\[)/m.exec(toml)?.[1] ?? ''
-  const secrets = /^\[secrets\][\s\S]*?^required\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? ''
-  return [
-    ...[...vars.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)].map((match) => match[1] ?? ''),
-    ...[...secrets.matchAll(/"([^"]+)"/g)].map((match) => match[1] ?? ''),
-  ]
 }
 
 /** What `npm run dev` gives the API, worked out before anything starts. */
@@ -73,12 +60,12 @@ export function apiSettings(input: {
   emulatorPort: number
 }): ApiSettings {
   const { devVars, cliVars, realSaasus, emulatorPort } = input
-  const declared = declaredSettings()
+  const declared = API_SETTINGS
   for (const name of Object.keys(cliVars)) {
     if (declared.includes(name)) continue
     const suggestion = closest(name, declared)
     throw new UsageError(
-      `--var ${name}: the API has no such setting${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+      `--var ${name}: neither the front nor the core reads such a setting${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
     )
   }
   const notes: string[] = []
@@ -90,6 +77,13 @@ export function apiSettings(input: {
   )
 
   if (realSaasus) {
+    // The core then reads .dev.vars and nothing else: wrangler gives a second Worker only that file.
+    const coreOnly = Object.keys(cliVars).find((name) => !FRONT_SETTINGS.includes(name))
+    if (coreOnly) {
+      throw new UsageError(
+        `--var ${coreOnly}: the core reads it, and with a .dev.vars wrangler gives the core that file alone; set ${coreOnly} in .dev.vars instead`,
+      )
+    }
     // wrangler reads .dev.vars itself; the reference page is on unless .dev.vars says otherwise.
     const vars = { ...(devVars.SERVE_API_REFERENCE ? {} : { SERVE_API_REFERENCE: 'true' }), ...cliVars }
     return { vars, env: { ...devVars, ...vars }, fromDevVars, notes }

@@ -1,17 +1,18 @@
 /**
  * Starts the local stack under `wrangler dev`: the SaaSus emulator, then the API
- * pointed at it. Used by `npm run dev`, the browser tests, the benchmark and the
+ * (its front and its core, one `wrangler dev` for both) pointed at it. Used by `npm run dev`, the browser tests, the benchmark and the
  * load script, so that each runs the real Worker the same way.
  *
  * Node's type stripping runs this file as is (on the Node 24 that npm scripts run).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { EMULATOR_CREDENTIALS } from '../emulator/src/credentials.ts'
+import { CORE_CONFIG, FRONT_CONFIG, splitSettings } from './worker-settings.ts'
 
 export { EMULATOR_CREDENTIALS }
 
@@ -34,8 +35,12 @@ export interface WorkerProcess {
 
 export interface StartOptions {
   port: number
-  /** wrangler config; defaults to the API's wrangler.toml. */
+  /**
+   * One Worker's wrangler config. Without it, the API: its front (wrangler.toml, on `port`) and
+   * its core (wrangler.core.toml, behind the front's CORE binding) in one `wrangler dev`.
+   */
   config?: string
+  /** Settings; for the API, each goes to the Worker that reads it (scripts/worker-settings.ts). */
   vars?: Record<string, string>
   /**
    * Secrets, handed to wrangler in an env file of their own instead of .dev.vars
@@ -90,18 +95,36 @@ function writeSecretsFile(secrets: Record<string, string>): { dir: string; file:
 export async function startWorker(options: StartOptions): Promise<WorkerProcess> {
   await assertPortFree(options.port)
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false']
-  if (options.config) args.push('--config', options.config)
-  for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`)
-  const secrets = options.secrets ? writeSecretsFile(options.secrets) : undefined
-  if (secrets) args.push('--env-file', secrets.file)
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // Both would try the network: the Request.cf object download and usage metrics.
     CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     WRANGLER_SEND_METRICS: 'false',
   }
-  // wrangler lets the environment override an env file: a SAASUS_API_KEY exported in the shell must not.
-  for (const name of Object.keys(options.secrets ?? {})) delete env[name]
+  let secrets: { dir: string; file: string } | undefined
+  if (options.config) {
+    args.push('--config', options.config)
+    for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`)
+    secrets = options.secrets ? writeSecretsFile(options.secrets) : undefined
+    if (secrets) args.push('--env-file', secrets.file)
+    // wrangler lets the environment override an env file: a SAASUS_API_KEY exported in the shell must not.
+    for (const name of Object.keys(options.secrets ?? {})) delete env[name]
+  } else {
+    // The front first: it gets the port, and `--var` reaches only it. The core's settings and
+    // secrets travel in the process environment, which this switch shows to every Worker
+    // (docs/configuration.md, "Locally"); the front reads none of them.
+    args.push('--config', FRONT_CONFIG, '--config', CORE_CONFIG)
+    const { front, core } = splitSettings(options.vars ?? {})
+    for (const [name, value] of Object.entries(front)) args.push('--var', `${name}:${value}`)
+    Object.assign(env, core, options.secrets, { CLOUDFLARE_INCLUDE_PROCESS_ENV: 'true' })
+    // wrangler reads a .dev.vars instead of the environment when there is one (tried: the core
+    // then never sees these), so settings given here could not win over it.
+    if (options.secrets && existsSync(join(ROOT, '.dev.vars'))) {
+      throw new Error(
+        '.dev.vars would hide the settings given here from the core; move it aside to run against the emulator',
+      )
+    }
+  }
   const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env })
   const url = `http://127.0.0.1:${options.port}`
   let output = ''

@@ -1,8 +1,10 @@
 /**
- * Tests run inside workerd. The API under test is configured from wrangler.toml
- * with the emulator's credentials; every outbound `fetch` it makes (to
- * https://api.saasus.io, host kept) is answered by the emulator worker, built
- * here from emulator/src.
+ * Tests run inside workerd. The Worker under test is the API's core, configured
+ * from wrangler.core.toml with the emulator's credentials; every outbound `fetch`
+ * it makes (to https://api.saasus.io, host kept) is answered by the emulator
+ * worker, built here from emulator/src. The front (src/front/, built here too)
+ * runs beside it as the `front` worker, its CORE binding pointing at the core:
+ * the tests' `call()` goes through it, as a browser's request does.
  *
  * SaaSus's words for a refusal are undocumented, so the route suite runs once
  * per dialect the emulator can refuse in (emulator/src/dialects.ts): the whole
@@ -13,20 +15,29 @@ import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
 import { REFUSAL_DIALECTS } from './emulator/src/dialects.ts'
 import { DEV_MFA_ENCRYPTION_KEY } from './scripts/stack.ts'
-import { ALLOWED_ORIGINS, EMULATOR_CREDENTIALS } from './test/support/bindings.ts'
+import { ALLOWED_ORIGINS, EMULATOR_CREDENTIALS, FRONT_BINDINGS } from './test/support/bindings.ts'
 
 const EMULATOR_BUNDLE = '.wrangler/test/emulator.js'
+const FRONT_BUNDLE = '.wrangler/test/front.js'
 
-buildSync({
-  entryPoints: ['emulator/src/index.ts'],
-  outfile: EMULATOR_BUNDLE,
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  mainFields: ['module', 'main'],
-  conditions: ['workerd', 'worker', 'browser'],
-  logLevel: 'error',
-})
+for (const [entry, outfile] of [
+  ['emulator/src/index.ts', EMULATOR_BUNDLE],
+  ['src/front/index.ts', FRONT_BUNDLE],
+]) {
+  buildSync({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'browser'],
+    logLevel: 'error',
+  })
+}
+
+/** The plugin renames the Worker under test after its project; the front's CORE binding needs that name. */
+const workerUnderTest = (project: string) => `vitest-plugin-runner-${project.replace(/[^a-z0-9-]/gi, '_')}`
 
 /** The files that answer "what does the SPA get?": they run in every dialect. */
 const ROUTE_SUITE = [
@@ -36,7 +47,7 @@ const ROUTE_SUITE = [
   'test/scenarios/refusal-dialects.test.ts',
 ]
 
-// wrangler.toml declares the SaaSus credentials as required secrets. The plugin reads it as
+// wrangler.core.toml declares the SaaSus credentials as required secrets. The plugin reads it as
 // `wrangler dev` does, from .dev.vars or else the environment, and warns when they are missing
 // there, although the bindings below give them: so the environment has them too.
 Object.assign(process.env, EMULATOR_CREDENTIALS)
@@ -45,13 +56,23 @@ Object.assign(process.env, EMULATOR_CREDENTIALS)
 // (src/account/faults.ts; off wherever this binding is absent, as in wrangler.toml).
 const ACCOUNT_BINDINGS = { MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY, ACCOUNT_FAULTS: 'enabled' }
 
-const workers = (dialect: string) =>
+const workers = (dialect: string, project: string) =>
   cloudflareTest({
-    wrangler: { configPath: './wrangler.toml' },
+    wrangler: { configPath: './wrangler.core.toml' },
     miniflare: {
-      bindings: { ...EMULATOR_CREDENTIALS, ALLOWED_ORIGINS, ...ACCOUNT_BINDINGS },
+      bindings: { ...EMULATOR_CREDENTIALS, ...ACCOUNT_BINDINGS },
+      serviceBindings: { FRONT: 'front' },
       outboundService: 'emulator',
       workers: [
+        {
+          name: 'front',
+          modules: true,
+          scriptPath: FRONT_BUNDLE,
+          compatibilityDate: '2026-11-01',
+          bindings: { ...FRONT_BINDINGS, ALLOWED_ORIGINS },
+          serviceBindings: { CORE: workerUnderTest(project) },
+          assets: { directory: './public', binding: 'ASSETS', routerConfig: { has_user_worker: true } },
+        },
         {
           name: 'emulator',
           modules: true,
@@ -66,6 +87,7 @@ const workers = (dialect: string) =>
 // The API's one-line-per-request log and its SaaSus failure lines would drown the report.
 const QUIET = [
   '"event":"request"',
+  '"event":"front_request"',
   '"event":"saasus_call_failed"',
   '"event":"saasus_credentials_refused"',
   '"event":"account_event"',
@@ -78,9 +100,9 @@ export default defineConfig({
   test: {
     onConsoleLog,
     projects: [
-      { plugins: [workers('emulator')], test: { name: 'workerd', include: ['test/**/*.test.ts'] } },
+      { plugins: [workers('emulator', 'workerd')], test: { name: 'workerd', include: ['test/**/*.test.ts'] } },
       ...REFUSAL_DIALECTS.filter((dialect) => dialect !== 'emulator').map((dialect) => ({
-        plugins: [workers(dialect)],
+        plugins: [workers(dialect, `dialect:${dialect}`)],
         test: { name: `dialect:${dialect}`, include: ROUTE_SUITE },
       })),
     ],

@@ -1,5 +1,6 @@
 /**
- * What the tests share: calling the API under test, and the emulator's users.
+ * What the tests share: calling the API under test (through its front, as a
+ * browser does; vitest.config.ts), and the emulator's users.
  * Every fetch from inside the test worker to api.saasus.io reaches the SaaSus
  * emulator, through the same outbound wiring the API's own SaaSus calls use.
  * Faults and call counts, per trace id, are in trace.ts; the session routes'
@@ -8,20 +9,30 @@
 import { env, exports } from 'cloudflare:workers'
 import { TOTP } from 'otpauth'
 import { app } from '../../src/app'
-import { SPA_ORIGIN } from './bindings'
+import { front } from '../../src/front/app'
+import { ALLOWED_ORIGINS, FRONT_BINDINGS, SPA_ORIGIN } from './bindings'
 import type { SpaTarget } from './sample-spa'
 
 export const API = 'https://mfa.example.com'
 export const EMULATOR = 'https://api.saasus.io'
 export { SPA_ORIGIN } from './bindings'
 
-/** Sends a request to the Worker under test, optionally with settings overriding wrangler.toml's. */
+/** The front worker beside the core (vitest.config.ts), its CORE binding pointing at the core. */
+const FRONT = (env as unknown as { FRONT: Fetcher }).FRONT
+
+/** Sends a request to the API through its front, optionally with settings overriding the configs'. */
 export function call(path: string, init: RequestInit = {}, settings: Record<string, string> = {}): Promise<Response> {
-  const request = new Request(`${API}${path}`, init)
-  if (Object.keys(settings).length === 0) return exports.default.fetch(request)
-  // A new env object is parsed into its own config.
-  return Promise.resolve(app.fetch(request, { ...env, ...settings }))
+  if (Object.keys(settings).length === 0) return FRONT.fetch(new Request(`${API}${path}`, init))
+  return apiWith(settings)(path, init)
 }
+
+/** The core alone, as the front's CORE binding reaches it: for what only the core can be asked. */
+export function callCore(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`${API}${path}`, init))
+}
+
+/** The front's settings (wrangler.toml [vars]); the rest are the core's. REQUEST_LOG is read by both. */
+const FRONT_SETTINGS = new Set(['ALLOWED_ORIGINS', 'SERVE_API_REFERENCE', 'REQUEST_LOG'])
 
 /** The API under test and the emulator, as the sample SPA's replays (sample-spa.ts) reach them here. */
 export const spaTarget: SpaTarget = {
@@ -32,11 +43,16 @@ export const spaTarget: SpaTarget = {
 
 /**
  * The API with some settings overridden (e.g. a short SAASUS_TIMEOUT_MS), same
- * bindings. Keep the returned function: settings are parsed once per env object.
+ * bindings: the front and the core run in this isolate, each with the settings it
+ * reads, the front's CORE calling this core. Keep the returned function: settings
+ * are parsed once per env object.
  */
-export function apiWith(vars: Partial<Record<keyof Env, string>>) {
-  const overridden = { ...env, ...vars }
-  return (path: string, init: RequestInit = {}) => app.request(`${API}${path}`, init, overridden)
+export function apiWith(vars: Partial<Record<keyof Env | keyof FrontEnv, string>>) {
+  const coreEnv = { ...env, ...vars }
+  const frontVars = Object.fromEntries(Object.entries(vars).filter(([name]) => FRONT_SETTINGS.has(name)))
+  const core = { fetch: async (request: Request) => app.fetch(request, coreEnv) } as unknown as Fetcher
+  const frontEnv = { ...FRONT_BINDINGS, ALLOWED_ORIGINS, ...frontVars, CORE: core, ASSETS: FRONT }
+  return async (path: string, init: RequestInit = {}) => front.request(`${API}${path}`, init, frontEnv)
 }
 
 export interface TestUser {

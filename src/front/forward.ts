@@ -13,8 +13,9 @@ export const forwardToCore = (): Handler<FrontAppEnv> =>
     // Ours, not the client's: the core's log line carries the id the client is given.
     headers.set(REQUEST_ID_HEADER, c.var.requestId)
     const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD'
-    // A shape check may have read the body already; Hono keeps what it read.
-    const body = !hasBody ? null : c.req.raw.bodyUsed ? await c.req.arrayBuffer() : c.req.raw.body
+    // Read whole (the body limit caps it at 4 KiB; a shape check may have read it already, and
+    // Hono keeps what it read), so the core never reads a stream the front has answered past.
+    const body = hasBody ? await c.req.arrayBuffer() : null
     const answer = await c.env.CORE.fetch(c.req.url, { method: c.req.method, headers, body, redirect: 'manual' })
     c.set('forwarded', true)
     // The binding's response has immutable headers; the front still adds CORS and the id.

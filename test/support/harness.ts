@@ -50,7 +50,9 @@ export const spaTarget: SpaTarget = {
 export function apiWith(vars: Partial<Record<keyof Env | keyof FrontEnv, string>>) {
   const coreEnv = { ...env, ...vars }
   const frontVars = Object.fromEntries(Object.entries(vars).filter(([name]) => FRONT_SETTINGS.has(name)))
-  const core = { fetch: async (request: Request) => app.fetch(request, coreEnv) } as unknown as Fetcher
+  const core = {
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init), coreEnv),
+  } as unknown as Fetcher
   const frontEnv = { ...FRONT_BINDINGS, ALLOWED_ORIGINS, ...frontVars, CORE: core, ASSETS: FRONT }
   return async (path: string, init: RequestInit = {}) => front.request(`${API}${path}`, init, frontEnv)
 }

@@ -23,7 +23,7 @@ const FRONT_BUNDLE = '.wrangler/test/front.js'
 for (const [entry, outfile] of [
   ['emulator/src/index.ts', EMULATOR_BUNDLE],
   ['src/front/index.ts', FRONT_BUNDLE],
-]) {
+] as const) {
   buildSync({
     entryPoints: [entry],
     outfile,
@@ -61,7 +61,7 @@ const workers = (dialect: string, project: string) =>
     wrangler: { configPath: './wrangler.core.toml' },
     miniflare: {
       bindings: { ...EMULATOR_CREDENTIALS, ...ACCOUNT_BINDINGS },
-      serviceBindings: { FRONT: 'front' },
+      serviceBindings: { FRONT: 'front', PUBLIC_FILES: 'public-files' },
       outboundService: 'emulator',
       workers: [
         {
@@ -71,7 +71,19 @@ const workers = (dialect: string, project: string) =>
           compatibilityDate: '2026-11-01',
           bindings: { ...FRONT_BINDINGS, ALLOWED_ORIGINS },
           serviceBindings: { CORE: workerUnderTest(project) },
-          assets: { directory: './public', binding: 'ASSETS', routerConfig: { has_user_worker: true } },
+          assets: {
+            directory: './public',
+            binding: 'ASSETS',
+            routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true },
+          },
+        },
+        // public/ alone, as the ASSETS of the front that apiWith runs in the test's own isolate.
+        {
+          name: 'public-files',
+          modules: true,
+          script: 'export default { fetch: () => new Response(null, { status: 404 }) }',
+          compatibilityDate: '2026-11-01',
+          assets: { directory: './public', routerConfig: { has_user_worker: false } },
         },
         {
           name: 'emulator',

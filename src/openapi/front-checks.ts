@@ -4,7 +4,9 @@
  * (src/openapi/describe.ts). `npm run gen:openapi` writes them to src/front/route-checks.json, so
  * a new route or guard reaches the front with no second table to keep in step.
  *
- * The order is the core's: the front answers a request with one fault as the core would.
+ * The order is the core's, and the checks stop at the bearer: past it the core asks SaaSus for the
+ * user first, so a later check made early would change what is answered and what SaaSus is asked
+ * (test/routes/user-cache.test.ts). The front answers a request as the core would.
  */
 import type { ErrorCode } from '../errors'
 import { type Facts, factsOf } from './describe'
@@ -38,6 +40,7 @@ export function frontChecks(routes: readonly RouteEntry[]): Record<string, Front
     table[key] ??= []
     // A route's own description lists every error it may answer; only its guards check.
     if (!facts || 'hidden' in facts || 'operationId' in facts) continue
+    if (table[key].includes('bearer')) continue
     for (const check of checksOf(facts)) if (!table[key].includes(check)) table[key].push(check)
   }
   return Object.fromEntries(Object.entries(table).filter(([, checks]) => checks.length > 0))

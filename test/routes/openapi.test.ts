@@ -6,7 +6,6 @@
  * in Node: test-node/openapi-valid.test.ts.)
  */
 
-import { env, exports } from 'cloudflare:workers'
 import { Validator } from '@cfworker/json-schema'
 import { Hono } from 'hono'
 import { TOTP } from 'otpauth'
@@ -19,7 +18,8 @@ import { ERRORS } from '../../src/errors'
 import { requireAccessToken } from '../../src/middleware/access-token'
 import { describeRoute } from '../../src/openapi/describe'
 import { buildOpenApiDocument } from '../../src/openapi/document'
-import { freshUser, type TestUser } from '../support/harness'
+import { frontRoutes } from '../../src/openapi/front-routes'
+import { apiWith, call, freshUser, type TestUser } from '../support/harness'
 
 // biome-ignore lint/suspicious/noExplicitAny: a walk through a JSON document whose shape the assertions check
 type Json = Record<string, any>
@@ -83,32 +83,30 @@ function request(method: string, path: string, options: { user?: User; body?: st
     headers['X-Access-Token'] = options.user.access_token
   }
   Object.assign(headers, options.headers)
-  return exports.default.fetch(new Request(`${API}${path}`, { method, headers, body: options.body ?? null }))
+  return call(path, { method, headers, body: options.body ?? null })
 }
 
 describe('/openapi.json', () => {
   it('serves the committed document, generated from the schemas', async () => {
-    const res = await exports.default.fetch(new Request(`${API}/openapi.json`))
+    const res = await call('/openapi.json')
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toMatch(/^application\/json/)
     expect(await res.json()).toEqual(committed)
   })
 
   it('is served even when the configuration is invalid, so a broken deployment still describes itself', async () => {
-    const broken = { ...env, SAASUS_SECRET_KEY: '', SAASUS_TIMEOUT_MS: 'soon' }
-    const res = await app.fetch(new Request(`${API}/openapi.json`), broken)
+    const broken = apiWith({ SAASUS_SECRET_KEY: '', SAASUS_TIMEOUT_MS: 'soon', ALLOWED_ORIGINS: 'nonsense' })
+    const res = await broken('/openapi.json')
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual(committed)
     // The routes that need the configuration still say so.
-    const status = await app.fetch(new Request(`${API}/mfa_status`), broken)
+    const status = await broken('/mfa_status')
     expect(status.status).toBe(500)
     expect(await status.json()).toMatchObject({ code: 'misconfigured' })
   })
 
   it('is readable from any origin: it is public and sent without credentials', async () => {
-    const res = await exports.default.fetch(
-      new Request(`${API}/openapi.json`, { headers: { Origin: 'https://evil.example' } }),
-    )
+    const res = await call('/openapi.json', { headers: { Origin: 'https://evil.example' } })
     expect(res.status).toBe(200)
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*')
     expect(res.headers.get('Access-Control-Allow-Credentials')).toBeNull()
@@ -136,7 +134,7 @@ describe('/openapi.json', () => {
   })
 
   it('documents every route the app serves, and only those', () => {
-    const served = app.routes
+    const served = [...frontRoutes, ...app.routes]
       .filter((route) => route.method !== 'ALL')
       .map((route) => `${route.method} ${route.path}`)
       .filter((route) => !NOT_OPERATIONS.has(route))
@@ -246,13 +244,13 @@ describe('/docs, the interactive reference', () => {
   })
 
   it('is not served unless SERVE_API_REFERENCE is on', async () => {
-    const res = await exports.default.fetch(new Request(`${API}/docs`))
+    const res = await call('/docs')
     expect(res.status).toBe(404)
     expect(await res.json()).toMatchObject({ code: 'not_found' })
   })
 
   it('is a self-contained page when SERVE_API_REFERENCE is on', async () => {
-    const res = await app.fetch(new Request(`${API}/docs`), { ...env, SERVE_API_REFERENCE: 'true' })
+    const res = await apiWith({ SERVE_API_REFERENCE: 'true' })('/docs')
     expect(res.status).toBe(200)
     const html = await res.text()
     expect(html).toContain('openapi.json')
@@ -261,8 +259,8 @@ describe('/docs, the interactive reference', () => {
   })
 
   it('loads only its own script and style, under a CSP that allows nothing else', async () => {
-    const on = { ...env, SERVE_API_REFERENCE: 'true' }
-    const page = await app.fetch(new Request(`${API}/docs`), on)
+    const on = apiWith({ SERVE_API_REFERENCE: 'true' })
+    const page = await on('/docs')
     expect(page.headers.get('Content-Security-Policy')).toMatch(
       /^default-src 'none'; script-src 'self'; style-src 'self'/,
     )
@@ -270,10 +268,10 @@ describe('/docs, the interactive reference', () => {
       ['/docs.js', 'javascript'],
       ['/docs.css', 'text/css'],
     ] as const) {
-      const res = await app.fetch(new Request(`${API}${path}`), on)
+      const res = await on(path)
       expect(res.status).toBe(200)
       expect(res.headers.get('Content-Type')).toContain(type)
-      expect((await exports.default.fetch(new Request(`${API}${path}`))).status).toBe(404)
+      expect((await call(path)).status).toBe(404)
     }
   })
 })

@@ -19,6 +19,8 @@ export { SPA_ORIGIN } from './bindings'
 
 /** The front worker beside the core (vitest.config.ts), its CORE binding pointing at the core. */
 const FRONT = (env as unknown as { FRONT: Fetcher }).FRONT
+/** public/ as the front's assets binding serves it, for the front run in-process (vitest.config.ts). */
+const PUBLIC_FILES = (env as unknown as { PUBLIC_FILES: Fetcher }).PUBLIC_FILES
 
 /** Sends a request to the API through its front, optionally with settings overriding the configs'. */
 export function call(path: string, init: RequestInit = {}, settings: Record<string, string> = {}): Promise<Response> {
@@ -53,7 +55,7 @@ export function apiWith(vars: Partial<Record<keyof Env | keyof FrontEnv, string>
   const core = {
     fetch: async (input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init), coreEnv),
   } as unknown as Fetcher
-  const frontEnv = { ...FRONT_BINDINGS, ALLOWED_ORIGINS, ...frontVars, CORE: core, ASSETS: FRONT }
+  const frontEnv = { ...FRONT_BINDINGS, ALLOWED_ORIGINS, ...frontVars, CORE: core, ASSETS: PUBLIC_FILES }
   return async (path: string, init: RequestInit = {}) => front.request(`${API}${path}`, init, frontEnv)
 }
 

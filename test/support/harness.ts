@@ -49,11 +49,19 @@ export const spaTarget: SpaTarget = {
  * reads, the front's CORE calling this core. Keep the returned function: settings
  * are parsed once per env object.
  */
-export function apiWith(vars: Partial<Record<keyof Env | keyof FrontEnv, string>>) {
+export function apiWith(
+  vars: Partial<Record<keyof Env | keyof FrontEnv, string>>,
+  /** Sees each request the front forwards, as the core receives it. */
+  onForward: (request: Request) => void = () => {},
+) {
   const coreEnv = { ...env, ...vars }
   const frontVars = Object.fromEntries(Object.entries(vars).filter(([name]) => FRONT_SETTINGS.has(name)))
   const core = {
-    fetch: async (input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init), coreEnv),
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init)
+      onForward(request.clone())
+      return app.fetch(request, coreEnv)
+    },
   } as unknown as Fetcher
   const frontEnv = { ...FRONT_BINDINGS, ALLOWED_ORIGINS, ...frontVars, CORE: core, ASSETS: PUBLIC_FILES }
   return async (path: string, init: RequestInit = {}) => front.request(`${API}${path}`, init, frontEnv)

@@ -1,0 +1,119 @@
+/**
+ * Threat: requests that need no SaaSus (preflights, pages outside the allow-list, malformed or
+ * expired credentials, oversized bodies) crossing the world to the placed core, spending its
+ * time and SaaSus's, or the front answering them otherwise than the core would. The front
+ * refuses them where the user is, with the core's own answer; the core still checks everything.
+ */
+import { describe, expect, it } from 'vitest'
+import { bearerToken } from '../../src/middleware/user'
+import { apiWith, bearer, callCore, codeOf, freshUser, SPA_ORIGIN } from '../support/harness'
+import { unsignedJwt } from '../support/tokens'
+import { newTrace, saasusCalls } from '../support/trace'
+
+/** The API in this isolate, with every request the front forwards to the core kept. */
+function watchedApi() {
+  const forwarded: Request[] = []
+  return { api: apiWith({}, (request) => forwarded.push(request)), forwarded }
+}
+
+const expired = unsignedJwt({ sub: 'someone', exp: Math.floor(Date.now() / 1000) - 60 })
+
+describe('the front answers without the core', () => {
+  it('a preflight from an allowed origin', async () => {
+    const { api, forwarded } = watchedApi()
+    const res = await api('/mfa_status', {
+      method: 'OPTIONS',
+      headers: { Origin: SPA_ORIGIN, 'Access-Control-Request-Method': 'GET' },
+    })
+    expect(res.status).toBe(204)
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe(SPA_ORIGIN)
+    expect(forwarded).toHaveLength(0)
+  })
+
+  it('a request from an origin outside the list', async () => {
+    const { api, forwarded } = watchedApi()
+    const res = await api('/mfa_status', { headers: { Origin: 'https://evil.example' } })
+    expect(res.status).toBe(403)
+    expect(await codeOf(res)).toBe('origin_not_allowed')
+    expect(forwarded).toHaveLength(0)
+  })
+
+  it('a missing or malformed bearer', async () => {
+    const { api, forwarded } = watchedApi()
+    for (const headers of [{}, { Authorization: 'Basic abc' }, { Authorization: 'Bearer a b' }]) {
+      const res = await api('/mfa_status', { headers })
+      expect(res.status).toBe(401)
+      expect(res.headers.get('WWW-Authenticate')).toBe('Bearer error="invalid_token"')
+    }
+    expect(forwarded).toHaveLength(0)
+  })
+
+  it('an expired ID token, with the challenge the core gives, and no SaaSus call', async () => {
+    const { api, forwarded } = watchedApi()
+    const traceId = await newTrace()
+    const init = { headers: { Authorization: `Bearer ${expired}`, 'X-SaaSus-Trace-Id': traceId } }
+    const atFront = await api('/mfa_status', init)
+    const atCore = await callCore('/mfa_status', init)
+    expect(atFront.status).toBe(401)
+    expect(atFront.headers.get('WWW-Authenticate')).toBe(atCore.headers.get('WWW-Authenticate'))
+    expect(await atFront.json()).toEqual(await atCore.json())
+    expect(forwarded).toHaveLength(0)
+    expect((await saasusCalls(traceId)).total).toBe(0)
+  })
+
+  it('an oversized body', async () => {
+    const { api, forwarded } = watchedApi()
+    const user = await freshUser()
+    const res = await api('/mfa_enable', {
+      method: 'POST',
+      headers: { ...bearer(user), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ padding: 'x'.repeat(5_000) }),
+    })
+    expect(res.status).toBe(413)
+    expect(await codeOf(res)).toBe('payload_too_large')
+    expect(forwarded).toHaveLength(0)
+  })
+
+  it('a body that is not JSON on the route that takes no bearer', async () => {
+    const { api, forwarded } = watchedApi()
+    const res = await api('/mfa_recover', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })
+    expect(res.status).toBe(415)
+    expect(forwarded).toHaveLength(0)
+  })
+})
+
+describe('what the front forwards', () => {
+  it('carries its request id and the client answer echoes it, whatever id the client sent', async () => {
+    const { api, forwarded } = watchedApi()
+    const user = await freshUser()
+    const res = await api('/mfa_status', { headers: { ...bearer(user), 'X-Request-Id': 'chosen-by-client' } })
+    expect(res.status).toBe(200)
+    const id = res.headers.get('X-Request-Id')
+    expect(id).toMatch(/^[0-9a-f-]{36}$/)
+    expect(forwarded[0]?.headers.get('X-Request-Id')).toBe(id)
+  })
+
+  it('gets no CORS headers from the core: only the front faces browsers', async () => {
+    const user = await freshUser()
+    const res = await callCore('/mfa_status', { headers: { ...bearer(user), Origin: SPA_ORIGIN } })
+    expect(res.status).toBe(200)
+    expect([...res.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([])
+  })
+})
+
+describe("the front's bearer check", () => {
+  it('forwards exactly the Authorization headers the core would read a token from', async () => {
+    const samples = ['Bearer abc', 'bearer abc', 'Bearer  abc', 'Bearer a.b.c==', 'Bearer ', 'Bearer a b', 'Token abc']
+    for (const header of samples) {
+      let coreReads = true
+      try {
+        bearerToken(header)
+      } catch {
+        coreReads = false
+      }
+      const { api, forwarded } = watchedApi()
+      await api('/mfa_status', { headers: { Authorization: header } })
+      expect({ header, forwarded: forwarded.length }).toEqual({ header, forwarded: coreReads ? 1 : 0 })
+    }
+  })
+})

@@ -25,7 +25,6 @@ import { apiWith, call, freshUser, type TestUser } from '../support/harness'
 type Json = Record<string, any>
 
 const doc = committed as Json
-const API = 'https://mfa.example.com'
 /** Served but not an API operation: the HTML reference page. */
 /** The reference page and its files: served for people, not part of the API. */
 const NOT_OPERATIONS = new Set(['GET /docs', 'GET /docs.js', 'GET /docs.css'])

@@ -40,7 +40,7 @@ describe('the front answers without the core', () => {
 
   it('a missing or malformed bearer', async () => {
     const { api, forwarded } = watchedApi()
-    for (const headers of [{}, { Authorization: 'Basic abc' }, { Authorization: 'Bearer a b' }]) {
+    for (const headers of [{}, { Authorization: 'Basic abc' }, { Authorization: 'Bearer a b' }] as HeadersInit[]) {
       const res = await api('/mfa_status', { headers })
       expect(res.status).toBe(401)
       expect(res.headers.get('WWW-Authenticate')).toBe('Bearer error="invalid_token"')

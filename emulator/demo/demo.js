@@ -7,8 +7,7 @@ import { cancelStepUp, withStepUp } from './step-up.js'
 
 let enabled = false
 
-async function refreshStatus() {
-  const status = await api('GET', '/mfa_status')
+function showStatus(status) {
   enabled = status.enabled
   $('status').textContent = enabled ? `on (${status.method ?? 'method not reported'})` : 'off'
   $('status').className = enabled ? 'on' : 'off'
@@ -20,12 +19,12 @@ async function refreshStatus() {
 }
 
 /**
- * Recovery codes, activity and status of the signed-in user. The status last: it then
- * changes in the same task as the message an action shows after it.
+ * Status, recovery codes and activity of the signed-in user, asked for at once. The status
+ * is shown last: it then changes in the same task as the message an action shows after it.
  */
 async function refreshAll() {
-  await Promise.all([refreshRecoveryCodes(), refreshEvents()])
-  await refreshStatus()
+  const [status] = await Promise.all([api('GET', '/mfa_status'), refreshRecoveryCodes(), refreshEvents()])
+  showStatus(status)
 }
 
 const startSetup = action(async () => {

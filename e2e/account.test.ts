@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEV_MFA_ENCRYPTION_KEY, type EmulatorUser, type Stack, startStack } from '../scripts/stack.ts'
+import { type EmulatorUser, type Stack, startStack } from '../scripts/stack.ts'
 import { launchChromium, screenshot } from './browser.ts'
 import { enroll, freshUser, nextCode, openDemo, shownSecret, wrongCode } from './demo-page.ts'
 
@@ -27,9 +27,8 @@ beforeAll(async () => {
   stack = await startStack({
     apiPort: API_PORT,
     emulatorPort: EMULATOR_PORT,
-    // The key as a var too: wrangler dev reads from the stack's env file only the secrets that
-    // wrangler.toml's [secrets] lists, and MFA_ENCRYPTION_KEY (optional) is not among them.
-    apiVars: { MFA_STEP_UP: 'required', MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY },
+    // The stack gives the API the development MFA_ENCRYPTION_KEY, as npm run dev does.
+    apiVars: { MFA_STEP_UP: 'required' },
   })
   browser = await launchChromium()
 })

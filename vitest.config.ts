@@ -47,10 +47,10 @@ const ROUTE_SUITE = [
   'test/scenarios/refusal-dialects.test.ts',
 ]
 
-// wrangler.core.toml declares the SaaSus credentials as required secrets. The plugin reads it as
+// wrangler.core.toml declares the SaaSus credentials and MFA_ENCRYPTION_KEY as required secrets. The plugin reads it as
 // `wrangler dev` does, from .dev.vars or else the environment, and warns when they are missing
 // there, although the bindings below give them: so the environment has them too.
-Object.assign(process.env, EMULATOR_CREDENTIALS)
+Object.assign(process.env, EMULATOR_CREDENTIALS, { MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY })
 
 // Account protection: the development key for kept secrets, and the storage faults its tests inject
 // (src/account/faults.ts; off wherever this binding is absent, as in wrangler.toml).

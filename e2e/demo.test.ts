@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EmulatorUser, type Stack, startStack } from '../scripts/stack.ts'
 import { launchChromium, screenshot } from './browser.ts'
+import { freshUser as freshUserAt, openDemo as openDemoAt, startSetup, wrongCode } from './demo-page.ts'
 
 // This suite's ports (the 8810–8819 range), apart from `npm run dev`'s 8787/8788.
 const API_PORT = Number(process.env.E2E_API_PORT ?? 8811)
@@ -40,31 +41,8 @@ afterAll(async () => {
   await new Promise((resolve) => otherOrigin?.close(resolve))
 })
 
-async function freshUser(email: string): Promise<EmulatorUser> {
-  const res = await fetch(`${stack.emulator.url}/_emulator/users`, {
-    method: 'POST',
-    body: JSON.stringify({ email: `${crypto.randomUUID().slice(0, 6)}-${email}` }),
-  })
-  return (await res.json()) as EmulatorUser
-}
-
-/** Opens the demo page signed in as `user`, with MFA status shown. */
-async function openDemo(user: EmulatorUser): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 720, height: 900 } })
-  await page.goto(`${stack.emulator.url}/`)
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 })
-  await page.selectOption('#user', { label: user.email })
-  await expect.poll(() => page.textContent('#status')).toBe('off')
-  return page
-}
-
-/** Clicks "add" (or "re-register"), and returns the secret the page shows. */
-async function startSetup(page: Page): Promise<string> {
-  await page.click('#setup')
-  await page.waitForSelector('#setup-panel:not([hidden])')
-  await page.waitForFunction(() => (document.getElementById('qr') as HTMLImageElement).complete)
-  return ((await page.textContent('#secret')) ?? '').replace(/\s+/g, '')
-}
+const freshUser = (email: string) => freshUserAt(stack.emulator.url, email)
+const openDemo = (user: EmulatorUser) => openDemoAt(browser, stack.emulator.url, user)
 
 /** Decodes, with jsQR inside the page, the QR image as Chromium rendered it. */
 async function decodeQrOnPage(page: Page): Promise<string | null> {
@@ -81,14 +59,6 @@ async function decodeQrOnPage(page: Page): Promise<string | null> {
     ).jsQR
     return decode(data, canvas.width, canvas.height)?.data ?? null
   })
-}
-
-/** A six-digit code no authenticator for `secret` shows in the window the server accepts. */
-function wrongCode(secret: string): string {
-  const totp = new TOTP({ secret })
-  const now = Date.now()
-  const valid = new Set([-60_000, -30_000, 0, 30_000, 60_000].map((skew) => totp.generate({ timestamp: now + skew })))
-  return ['000000', '111111', '222222'].find((code) => !valid.has(code)) as string
 }
 
 describe('the demo page', () => {

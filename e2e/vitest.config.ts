@@ -12,5 +12,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 150_000,
+    // A page's answer may take seconds when the two cores are busy (a browser, two wrangler dev).
+    expect: { poll: { timeout: 10_000 } },
   },
 })

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { closest, UsageError } from './dev-args.ts'
-import { EMULATOR_CREDENTIALS, localOrigins, ROOT } from './stack.ts'
+import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_CREDENTIALS, localOrigins, ROOT } from './stack.ts'
 import { API_SETTINGS, FRONT_SETTINGS } from './worker-settings.ts'
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/
@@ -112,6 +112,8 @@ export function apiSettings(input: {
   }
   const env = {
     ...EMULATOR_CREDENTIALS,
+    // The stack gives the API the development key (startStack), so step-up works with the emulator.
+    MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY,
     SAASUS_API_URL_BASE: `http://127.0.0.1:${emulatorPort}`,
     ALLOWED_ORIGINS: localOrigins(emulatorPort),
     SERVE_API_REFERENCE: 'true',

@@ -13,8 +13,26 @@ import type { LimiterBinding } from './rate-limit'
 const RETRY_AFTER_SECONDS = 60
 
 /**
- * `address`: keyed by the client's IP address (`CF-Connecting-IP`, which Cloudflare
- * sets and a client cannot); `overall`: one key for every client.
+ * The key of a client's address: an IPv4 address whole, an IPv6 address by its /64, the
+ * block one subscriber is usually given (counting each of its 2^64 addresses apart would
+ * let one client rotate past the limit).
+ */
+export function addressKey(ip: string | undefined): string {
+  if (!ip) return 'address:unknown'
+  if (!ip.includes(':')) return `address:${ip}`
+  const [head = '', tail = ''] = ip.toLowerCase().split('::', 2)
+  const left = head ? head.split(':') : []
+  const right = ip.includes('::') && tail ? tail.split(':') : []
+  const groups = ip.includes('::')
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left
+  const prefix = groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, ''))
+  return `address:${prefix.join(':')}::/64`
+}
+
+/**
+ * `address`: keyed by the client's address (`CF-Connecting-IP`, which Cloudflare
+ * sets and a client cannot; IPv6 by its /64); `overall`: one key for every client.
  * @example routes.post('/mfa_recover', limitClients('MFA_RECOVER_LIMITER', 'address'), handler)
  */
 export const limitClients = (binding: LimiterBinding, scope: 'address' | 'overall'): MiddlewareHandler<AppEnv> =>
@@ -25,7 +43,7 @@ export const limitClients = (binding: LimiterBinding, scope: 'address' | 'overal
         console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: [`${binding} is not bound`] }))
         throw new ApiError('misconfigured')
       }
-      const key = scope === 'overall' ? 'all' : `address:${c.req.header('CF-Connecting-IP') ?? 'unknown'}`
+      const key = scope === 'overall' ? 'all' : addressKey(c.req.header('CF-Connecting-IP'))
       const { success } = await limiter.limit({ key })
       if (!success) throw new ApiError('too_many_attempts', { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } })
       await next()

@@ -102,7 +102,7 @@ describe('storage round trips per request (the request log’s `storage`)', () =
     const [code = ''] = await createRecoveryCodes(user, api)
     await api('/mfa_recovery_codes', { headers: bearer(user) })
     await api('/mfa_events', { headers: bearer(user) })
-    await api('/mfa_recover', json({ recovery_code: code }, { 'CF-Connecting-IP': '2001:db8::77' }))
+    await api('/mfa_recover', json({ recovery_code: code }, { 'CF-Connecting-IP': '2001:db8:77::1' }))
     expect((await recover('ABCD-EFGH-JKLM-NPQR')).status).toBe(400)
     await api('/mfa_disable', json({}, bearer(user)))
 

@@ -126,12 +126,13 @@ describe('POST /mfa_recover', () => {
   })
 
   it('is limited per client address: the sixth try in a minute is 429 with Retry-After', async () => {
-    const address = { 'CF-Connecting-IP': '2001:db8::5eed' }
+    const address = { 'CF-Connecting-IP': '2001:db8:5eed::1' }
     for (let i = 0; i < 5; i++) expect((await recover('ABCD-EFGH-JKLM-NPQR', address)).status).toBe(400)
     const res = await recover('ABCD-EFGH-JKLM-NPQR', address)
     expect(res.status).toBe(429)
     expect(res.headers.get('Retry-After')).toBe('60')
-    // Another address is not held up.
+    // Another address of the same /64 is the same client; another /64 is not held up.
+    expect((await recover('ABCD-EFGH-JKLM-NPQR', { 'CF-Connecting-IP': '2001:db8:5eed:0:ffff::9' })).status).toBe(429)
     expect((await recover('ABCD-EFGH-JKLM-NPQR')).status).toBe(400)
   })
 })

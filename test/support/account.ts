@@ -66,6 +66,7 @@ export const recoveryIndexObject = () => recoveryIndex(env)
 
 /**
  * A client address of its own: POST /mfa_recover is limited to 5 a minute per
- * address, and a test request has none unless it says (Cloudflare sets it in production).
+ * address (an IPv6 one by its /64), and a test request has none unless it says (Cloudflare sets
+ * it in production): a /64 of its own.
  */
-export const freshAddress = () => ({ 'CF-Connecting-IP': `2001:db8::${crypto.randomUUID().slice(0, 4)}` })
+export const freshAddress = () => ({ 'CF-Connecting-IP': `2001:db8:${crypto.randomUUID().slice(0, 4)}::1` })

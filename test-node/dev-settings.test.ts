@@ -1,0 +1,33 @@
+/**
+ * What `npm run dev` checks before it starts anything: the settings the API will see,
+ * which its own parser then judges (scripts/dev.ts).
+ */
+import { describe, expect, it } from 'vitest'
+import { apiSettings } from '../scripts/dev-vars.ts'
+import { DEV_MFA_ENCRYPTION_KEY } from '../scripts/stack.ts'
+
+const emulatorMode = (cliVars: Record<string, string>, devVars: Record<string, string> = {}) =>
+  apiSettings({ devVars, cliVars, realSaasus: false, emulatorPort: 8788 })
+
+describe('npm run dev, the settings it checks', () => {
+  it('gives the emulator mode the development key the stack gives the API, so step-up can be required', () => {
+    const { env } = emulatorMode({ MFA_STEP_UP: 'required' })
+    expect(env.MFA_STEP_UP).toBe('required')
+    expect(env.MFA_ENCRYPTION_KEY).toBe(DEV_MFA_ENCRYPTION_KEY)
+  })
+
+  it("lets .dev.vars's own key win over the development one", () => {
+    const { env } = emulatorMode({}, { MFA_ENCRYPTION_KEY: 'mine:AAAA' })
+    expect(env.MFA_ENCRYPTION_KEY).toBe('mine:AAAA')
+  })
+
+  it('gives no development key when the API talks to the real SaaSus', () => {
+    const { env } = apiSettings({
+      devVars: { SAASUS_SAAS_ID: 'a', SAASUS_API_KEY: 'b', SAASUS_SECRET_KEY: 'c' },
+      cliVars: { MFA_STEP_UP: 'required' },
+      realSaasus: true,
+      emulatorPort: 8788,
+    })
+    expect(env.MFA_ENCRYPTION_KEY).toBeUndefined()
+  })
+})

@@ -7,15 +7,16 @@
  *    (bench/floor/) and the instant SaaSus stub (bench/cpu/instant-saasus.ts),
  *    and serves them from one workerd on 127.0.0.1:8890–8893. Every outbound
  *    fetch of the API and the floor goes to the stub: nothing leaves the machine.
- * 2. Profiles PROFILE_REQUESTS cached status reads through workerd's inspector
- *    (Chrome DevTools Protocol, `Profiler.start/stop`) and prints the self time
- *    grouped by piece (routing, CORS, headers, token hash, …) and the top functions.
+ * 2. Profiles PROFILE_REQUESTS requests to the floor, then as many cached status
+ *    reads, through workerd's inspector (Chrome DevTools Protocol,
+ *    `Profiler.start/stop`) and prints the self time of each grouped by piece
+ *    (routing, CORS, headers, token hash, …), and the API's top functions.
  * 3. Drives LOAD_ROUNDS bounded CPU-bound runs (autocannon, 20 connections,
  *    LOAD_SECONDS each) against the floor, the API and the API with
  *    REQUEST_LOG=failures, in turn, and prints requests/s and workerd's CPU time
  *    per request (from /proc), each as a ratio to the floor's.
  *
- * PROFILE_OUT=file.cpuprofile also keeps the raw profile (and the bundle it points into).
+ * PROFILE_OUT=/some/prefix also keeps the raw profiles (and the bundles they point into).
  * A benchmark, not a test: it asserts nothing. The log lines go to /dev/null.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
@@ -208,6 +209,7 @@ const PIECES: readonly [RegExp, string][] = [
   [/src\/middleware\/request-log/, 'logging'],
   [/src\/routes\//, 'route handler'],
   [/src\/(errors|upstream)\.ts/, 'errors'],
+  [/bench\/floor\//, 'floor handler'],
 ]
 
 /** The bundle's module of each line, from the `// path` comment esbuild puts before each module. */
@@ -236,8 +238,8 @@ interface Share {
   samples: number
 }
 
-function analyse(profile: Profile, bundle: string, requests: number): void {
-  const moduleAt = moduleIndex(bundle)
+function analyse(profile: Profile, bundle: { file: string; text: string }, requests: number, top: number): void {
+  const moduleAt = moduleIndex(bundle.text)
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const parent = new Map<number, number>()
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
@@ -253,7 +255,7 @@ function analyse(profile: Profile, bundle: string, requests: number): void {
     const name = functionName || '(anonymous)'
     let found: { piece: string; label: string }
     if (/^\((program|garbage collector|idle|root)\)$/.test(name)) found = { piece: name, label: name }
-    else if (url === '' || !url.endsWith('index.js')) {
+    else if (!url.endsWith(bundle.file)) {
       const up = parent.get(id)
       const caller = up === undefined ? undefined : locate(up)
       const piece = /^(parse|stringify)$/.test(name) ? 'JSON' : (caller?.piece ?? 'runtime')
@@ -292,29 +294,40 @@ function analyse(profile: Profile, bundle: string, requests: number): void {
   for (const [piece, share] of [...pieces].sort((a, b) => b[1].us - a[1].us)) {
     console.log(`  ${pct(share.us)}  ${perRequest(share.us)}  ${piece}`)
   }
+  if (top === 0) return
   console.log('\ntop functions by self time:')
-  for (const [label, fn] of [...functions].sort((a, b) => b[1].us - a[1].us).slice(0, 25)) {
+  for (const [label, fn] of [...functions].sort((a, b) => b[1].us - a[1].us).slice(0, top)) {
     console.log(`  ${pct(fn.us)}  ${perRequest(fn.us)}  ${label}  [${fn.piece}]`)
   }
 }
 
-async function profileStatus(bundle: string): Promise<void> {
-  const url = `http://127.0.0.1:${PORTS.api}/mfa_status`
+interface Target {
+  /** The workerd service, which is also the inspector's path. */
+  service: string
+  url: string
+  /** The bundle's file name as the profile's URLs end, and its text. */
+  bundle: { file: string; text: string }
+  /** How many of its top functions to print. */
+  top: number
+}
+
+async function profileOf(target: Target): Promise<void> {
   // Warm: the user is cached, the JIT has seen the path.
-  await send(url, Math.min(1_000, PROFILE_REQUESTS))
-  const session = await inspect(`ws://127.0.0.1:${PORTS.inspector}/api`)
+  await send(target.url, Math.min(1_000, PROFILE_REQUESTS))
+  const session = await inspect(`ws://127.0.0.1:${PORTS.inspector}/${target.service}`)
   try {
     await session.send('Profiler.enable')
     await session.send('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US })
     await session.send('Profiler.start')
-    await send(url, PROFILE_REQUESTS)
+    await send(target.url, PROFILE_REQUESTS)
     const { profile } = await session.send<{ profile: Profile }>('Profiler.stop')
     // For Chrome DevTools (Performance → Load profile), with the bundle beside it.
     if (process.env.PROFILE_OUT) {
-      writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile))
-      writeFileSync(`${process.env.PROFILE_OUT}.bundle.js`, bundle)
+      writeFileSync(`${process.env.PROFILE_OUT}.${target.service}.cpuprofile`, JSON.stringify(profile))
+      writeFileSync(`${process.env.PROFILE_OUT}.${target.service}.js`, target.bundle.text)
     }
-    analyse(profile, bundle, PROFILE_REQUESTS)
+    console.log(`\n${target.service}: ${target.url}`)
+    analyse(profile, target.bundle, PROFILE_REQUESTS, target.top)
   } finally {
     session.close()
   }
@@ -417,8 +430,20 @@ try {
   const config = writeConfig(dir)
   workerd = serve(config, true)
   await waitUntilUp(`http://127.0.0.1:${PORTS.floor}/?user=ready`)
-  log(`profiling ${PROFILE_REQUESTS} cached GET /mfa_status (one SaaSus call each)`)
-  await profileStatus(readFileSync(join(dir, 'api', 'index.js'), 'utf8'))
+  log(`profiling ${PROFILE_REQUESTS} requests each (one SaaSus call each); the inspector slows every piece`)
+  const bundle = (file: string) => ({ file, text: readFileSync(join(dir, file), 'utf8') })
+  await profileOf({
+    service: 'floor',
+    url: `http://127.0.0.1:${PORTS.floor}/?user=bench-user`,
+    bundle: bundle('floor.js'),
+    top: 0,
+  })
+  await profileOf({
+    service: 'api',
+    url: `http://127.0.0.1:${PORTS.api}/mfa_status`,
+    bundle: bundle('api/index.js'),
+    top: 25,
+  })
   await exited(workerd)
   if (LOAD_ROUNDS > 0) {
     // A fresh workerd without the inspector: an attached one costs every request.

@@ -7,9 +7,14 @@
 /** An opaque SaaSus token (access or refresh) as a header or cookie may carry it: printable ASCII, bounded. */
 export const OPAQUE_TOKEN = /^[\x21-\x7e]{1,8192}$/
 
+const HEX_OF_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
+
 /** Lowercase hex of a digest or MAC. */
 export function toHex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, '0')).join('')
+  // From a table: two of these run on every request, and a map, pad and join per byte cost several times more.
+  let hex = ''
+  for (const byte of new Uint8Array(bytes)) hex += HEX_OF_BYTE[byte]
+  return hex
 }
 
 /**

@@ -34,7 +34,8 @@ export const allowListCors = (options: CorsOptions): MiddlewareHandler<AppEnv> =
   return documented(
     async function allowListCorsHandler(c, next) {
       const origin = c.req.header('Origin')
-      const allowed = origin !== undefined && c.var.settings.allowedOrigins.has(origin)
+      // c.get, not c.var: Hono builds c.var afresh, a copy of every variable, at each read.
+      const allowed = origin !== undefined && c.get('settings').allowedOrigins.has(origin)
       const isPreflight = c.req.method === 'OPTIONS' && c.req.header('Access-Control-Request-Method') !== undefined
 
       if (isPreflight) {
@@ -51,9 +52,10 @@ export const allowListCors = (options: CorsOptions): MiddlewareHandler<AppEnv> =
 
       // A browser request from a page outside the list is refused before any work
       // is done (and before SaaSus is called). Requests without Origin (curl,
-      // servers) and same-origin ones are not cross-site and pass.
-      const crossSite = origin !== undefined && origin !== new URL(c.req.url).origin
-      if (crossSite && !allowed) throw new ApiError('origin_not_allowed', { headers: { Vary: 'Origin' } })
+      // servers) and same-origin ones are not cross-site and pass. The URL is parsed
+      // only for an origin outside the list: an allowed one needs no comparison.
+      const crossSite = origin !== undefined && !allowed && origin !== new URL(c.req.url).origin
+      if (crossSite) throw new ApiError('origin_not_allowed', { headers: { Vary: 'Origin' } })
 
       await next()
       c.res.headers.append('Vary', 'Origin')

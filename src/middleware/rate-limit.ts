@@ -35,7 +35,7 @@ export const limitPerUser = (binding: LimiterBinding): MiddlewareHandler<AppEnv>
         console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: [`${binding} is not bound`] }))
         throw new ApiError('misconfigured')
       }
-      const { success } = await limiter.limit({ key: c.var.user.id })
+      const { success } = await limiter.limit({ key: c.get('user').id })
       if (!success) throw new ApiError('too_many_attempts', { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } })
       await next()
     },

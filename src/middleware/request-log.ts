@@ -34,6 +34,9 @@ export const requestLog = (): MiddlewareHandler<AppEnv> =>
     c.res.headers.set('X-Request-Id', requestId)
 
     const status = c.res.status
+    // c.get, not c.var: Hono builds c.var afresh, a copy of every variable, at each read.
+    const errorCode = c.get('errorCode')
+    const user = c.get('user')
     const line = {
       level: status >= 500 ? 'error' : 'info',
       event: 'request',
@@ -42,19 +45,19 @@ export const requestLog = (): MiddlewareHandler<AppEnv> =>
       route: routePattern(c),
       status,
       ms: Date.now() - started,
-      ...(c.var.errorCode ? { code: c.var.errorCode } : {}),
-      ...(c.var.user ? { userId: c.var.user.id } : {}),
-      upstream: (c.var.upstreamCalls ?? []).map(({ operation, status, ms, retry }) => ({
+      ...(errorCode ? { code: errorCode } : {}),
+      ...(user ? { userId: user.id } : {}),
+      upstream: (c.get('upstreamCalls') ?? []).map(({ operation, status, ms, retry }) => ({
         operation,
         status,
         ms,
         ...(retry ? { retry } : {}),
       })),
       // Round trips to the account objects (src/account/gateway.ts); `npm run bench` reads it.
-      storage: c.var.storageCalls ?? 0,
+      storage: c.get('storageCalls') ?? 0,
     }
     if (status >= 500) console.error(JSON.stringify(line))
     // REQUEST_LOG=failures keeps only the requests answered with an error code;
     // without a config (misconfigured), every line is kept.
-    else if (c.var.errorCode || c.var.settings?.requestLog !== 'failures') console.log(JSON.stringify(line))
+    else if (errorCode || c.get('settings')?.requestLog !== 'failures') console.log(JSON.stringify(line))
   }

@@ -15,7 +15,9 @@ const SIX_DIGITS = /^\d{6}$/
 
 /** Whether SaaSus has MFA on for the caller (one read of the preference). */
 async function mfaEnabled(c: Context<AppEnv>): Promise<boolean> {
-  const preference = await upstream(c.var.saasus.getMfaPreference(c.var.user.id), { unauthorized: 'upstream_error' })
+  const preference = await upstream(c.get('saasus').getMfaPreference(c.get('user').id), {
+    unauthorized: 'upstream_error',
+  })
   return preference.enabled
 }
 
@@ -42,7 +44,7 @@ export const stepUp = (options: StepUpOptions): MiddlewareHandler<AppEnv> => {
   return documented(
     async function stepUpHandler(c, next) {
       c.set('stepUpCode', null)
-      const needed = c.var.settings.stepUp === 'required' && (!options.onlyWhenMfaEnabled || (await mfaEnabled(c)))
+      const needed = c.get('settings').stepUp === 'required' && (!options.onlyWhenMfaEnabled || (await mfaEnabled(c)))
       if (needed) {
         const code = options.from === 'header' ? c.req.header('X-Verification-Code')?.trim() : await codeInBody(c)
         if (code === undefined || code === '') throw new ApiError('step_up_required')

@@ -60,9 +60,9 @@ export const requireUser = (options: RequireUserOptions = {}): MiddlewareHandler
       if (expiresAt !== undefined && expiresAt <= Date.now()) {
         throw new ApiError('invalid_token', { headers: { 'WWW-Authenticate': EXPIRED_CHALLENGE } })
       }
-      return upstream(c.var.saasus.getUserInfo(token), codes)
+      return upstream(c.get('saasus').getUserInfo(token), codes)
     }
-    const ttlSeconds = options.cached ? c.var.settings.userCacheTtlSeconds : 0
+    const ttlSeconds = options.cached ? c.get('settings').userCacheTtlSeconds : 0
     c.set('user', await userCache.resolve(token, ttlSeconds, resolve))
     await next()
   }, USER_FACTS)

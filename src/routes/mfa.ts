@@ -53,7 +53,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     // A read that changes nothing: the one route that may reuse a user resolved moments ago.
     requireUser({ cached: true }),
     async (c) => {
-      const preference = await upstream(c.var.saasus.getMfaPreference(c.var.user.id), {
+      const preference = await upstream(c.get('saasus').getMfaPreference(c.get('user').id), {
         unauthorized: 'upstream_error',
       })
       const status: StatusResponse = { enabled: preference.enabled }
@@ -91,13 +91,16 @@ export const mfaRoutes = new Hono<AppEnv>()
     stepUp({ from: 'header', onlyWhenMfaEnabled: true }),
     async (c) => {
       // The account object keeps the secret (sealed) as pending, for step-up once it is verified.
-      const secret = await accountOf(c).setup(c.var.stepUpCode, async () => {
-        const { secret_code } = await upstream(c.var.saasus.createSecretCode(c.var.user.id, c.var.accessToken), {
-          unauthorized: 'invalid_access_token',
-        })
+      const secret = await accountOf(c).setup(c.get('stepUpCode'), async () => {
+        const { secret_code } = await upstream(
+          c.get('saasus').createSecretCode(c.get('user').id, c.get('accessToken')),
+          {
+            unauthorized: 'invalid_access_token',
+          },
+        )
         return secret_code.replace(/=+$/, '').toUpperCase()
       })
-      const qrCodeUrl = keyUri({ issuer: c.var.settings.mfaIssuer, account: accountName(c.var.user), secret })
+      const qrCodeUrl = keyUri({ issuer: c.get('settings').mfaIssuer, account: accountName(c.get('user')), secret })
       // A fresh secret is a credential: no cache (browser, proxy or CDN) may keep it.
       c.header('Cache-Control', 'no-store')
       return c.json({ qrCodeUrl, secret, qrCodeSvg: qrCodeSvg(qrCodeUrl) } satisfies SetupResponse)
@@ -131,7 +134,7 @@ export const mfaRoutes = new Hono<AppEnv>()
       const { verification_code } = c.req.valid('json')
       // Never retried: a second attempt would spend another guess of the user's.
       await accountOf(c).verify(verification_code, () =>
-        upstream(c.var.saasus.updateSoftwareToken(c.var.user.id, c.var.accessToken, verification_code), {
+        upstream(c.get('saasus').updateSoftwareToken(c.get('user').id, c.get('accessToken'), verification_code), {
           unauthorized: 'invalid_access_token',
           rejected: 'invalid_verification_code',
         }),
@@ -153,7 +156,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     jsonBody(),
     async (c) => {
       await accountOf(c).enable(() =>
-        upstream(c.var.saasus.updateMfaPreference(c.var.user.id, { enabled: true, method: 'softwareToken' }), {
+        upstream(c.get('saasus').updateMfaPreference(c.get('user').id, { enabled: true, method: 'softwareToken' }), {
           unauthorized: 'upstream_error',
           // Enabling has one refusal in practice: no authenticator registered yet.
           rejected: 'mfa_not_registered',
@@ -177,8 +180,8 @@ export const mfaRoutes = new Hono<AppEnv>()
     jsonBody(),
     stepUp({ from: 'body' }),
     async (c) => {
-      await accountOf(c).disable(c.var.stepUpCode, () =>
-        upstream(c.var.saasus.updateMfaPreference(c.var.user.id, { enabled: false, method: 'softwareToken' }), {
+      await accountOf(c).disable(c.get('stepUpCode'), () =>
+        upstream(c.get('saasus').updateMfaPreference(c.get('user').id, { enabled: false, method: 'softwareToken' }), {
           unauthorized: 'upstream_error',
         }),
       )

@@ -36,9 +36,17 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key
 }
 
+const MS_PER_MINUTE = 60_000
+/** The last minute formatted, and its number since the epoch: every call in that minute reuses it. */
+let lastMinute = { number: Number.NaN, text: '' }
+
 /** `YYYYMMDDHHmm` in UTC: the minute the signature is valid for. */
 export function signingMinute(date: Date): string {
-  return date.toISOString().slice(0, 16).replace(/[-T:]/g, '')
+  const number = Math.floor(date.getTime() / MS_PER_MINUTE)
+  if (number !== lastMinute.number) {
+    lastMinute = { number, text: date.toISOString().slice(0, 16).replace(/[-T:]/g, '') }
+  }
+  return lastMinute.text
 }
 
 function signedMessage(minute: string, apiKey: string, request: SignableRequest): string {

@@ -12,7 +12,7 @@
  * session routes' CSRF defence (X-Requested-With) is in csrf.test.ts.
  */
 import { describe, expect, it } from 'vitest'
-import { bearer, call, codeOf, freshUser, SPA_ORIGIN, withAccessToken } from '../support/harness'
+import { API, bearer, call, codeOf, freshUser, SPA_ORIGIN, withAccessToken } from '../support/harness'
 import { loginCode, signIn, XHR } from '../support/sign-in'
 import { newTrace, saasusCalls } from '../support/trace'
 
@@ -195,6 +195,15 @@ describe('a request from an allowed origin', () => {
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe(SPA_ORIGIN)
     expect(res.headers.get('Access-Control-Allow-Credentials')).toBe('true')
     expect(res.headers.getSetCookie()).toHaveLength(1)
+  })
+})
+
+describe("a request from the API's own origin (not in the list)", () => {
+  it('is not cross-site, so it is served, without a grant', async () => {
+    const user = await freshUser()
+    const res = await call('/mfa_status', { headers: { ...bearer(user), Origin: API } })
+    expect(res.status).toBe(200)
+    expect(grantHeaders(res)).toEqual([])
   })
 })
 

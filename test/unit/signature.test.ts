@@ -6,9 +6,26 @@ const AT = new Date(Date.UTC(2021, 8, 1, 12, 34, 56))
 const CREDENTIALS = { saasId: 'saasID', apiKey: 'apiKey', secretKey: 'secret' }
 const URL_ = 'https://api.saasus.io/v1/auth/userinfo'
 
+/** HMAC-SHA256 in hex, computed here from scratch: no cached key. */
+async function hmacHex(secret: string, message: string): Promise<string> {
+  const encoder = new TextEncoder()
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ])
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(message)))
+  return Array.from(mac, (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
 describe('SAASUSSIGV1', () => {
   it('signs at minute resolution in UTC', () => {
     expect(signingMinute(AT)).toBe('202109011234')
+  })
+
+  it('formats each minute anew, in either direction, though it keeps the last one', () => {
+    expect(signingMinute(new Date(Date.UTC(2021, 8, 1, 12, 34, 0)))).toBe('202109011234')
+    expect(signingMinute(new Date(Date.UTC(2021, 8, 1, 12, 35, 0)))).toBe('202109011235')
+    expect(signingMinute(new Date(Date.UTC(2021, 8, 1, 12, 34, 59, 999)))).toBe('202109011234')
+    expect(signingMinute(new Date(Date.UTC(2030, 0, 1, 0, 0, 1)))).toBe('203001010000')
   })
 
   it('reproduces the Go SDK vector for a GET without a body', async () => {
@@ -41,6 +58,14 @@ describe('SAASUSSIGV1', () => {
     expect(await signature(CREDENTIALS, { method: 'GET', url: URL_ }, next)).not.toBe(
       await signature(CREDENTIALS, { method: 'GET', url: URL_ }, AT),
     )
+  })
+
+  it('signs with the secret it is given, also after signing with another (a rotated secret)', async () => {
+    const before = await signature(CREDENTIALS, { method: 'GET', url: URL_ }, AT)
+    const rotated = await signature({ ...CREDENTIALS, secretKey: 'rotated' }, { method: 'GET', url: URL_ }, AT)
+    expect(rotated).not.toBe(before)
+    expect(rotated).toBe(await hmacHex('rotated', `202109011234apiKeyGETapi.saasus.io/v1/auth/userinfo`))
+    expect(await signature(CREDENTIALS, { method: 'GET', url: URL_ }, AT)).toBe(before)
   })
 
   it('builds the Authorization header the SDKs send', async () => {

@@ -1,327 +1,111 @@
 /**
- * `npm run bench`: the API against the physical floor, on one machine.
+ * `npm run bench`: the API against the physical floor, on one machine, and the
+ * latency model reproduced. Writes bench/results/latest.md with three parts:
  *
- * Starts, under `wrangler dev` on 127.0.0.1:8820–8825, the SaaSus emulator, the
- * API (user cache on), the API with USER_CACHE_TTL_SECONDS=0 (the design every
- * public sample uses: two sequential SaaSus calls), and the floor worker (one
- * signed SaaSus call per request, nothing else). For each regime it sets the
- * emulator's per-call latency, warms each target, then drives a bounded load
- * from a separate process (bench/load.ts, autocannon) and counts SaaSus calls
- * per request with the emulator. Last, it reproduces two rows of docs/performance.md's
- * latency model by putting a delaying proxy between the client and the API.
+ * 1. The production runtime (primary): the dry-run bundles of the API (cache on
+ *    and off) and of the floor worker (one signed SaaSus call per request) in
+ *    workerd through Miniflare (bench/runtime.ts), logs on, on 127.0.0.1:8870–8876.
+ * 2. The latency model (bench/model.ts): a first and a return visit, predicted and
+ *    measured through delay proxies on each hop (bench/latency.ts), for the placed
+ *    single worker and the front + core layout.
+ * 3. The same workers under `wrangler dev` (bench/wrangler-dev.ts), 8820–8825.
  *
  * Settings (environment): BENCH_LATENCY_MS (default 20), BENCH_SECONDS per
- * measured run (default 8), BENCH_OUT (default bench/results/latest.md).
+ * measured run (default 8), BENCH_SAMPLES per visit (default 3), BENCH_MODEL_SCALE
+ * (divides every model delay; default 1), BENCH_QUICK=1 (2 s runs, one sample,
+ * delays ÷ 4, no `wrangler dev` part), BENCH_OUT (default bench/results/latest.md).
  * It is a benchmark, not a test: it asserts nothing, it reports.
  */
-import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { TOTP } from 'otpauth'
-import { EMULATOR_CREDENTIALS, ROOT, startStack, startWorker, type WorkerProcess } from '../scripts/stack.ts'
-import { startDelayProxy } from './delay-proxy.ts'
-import type { LoadRequest, LoadResult, LoadSpec } from './load.ts'
+import { writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_CREDENTIALS, ROOT, startWorker } from '../scripts/stack.ts'
+import { measureVisits, ORIGIN } from './latency.ts'
+import {
+  type EmulatorUser,
+  emulatorAt,
+  log,
+  measure,
+  QUICK,
+  type Row,
+  register,
+  SECONDS,
+  storageCounter,
+  table,
+} from './measure.ts'
+import { FIRST_VISIT, LAYOUTS, type Layout, RETURN_VISIT, scaled, USERS } from './model.ts'
+import { type ModelResult, modelReport } from './model-report.ts'
+import { bundle, cpuSeconds, type Runtime, startRuntime } from './runtime.ts'
+import { wranglerDevRows } from './wrangler-dev.ts'
 
-const PORTS = { emulator: 8820, api: 8821, apiCacheOff: 8822, floor: 8823, proxy: 8824, apiQuietLog: 8825 } as const
-/** Users the setup scenario rotates through: each stays far under its 10-a-minute setup limit. */
-const SETUP_USERS = 1_000
+const PORTS = { emulator: 8870, api: 8871, front: 8872, floor: 8873, apiCacheOff: 8874, user: 8875, core: 8876 }
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20)
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? (QUICK ? 1 : 3))
+const SCALE = Number(process.env.BENCH_MODEL_SCALE ?? (QUICK ? 4 : 1))
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'results', 'latest.md')
-/** Hard bounds on any one load run, whatever the measured rate. */
-const MAX_REQUESTS = 20_000
-const MIN_REQUESTS = 200
-
-interface EmulatorUser {
-  id: string
-  id_token: string
-  access_token: string
-}
-
-const log = (line: string) => console.log(`[bench] ${line}`)
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Runs bench/load.ts in its own process, killed if it outlives `limitMs`. */
-function load(spec: LoadSpec, limitMs: number): Promise<LoadResult> {
-  // Through a file: a spec with a header pool is larger than one argument may be (E2BIG).
-  const specFile = join(mkdtempSync(join(tmpdir(), 'bench-')), 'spec.json')
-  writeFileSync(specFile, JSON.stringify(spec))
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bench', 'load.ts'), specFile],
-      { timeout: limitMs, killSignal: 'SIGKILL', maxBuffer: 1 << 20 },
-      (error, stdout, stderr) => {
-        rmSync(dirname(specFile), { recursive: true, force: true })
-        if (error) reject(new Error(`load run failed: ${error.message}\n${stderr}`))
-        else resolve(JSON.parse(stdout) as LoadResult)
-      },
-    )
-  })
-}
-
-async function emulator(path: string, init?: RequestInit): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${PORTS.emulator}/_emulator${path}`, init)
-  if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${await res.text()}`)
-  return res.json()
-}
-
-const json = (body: unknown): RequestInit => ({
-  method: 'PUT',
-  headers: { 'Content-Type': 'application/json' },
-  body: JSON.stringify(body),
-})
-
-async function newUser(label: string): Promise<EmulatorUser> {
-  return (await emulator('/users', {
-    ...json({ email: `${label}-${Date.now()}@bench.example` }),
-    method: 'POST',
-  })) as EmulatorUser
-}
-
-/** Registers an authenticator for the user (setup + verify), so that enabling MFA succeeds. */
-async function register(api: string, user: EmulatorUser): Promise<void> {
-  const headers = { Authorization: `Bearer ${user.id_token}`, 'X-Access-Token': user.access_token }
-  const setup = (await (await fetch(`${api}/mfa_setup`, { headers })).json()) as { qrCodeUrl: string }
-  const secret = new URL(setup.qrCodeUrl).searchParams.get('secret') ?? ''
-  const code = new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate()
-  const verify = await fetch(`${api}/mfa_verify`, {
-    method: 'POST',
-    headers: { ...headers, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ verification_code: code }),
-  })
-  if (!verify.ok) throw new Error(`registering the bench user failed: ${verify.status}`)
-}
-
-interface Scenario {
-  name: string
-  url: string
-  requests: LoadRequest[]
-  headerPool?: Record<string, string>[]
-}
-
-interface Row {
-  regime: string
-  scenario: string
-  connections: number
-  result: LoadResult
-  callsPerRequest: number
-  /** Round trips to the account objects per request, from the API's request log (main API only). */
-  storagePerRequest: number | undefined
-}
-
-/** The `storage` field of the main API's request log lines (src/middleware/request-log.ts). */
-const storageSeen = { requests: 0, roundTrips: 0 }
-function countStorage(line: string): void {
-  const start = line.indexOf('{"level"')
-  if (start < 0) return
-  try {
-    const entry = JSON.parse(line.slice(start)) as { event?: string; storage?: number }
-    if (entry.event !== 'request') return
-    storageSeen.requests += 1
-    storageSeen.roundTrips += entry.storage ?? 0
-  } catch {
-    // not a whole log line
-  }
-}
-
-/** Warm the target (and learn its rate), then one measured run sized to last about SECONDS. */
-async function measure(regime: string, connections: number, scenario: Scenario): Promise<Row> {
-  const spec = {
-    url: scenario.url,
-    connections,
-    requests: scenario.requests,
-    ...(scenario.headerPool ? { headerPool: scenario.headerPool } : {}),
-  }
-  const warm = await load({ ...spec, durationSeconds: 2 }, 30_000)
-  await sleep(300) // let the warm-up's last calls land before the count is reset
-  await emulator('/calls/reset', { method: 'POST' })
-  Object.assign(storageSeen, { requests: 0, roundTrips: 0 })
-  const amount = Math.min(MAX_REQUESTS, Math.max(MIN_REQUESTS, Math.round(warm.rps * SECONDS)))
-  const result = await load({ ...spec, amount }, SECONDS * 4_000 + 30_000)
-  const calls = (await emulator('/calls')) as { total: number }
-  await sleep(300) // the last log lines arrive after the responses
-  const storagePerRequest = storageSeen.requests > 0 ? storageSeen.roundTrips / storageSeen.requests : undefined
-  const row = {
-    regime,
-    scenario: scenario.name,
-    connections,
-    result,
-    callsPerRequest: calls.total / result.responses,
-    storagePerRequest,
-  }
-  log(
-    `${regime} ${scenario.name}: ${result.rps.toFixed(0)} rps, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
-      `${row.callsPerRequest.toFixed(2)} calls/req, ${storagePerRequest?.toFixed(2) ?? '–'} storage/req, ` +
-      `${result.non2xx} non-2xx, ${result.errors} errors`,
-  )
-  return row
-}
-
-const ratio = (value: number, floor: number) => (floor > 0 ? (value / floor).toFixed(2) : '–')
-
-function table(rows: Row[]): string {
-  const lines = [
-    '| regime | scenario | conns | requests | rps | p50 ms | p99 ms | SaaSus calls/req | storage round trips/req | rps/floor | p50/floor | p99/floor | non-2xx |',
-    '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
-  ]
-  for (const row of rows) {
-    const floor = rows.find((r) => r.regime === row.regime && r.scenario === 'floor worker')?.result
-    const r = row.result
-    lines.push(
-      `| ${row.regime} | ${row.scenario} | ${row.connections} | ${r.responses} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ` +
-        `${row.callsPerRequest.toFixed(2)} | ${row.storagePerRequest?.toFixed(2) ?? '–'} | ${floor ? ratio(r.rps, floor.rps) : '–'} | ${floor ? ratio(r.p50, floor.p50) : '–'} | ` +
-        `${floor ? ratio(r.p99, floor.p99) : '–'} | ${r.non2xx + r.errors} |`,
-    )
-  }
-  return lines.join('\n')
-}
-
-interface ModelRow {
-  row: string
-  step: string
-  predictedMs: number
-  p50: number
-}
-
-/**
- * Reproduces latency-model rows: a client `clientRttMs` from the Worker and a
- * SaaSus `saasusRttMs` from it, with a sequential client (one connection).
- */
-async function modelRows(user: EmulatorUser, overheadMs: number): Promise<ModelRow[]> {
-  const origin = 'http://localhost:3000'
-  const cases = [
-    { row: 'Europe user, Worker at the edge', clientRttMs: 20, saasusRttMs: 236 },
-    { row: 'Europe user, Worker placed near SaaSus', clientRttMs: 256, saasusRttMs: 2 },
-  ]
-  const out: ModelRow[] = []
-  for (const c of cases) {
-    await emulator('/faults', json({ latencyMs: c.saasusRttMs }))
-    const proxy = await startDelayProxy({ port: PORTS.proxy, target: PORTS.api, oneWayMs: c.clientRttMs / 2 })
-    try {
-      const auth = { Authorization: `Bearer ${user.id_token}`, Origin: origin }
-      const steps: { step: string; calls: number; rtts: number; requests: LoadRequest[] }[] = [
-        {
-          step: 'preflight',
-          calls: 0,
-          rtts: 1,
-          requests: [
-            {
-              method: 'OPTIONS',
-              path: '/mfa_status',
-              headers: {
-                Origin: origin,
-                'Access-Control-Request-Method': 'GET',
-                'Access-Control-Request-Headers': 'authorization',
-              },
-            },
-          ],
-        },
-        {
-          step: 'cached read (GET /mfa_status)',
-          calls: 1,
-          rtts: 1,
-          requests: [{ method: 'GET', path: '/mfa_status', headers: auth }],
-        },
-        {
-          step: 'mutation (POST /mfa_disable)',
-          calls: 2,
-          rtts: 1,
-          requests: [
-            {
-              method: 'POST',
-              path: '/mfa_disable',
-              headers: { ...auth, 'Content-Type': 'application/json' },
-              body: '{}',
-            },
-          ],
-        },
-      ]
-      for (const s of steps) {
-        const spec = { url: proxy.url, connections: 1, requests: s.requests }
-        await load({ ...spec, amount: 3 }, 30_000) // warm: connection, isolate, user cache
-        const result = await load({ ...spec, amount: 15 }, 60_000)
-        const predictedMs = s.rtts * c.clientRttMs + s.calls * c.saasusRttMs + (s.calls > 0 ? overheadMs : 0)
-        out.push({
-          row: `${c.row} (client RTT ${c.clientRttMs} ms, SaaSus RTT ${c.saasusRttMs} ms)`,
-          step: s.step,
-          predictedMs,
-          p50: result.p50,
-        })
-        log(`model: ${c.row}, ${s.step}: predicted ${predictedMs} ms, measured p50 ${result.p50} ms`)
-      }
-    } finally {
-      await proxy.close()
-    }
-  }
-  return out
-}
 
 const started = new Date()
-log(
-  `starting the emulator, the API (cache on and off) and the floor worker on 127.0.0.1:${PORTS.emulator}–${PORTS.floor}`,
-)
-const stack = await startStack({
-  apiPort: PORTS.api,
-  emulatorPort: PORTS.emulator,
-  apiVars: { USER_CACHE_TTL_SECONDS: '60' },
-  onApiLine: countStorage,
-})
-const workers: WorkerProcess[] = [stack.api, stack.emulator]
-const stopAll = () => Promise.all(workers.map((w) => w.stop()))
+log(`starting the emulator (wrangler dev) and the bundles in workerd on 127.0.0.1:${PORTS.emulator}–${PORTS.core}`)
+const emulatorProcess = await startWorker({ port: PORTS.emulator, config: 'emulator/wrangler.toml' })
+const emulator = emulatorAt(emulatorProcess.url)
+const runtimes: Runtime[] = []
+const stopAll = async () => {
+  await Promise.all(runtimes.map((r) => r.stop()))
+  await emulatorProcess.stop()
+}
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)))
 
 try {
-  const shared = { ...EMULATOR_CREDENTIALS, SAASUS_API_URL_BASE: stack.emulator.url }
-  // One at a time: two wrangler dev starting together can pick the same free internal port.
-  const cacheOff = await startWorker({ port: PORTS.apiCacheOff, vars: { ...shared, USER_CACHE_TTL_SECONDS: '0' } })
-  workers.push(cacheOff)
-  const floor = await startWorker({ port: PORTS.floor, config: 'bench/floor/wrangler.toml', vars: shared })
-  workers.push(floor)
-  // The same API logging only failures: how much of its cost here is the log line per request.
-  const quietLog = await startWorker({ port: PORTS.apiQuietLog, vars: { ...shared, REQUEST_LOG: 'failures' } })
-  workers.push(quietLog)
+  const saasus = { SAASUS_API_URL_BASE: emulator.url }
+  const secrets = { ...EMULATOR_CREDENTIALS, MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY }
+  const apiVars = { ...saasus, ALLOWED_ORIGINS: ORIGIN }
+  const storage = storageCounter()
+  const api = await startRuntime({
+    port: PORTS.api,
+    onLog: storage.line,
+    workers: [{ name: 'saasus-mfa-edge', config: 'wrangler.toml', vars: apiVars, secrets }],
+  })
+  runtimes.push(api)
+  const cacheOff = await startRuntime({
+    port: PORTS.apiCacheOff,
+    workers: [
+      { name: 'saasus-mfa-edge', config: 'wrangler.toml', vars: { ...apiVars, USER_CACHE_TTL_SECONDS: '0' }, secrets },
+    ],
+  })
+  runtimes.push(cacheOff)
+  const floor = await startRuntime({
+    port: PORTS.floor,
+    workers: [{ name: 'floor', config: 'bench/floor/wrangler.toml', vars: { ...saasus, ...EMULATOR_CREDENTIALS } }],
+  })
+  runtimes.push(floor)
+  // The stand-in front (bench/front-standin) until the split lands: its CORE reaches the API through a delay proxy.
+  const front = await startRuntime({
+    port: PORTS.front,
+    workers: [
+      {
+        name: 'saasus-mfa-bench-front',
+        config: 'bench/front-standin/wrangler.toml',
+        vars: { ALLOWED_ORIGINS: ORIGIN },
+        services: { CORE: { port: PORTS.core } },
+      },
+    ],
+  })
+  runtimes.push(front)
 
-  const reader = await newUser('reader')
-  const setupUsers: EmulatorUser[] = []
-  for (let i = 0; i < SETUP_USERS; i++) setupUsers.push(await newUser(`setup${i}`))
-  const toggler = await newUser('toggler')
-  await register(stack.api.url, toggler)
-
+  // 1. The production runtime.
+  const reader = await emulator.newUser('reader')
+  const toggler = await emulator.newUser('toggler')
+  await register(api.url, toggler)
   const bearer = (user: EmulatorUser) => ({ Authorization: `Bearer ${user.id_token}` })
-  const scenarios: Scenario[] = [
-    { name: 'floor worker', url: floor.url, requests: [{ method: 'GET', path: `/?user=${reader.id}` }] },
-    {
-      name: 'GET /mfa_status, cache on',
-      url: stack.api.url,
-      requests: [{ method: 'GET', path: '/mfa_status', headers: bearer(reader) }],
-    },
-    {
-      name: 'GET /mfa_status, cache on, REQUEST_LOG=failures',
-      url: quietLog.url,
-      requests: [{ method: 'GET', path: '/mfa_status', headers: bearer(reader) }],
-    },
-    {
-      // A read of the account object (issue 11): one storage round trip, no SaaSus call once the user is cached.
-      name: 'GET /mfa_events, cache on',
-      url: stack.api.url,
-      requests: [{ method: 'GET', path: '/mfa_events', headers: bearer(reader) }],
-    },
-    {
-      name: 'GET /mfa_status, cache off',
-      url: cacheOff.url,
-      requests: [{ method: 'GET', path: '/mfa_status', headers: bearer(reader) }],
-    },
-    {
-      name: 'GET /mfa_setup',
-      url: stack.api.url,
-      requests: [{ method: 'GET', path: '/mfa_setup' }],
-      headerPool: setupUsers.map((user) => ({ ...bearer(user), 'X-Access-Token': user.access_token })),
-    },
+  const status = [{ method: 'GET' as const, path: '/mfa_status', headers: bearer(reader) }]
+  const cpuOf = (r: Runtime) => (r.pid === undefined ? undefined : () => cpuSeconds(r.pid as number))
+  const scenarios = [
+    { name: 'floor worker', url: floor.url, requests: [{ method: 'GET' as const, path: `/?user=${reader.id}` }] },
+    { name: 'GET /mfa_status, cache on', url: api.url, requests: status },
+    { name: 'GET /mfa_status, cache off', url: cacheOff.url, requests: status, cpu: cpuOf(cacheOff) },
     {
       name: 'POST /mfa_enable + /mfa_disable',
-      url: stack.api.url,
+      url: api.url,
       requests: ['/mfa_enable', '/mfa_disable'].map((path) => ({
         method: 'POST' as const,
         path,
@@ -329,52 +113,77 @@ try {
         body: '{}',
       })),
     },
-  ]
-
+  ].map((s) => ({ cpu: cpuOf(s.url === floor.url ? floor : api), ...(s.url === api.url ? { storage } : {}), ...s }))
   const regimes = [
     { name: `latency-bound (${LATENCY_MS} ms/call)`, latencyMs: LATENCY_MS, connections: 8 },
     { name: 'CPU-bound (0 ms/call)', latencyMs: 0, connections: 20 },
   ]
   const rows: Row[] = []
   for (const regime of regimes) {
-    await emulator('/faults', json({ latencyMs: regime.latencyMs }))
-    for (const scenario of scenarios) rows.push(await measure(regime.name, regime.connections, scenario))
+    await emulator.setLatency(regime.latencyMs)
+    for (const scenario of scenarios) rows.push(await measure(emulator, regime.name, regime.connections, scenario))
   }
+  await emulator.setLatency(0)
 
-  // What one request with a SaaSus call costs here beyond the network, for the model's predictions:
-  // the floor worker's sequential p50 with SaaSus answering at once.
-  await emulator('/faults', json({ latencyMs: 0 }))
-  const floorSpec = { url: floor.url, connections: 1, requests: scenarios[0]?.requests ?? [] }
-  await load({ ...floorSpec, amount: 20 }, 30_000)
-  const overheadMs = Math.round((await load({ ...floorSpec, amount: 50 }, 30_000)).p50)
-  const model = await modelRows(reader, overheadMs)
+  // 2. The latency model.
+  const wiring = {
+    emulator,
+    apiPort: PORTS.api,
+    entryPort: { 'placed single worker': PORTS.api, 'front + core': PORTS.front } satisfies Record<Layout, number>,
+    userProxyPort: PORTS.user,
+    coreProxyPort: PORTS.core,
+  }
+  const model: ModelResult[] = []
+  for (const user of USERS) {
+    const hops = scaled(user.hops, SCALE)
+    for (const layout of LAYOUTS) {
+      const [first, back] = await measureVisits(wiring, layout, hops, [FIRST_VISIT, RETURN_VISIT], SAMPLES)
+      model.push({ user, hops, layout, visits: { 'first visit': first ?? [], 'return visit': back ?? [] } })
+      log(`model: ${user.name}, ${layout}: measured`)
+    }
+  }
+  await Promise.all(runtimes.splice(0).map((r) => r.stop()))
+  await emulatorProcess.stop()
 
+  // 3. The same under wrangler dev.
+  const devRows = QUICK ? [] : await wranglerDevRows(LATENCY_MS)
+
+  const apiBundle = await bundle('wrangler.toml')
+  const floorBundle = await bundle('bench/floor/wrangler.toml')
   const finished = new Date()
   const report = [
-    '# Benchmark: the API against the floor',
+    '# Benchmark: the API against the floor, and the latency model',
     '',
-    `Produced by \`npm run bench\` (bench/run.ts) on ${finished.toISOString()} in ${Math.round((finished.getTime() - started.getTime()) / 1000)} s:`,
-    `${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, every worker under \`wrangler dev\` (workerd) on 127.0.0.1,`,
-    `load from autocannon in a separate process (bench/load.ts). Each measured run follows a 2 s warm-up and is sized`,
-    `to last about ${SECONDS} s at the warm-up's rate (${MIN_REQUESTS}–${MAX_REQUESTS} requests). SaaSus calls are counted by the emulator.`,
+    `Produced by \`npm run bench\` (bench/run.ts) on ${finished.toISOString()} in ${Math.round((finished.getTime() - started.getTime()) / 1000)} s${QUICK ? ' (BENCH_QUICK=1)' : ''}:`,
+    `${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, everything on 127.0.0.1; load from autocannon`,
+    `in a separate process (bench/load.ts). Each measured run follows a 2 s warm-up and is sized to last about ${SECONDS} s`,
+    "at the warm-up's rate (200–20000 requests). SaaSus calls are counted by the emulator (under `wrangler dev` in every part).",
     'Figures are from one run on a shared machine: read the ratios, not the absolutes.',
+    '',
+    '## The production runtime',
+    '',
+    `The bundles \`wrangler deploy --dry-run --outdir\` writes (API ${apiBundle.gzipKiB.toFixed(1)} KiB gzip, floor ${floorBundle.gzipKiB.toFixed(1)} KiB gzip,`,
+    'unminified as `wrangler deploy` uploads them), each in its own workerd through Miniflare with the bindings of its',
+    "wrangler config (vars, the emulator's development credentials as secrets, rate limits, SQLite Durable Objects, assets);",
+    'logs on, received as structured logs rather than relayed over the inspector. _workerd CPU ms/req_ is the user + system',
+    "CPU time of that workerd process over the measured run, divided by its responses (it includes Miniflare's entry worker).",
     '',
     table(rows),
     '',
-    '## Latency model rows, reproduced',
+    modelReport(model, SCALE, SAMPLES),
     '',
-    'A delaying TCP proxy adds the client-to-Worker round trip; the emulator adds the Worker-to-SaaSus one per call.',
-    `Predicted = client RTT + calls × SaaSus RTT + the local stack's own cost of a request that calls SaaSus (${overheadMs} ms: the floor worker's sequential p50 with SaaSus answering at once). One connection, 15 requests each.`,
+    '## The same workers under `wrangler dev` (secondary)',
     '',
-    '| row | step | predicted ms | measured p50 ms |',
-    '| --- | --- | --: | --: |',
-    ...model.map((m) => `| ${m.row} | ${m.step} | ${m.predictedMs} | ${m.p50} |`),
+    devRows.length > 0
+      ? 'Every log line is relayed to wrangler over the inspector, on the same cores: these rows measure wrangler as much as the Worker.'
+      : 'Skipped (BENCH_QUICK=1).',
     '',
+    ...(devRows.length > 0 ? [table(devRows), ''] : []),
   ].join('\n')
   writeFileSync(OUT, report)
   console.log(`\n${report}`)
   log(`written to ${OUT}`)
 } finally {
-  await emulator('/faults', { method: 'DELETE' }).catch(() => undefined)
+  await emulator.clearFaults().catch(() => undefined)
   await stopAll()
 }

@@ -1,0 +1,190 @@
+/**
+ * What every part of the bench shares: bounded load runs in their own process,
+ * the emulator's development API (users, latency, call counts), and one measured
+ * row per target with its ratios to the floor worker.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { TOTP } from 'otpauth'
+import { ROOT } from '../scripts/stack.ts'
+import type { LoadRequest, LoadResult, LoadSpec } from './load.ts'
+
+/** BENCH_QUICK=1: short runs, one sample of the model, no `wrangler dev` part; for trying the bench. */
+export const QUICK = process.env.BENCH_QUICK === '1'
+/** Seconds per measured run. */
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 2 : 8))
+/** Hard bounds on any one load run, whatever the measured rate. */
+const MAX_REQUESTS = 20_000
+const MIN_REQUESTS = 200
+
+export const log = (line: string) => console.log(`[bench] ${line}`)
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Runs bench/load.ts in its own process, killed if it outlives `limitMs`. */
+export function load(spec: LoadSpec, limitMs: number): Promise<LoadResult> {
+  // Through a file: a spec with a header pool is larger than one argument may be (E2BIG).
+  const specFile = join(mkdtempSync(join(tmpdir(), 'bench-')), 'spec.json')
+  writeFileSync(specFile, JSON.stringify(spec))
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bench', 'load.ts'), specFile],
+      { timeout: limitMs, killSignal: 'SIGKILL', maxBuffer: 1 << 20 },
+      (error, stdout, stderr) => {
+        rmSync(dirname(specFile), { recursive: true, force: true })
+        if (error) reject(new Error(`load run failed: ${error.message}\n${stderr}`))
+        else resolve(JSON.parse(stdout) as LoadResult)
+      },
+    )
+  })
+}
+
+export interface EmulatorUser {
+  id: string
+  id_token: string
+  access_token: string
+}
+
+const json = (method: string, body: unknown): RequestInit => ({
+  method,
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+})
+
+/** The emulator's development API at `url`. */
+export function emulatorAt(url: string) {
+  async function call(path: string, init?: RequestInit): Promise<unknown> {
+    const res = await fetch(`${url}/_emulator${path}`, init)
+    if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${await res.text()}`)
+    return res.json()
+  }
+  return {
+    url,
+    newUser: async (label: string) =>
+      (await call('/users', json('POST', { email: `${label}-${Date.now()}@bench.example` }))) as EmulatorUser,
+    /** Milliseconds added to every SaaSus call. */
+    setLatency: (latencyMs: number) => call('/faults', json('PUT', { latencyMs })),
+    clearFaults: () => call('/faults', { method: 'DELETE' }),
+    resetCalls: () => call('/calls/reset', { method: 'POST' }),
+    calls: async () => ((await call('/calls')) as { total: number }).total,
+  }
+}
+export type Emulator = ReturnType<typeof emulatorAt>
+
+/** A current code for the authenticator a `GET /mfa_setup` answer describes. */
+export function codeFor(qrCodeUrl: string): string {
+  const secret = new URL(qrCodeUrl).searchParams.get('secret') ?? ''
+  return new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate()
+}
+
+/** Registers an authenticator for the user (setup + verify), so that enabling MFA succeeds. */
+export async function register(api: string, user: EmulatorUser): Promise<void> {
+  const headers = { Authorization: `Bearer ${user.id_token}`, 'X-Access-Token': user.access_token }
+  const setup = (await (await fetch(`${api}/mfa_setup`, { headers })).json()) as { qrCodeUrl: string }
+  const verify = await fetch(`${api}/mfa_verify`, {
+    method: 'POST',
+    headers: { ...headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ verification_code: codeFor(setup.qrCodeUrl) }),
+  })
+  if (!verify.ok) throw new Error(`registering the bench user failed: ${verify.status}`)
+}
+
+/** Storage round trips per request, from the API's request log lines (src/middleware/request-log.ts). */
+export function storageCounter() {
+  const seen = { requests: 0, roundTrips: 0 }
+  return {
+    line(text: string): void {
+      const start = text.indexOf('{"level"')
+      if (start < 0) return
+      try {
+        const entry = JSON.parse(text.slice(start)) as { event?: string; storage?: number }
+        if (entry.event !== 'request') return
+        seen.requests += 1
+        seen.roundTrips += entry.storage ?? 0
+      } catch {
+        // not a whole log line
+      }
+    },
+    reset: () => Object.assign(seen, { requests: 0, roundTrips: 0 }),
+    perRequest: () => (seen.requests > 0 ? seen.roundTrips / seen.requests : undefined),
+  }
+}
+export type StorageCounter = ReturnType<typeof storageCounter>
+
+export interface Scenario {
+  name: string
+  url: string
+  requests: LoadRequest[]
+  headerPool?: Record<string, string>[]
+  /** The API's storage count, when its log lines reach this process. */
+  storage?: StorageCounter
+  /** CPU seconds so far of the process that runs only this target (its workerd), when known. */
+  cpu?: () => number
+}
+
+export interface Row {
+  regime: string
+  scenario: string
+  connections: number
+  result: LoadResult
+  callsPerRequest: number
+  storagePerRequest: number | undefined
+  /** The target's CPU time per request, in ms, when its process is known. */
+  cpuMsPerRequest: number | undefined
+}
+
+/** Warm the target (and learn its rate), then one measured run sized to last about SECONDS. */
+export async function measure(emulator: Emulator, regime: string, connections: number, s: Scenario): Promise<Row> {
+  const spec = { url: s.url, connections, requests: s.requests, ...(s.headerPool ? { headerPool: s.headerPool } : {}) }
+  const warm = await load({ ...spec, durationSeconds: 2 }, 30_000)
+  await sleep(300) // let the warm-up's last calls land before the count is reset
+  await emulator.resetCalls()
+  s.storage?.reset()
+  const cpuBefore = s.cpu?.()
+  const amount = Math.min(MAX_REQUESTS, Math.max(MIN_REQUESTS, Math.round(warm.rps * SECONDS)))
+  const result = await load({ ...spec, amount }, SECONDS * 4_000 + 30_000)
+  const cpuAfter = s.cpu?.()
+  const calls = await emulator.calls()
+  await sleep(300) // the last log lines arrive after the responses
+  const cpuMsPerRequest =
+    cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / result.responses : undefined
+  const row = {
+    regime,
+    scenario: s.name,
+    connections,
+    result,
+    callsPerRequest: calls / result.responses,
+    storagePerRequest: s.storage?.perRequest(),
+    cpuMsPerRequest,
+  }
+  log(
+    `${regime} ${s.name}: ${result.rps.toFixed(0)} rps, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+      `${row.callsPerRequest.toFixed(2)} calls/req, ${cpuMsPerRequest?.toFixed(2) ?? '–'} CPU ms/req, ` +
+      `${result.non2xx} non-2xx, ${result.errors} errors`,
+  )
+  return row
+}
+
+const ratio = (value: number, floor: number | undefined) =>
+  floor !== undefined && floor > 0 ? (value / floor).toFixed(2) : '–'
+const fixed = (value: number | undefined) => value?.toFixed(2) ?? '–'
+
+/** The rows as a markdown table, each with its ratios to the floor worker of its regime. */
+export function table(rows: Row[]): string {
+  const lines = [
+    '| regime | scenario | conns | requests | rps | p50 ms | p99 ms | SaaSus calls/req | storage round trips/req | workerd CPU ms/req | rps/floor | p50/floor | p99/floor | non-2xx |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+  ]
+  for (const row of rows) {
+    const floor = rows.find((r) => r.regime === row.regime && r.scenario === 'floor worker')?.result
+    const r = row.result
+    lines.push(
+      `| ${row.regime} | ${row.scenario} | ${row.connections} | ${r.responses} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ` +
+        `${row.callsPerRequest.toFixed(2)} | ${fixed(row.storagePerRequest)} | ${fixed(row.cpuMsPerRequest)} | ` +
+        `${ratio(r.rps, floor?.rps)} | ${ratio(r.p50, floor?.p50)} | ${ratio(r.p99, floor?.p99)} | ${r.non2xx + r.errors} |`,
+    )
+  }
+  return lines.join('\n')
+}

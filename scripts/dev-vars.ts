@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { closest, UsageError } from './dev-args.ts'
 import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_CREDENTIALS, localOrigins, ROOT } from './stack.ts'
-import { API_SETTINGS, FRONT_SETTINGS } from './worker-settings.ts'
+import { API_SETTINGS } from './worker-settings.ts'
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/
 const QUOTED = /^(["'])(.*)\1$/
@@ -38,8 +38,10 @@ export function readDevVars(file = join(ROOT, '.dev.vars')): Record<string, stri
 
 /** What `npm run dev` gives the API, worked out before anything starts. */
 export interface ApiSettings {
-  /** `--var` settings for the API's wrangler dev. */
+  /** Settings for the API's wrangler dev, each handed to the Worker that reads it. */
   vars: Record<string, string>
+  /** With real SaaSus: the credentials from .dev.vars (the emulator mode's are the stack's own). */
+  secrets?: Record<string, string>
   /** The env the API will see (its defaults aside), for the API's own parser to check first. */
   env: Record<string, string>
   /** Names from .dev.vars that reach the API (secrets and names --var overrides aside). */
@@ -77,16 +79,15 @@ export function apiSettings(input: {
   )
 
   if (realSaasus) {
-    // The core then reads .dev.vars and nothing else: wrangler gives a second Worker only that file.
-    const coreOnly = Object.keys(cliVars).find((name) => !FRONT_SETTINGS.includes(name))
-    if (coreOnly) {
-      throw new UsageError(
-        `--var ${coreOnly}: the core reads it, and with a .dev.vars wrangler gives the core that file alone; set ${coreOnly} in .dev.vars instead`,
-      )
+    // The stack hands every setting to the Worker that reads it (the core never reads .dev.vars
+    // itself), so .dev.vars reaches the API through here too; the reference page is on unless it says.
+    const vars = {
+      ...(devVars.SERVE_API_REFERENCE ? {} : { SERVE_API_REFERENCE: 'true' }),
+      ...Object.fromEntries(fromDevVars.map((name) => [name, devVars[name] ?? ''])),
+      ...cliVars,
     }
-    // wrangler reads .dev.vars itself; the reference page is on unless .dev.vars says otherwise.
-    const vars = { ...(devVars.SERVE_API_REFERENCE ? {} : { SERVE_API_REFERENCE: 'true' }), ...cliVars }
-    return { vars, env: { ...devVars, ...vars }, fromDevVars, notes }
+    const secrets = Object.fromEntries(SAASUS_CREDENTIALS.map((name) => [name, devVars[name] ?? '']))
+    return { vars, secrets, env: { ...devVars, ...vars }, fromDevVars, notes }
   }
 
   const refused = Object.keys(cliVars).find((name) => SAASUS_CONNECTION.includes(name))

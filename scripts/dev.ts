@@ -133,7 +133,13 @@ function watch(name: string, worker: WorkerProcess) {
 async function start() {
   try {
     if (realSaasus) {
-      return { api: await startWorker({ port: args.apiPort, echo: true, vars: settings.vars }), emulator: undefined }
+      const api = await startWorker({
+        port: args.apiPort,
+        echo: true,
+        vars: settings.vars,
+        ...(settings.secrets ? { secrets: settings.secrets } : {}),
+      })
+      return { api, emulator: undefined }
     }
     return await startStack({
       apiPort: args.apiPort,

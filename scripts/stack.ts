@@ -6,7 +6,7 @@
  * Node's type stripping runs this file as is (on the Node 24 that npm scripts run).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -89,6 +89,22 @@ function writeSecretsFile(secrets: Record<string, string>): { dir: string; file:
 }
 
 /**
+ * The core's config, copied into a directory of its own with its entry made absolute. wrangler
+ * gives a Worker the `.dev.vars` beside its config in place of the process environment (tried), so
+ * the core's copy has none beside it: the settings and secrets handed over here then reach it
+ * whatever the project's `.dev.vars` says (npm run dev has already read that file and passes it on).
+ */
+function writeCoreConfig(): { dir: string; file: string } {
+  const toml = readFileSync(join(ROOT, CORE_CONFIG), 'utf8')
+  const entry = /^main\s*=\s*"([^"]+)"/m.exec(toml)?.[1]
+  if (!entry) throw new Error(`${CORE_CONFIG} has no main = "…" line`)
+  const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-edge-core-'))
+  const file = join(dir, 'wrangler.toml')
+  writeFileSync(file, toml.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(join(ROOT, entry))}`))
+  return { dir, file }
+}
+
+/**
  * Starts one `wrangler dev` and resolves once that process reports it listens and
  * answers HTTP. A port that is taken fails at once, before wrangler starts.
  */
@@ -102,6 +118,7 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
     WRANGLER_SEND_METRICS: 'false',
   }
   let secrets: { dir: string; file: string } | undefined
+  let coreConfig: { dir: string; file: string } | undefined
   if (options.config) {
     args.push('--config', options.config)
     for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`)
@@ -113,17 +130,13 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
     // The front first: it gets the port, and `--var` reaches only it. The core's settings and
     // secrets travel in the process environment, which this switch shows to every Worker
     // (docs/configuration.md, "Locally"); the front reads none of them.
-    args.push('--config', FRONT_CONFIG, '--config', CORE_CONFIG)
+    coreConfig = writeCoreConfig()
+    args.push('--config', FRONT_CONFIG, '--config', coreConfig.file)
+    // One place for the account objects' local state, wherever the core's config was written.
+    args.push('--persist-to', join(ROOT, '.wrangler', 'state'))
     const { front, core } = splitSettings(options.vars ?? {})
     for (const [name, value] of Object.entries(front)) args.push('--var', `${name}:${value}`)
     Object.assign(env, core, options.secrets, { CLOUDFLARE_INCLUDE_PROCESS_ENV: 'true' })
-    // wrangler reads a .dev.vars instead of the environment when there is one (tried: the core
-    // then never sees these), so settings given here could not win over it.
-    if (options.secrets && existsSync(join(ROOT, '.dev.vars'))) {
-      throw new Error(
-        '.dev.vars would hide the settings given here from the core; move it aside to run against the emulator',
-      )
-    }
   }
   const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env })
   const url = `http://127.0.0.1:${options.port}`
@@ -147,7 +160,9 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
   }
   child.stdout?.on('data', onData)
   child.stderr?.on('data', onData)
-  child.once('exit', () => secrets && rmSync(secrets.dir, { recursive: true, force: true }))
+  child.once('exit', () => {
+    for (const dir of [secrets?.dir, coreConfig?.dir]) if (dir) rmSync(dir, { recursive: true, force: true })
+  })
 
   const stop = () =>
     new Promise<void>((resolve) => {

@@ -30,4 +30,27 @@ describe('npm run dev, the settings it checks', () => {
     })
     expect(env.MFA_ENCRYPTION_KEY).toBeUndefined()
   })
+
+  it('hands real SaaSus credentials and .dev.vars settings on, with --var winning, for the core never reads .dev.vars itself', () => {
+    const { vars, secrets } = apiSettings({
+      devVars: {
+        SAASUS_SAAS_ID: 'a',
+        SAASUS_API_KEY: 'b',
+        SAASUS_SECRET_KEY: 'c',
+        USER_CACHE_TTL_SECONDS: '30',
+        MFA_STEP_UP: 'off',
+      },
+      cliVars: { SAASUS_API_URL_BASE: 'https://saasus.example', MFA_STEP_UP: 'required' },
+      realSaasus: true,
+      emulatorPort: 8788,
+    })
+    expect(secrets).toEqual({ SAASUS_SAAS_ID: 'a', SAASUS_API_KEY: 'b', SAASUS_SECRET_KEY: 'c' })
+    expect(vars).toMatchObject({
+      SAASUS_API_URL_BASE: 'https://saasus.example',
+      USER_CACHE_TTL_SECONDS: '30',
+      MFA_STEP_UP: 'required',
+    })
+    // The credentials travel as secrets only, never as settings a log could print.
+    expect(Object.keys(vars)).not.toContain('SAASUS_SECRET_KEY')
+  })
 })

@@ -23,6 +23,8 @@ export interface Wiring {
   emulator: Emulator
   /** The API, undelayed: where return-visit users are enrolled. */
   apiPort: number
+  /** The core alone: what the front's CORE binding reaches through the delaying proxy. */
+  corePort: number
   /** Where the user's requests enter, per layout. */
   entryPort: Record<Layout, number>
   userProxyPort: number
@@ -114,7 +116,7 @@ export async function measureVisits(w: Wiring, layout: Layout, hops: Hops, visit
     target: w.entryPort[layout],
     oneWayMs: d.userToEntry / 2,
   })
-  const coreProxy = await startDelayProxy({ port: w.coreProxyPort, target: w.apiPort, oneWayMs: d.frontToCore / 2 })
+  const coreProxy = await startDelayProxy({ port: w.coreProxyPort, target: w.corePort, oneWayMs: d.frontToCore / 2 })
   try {
     await w.emulator.setLatency(Math.round(d.perCall))
     // Warm the connections on every hop (and the isolates) with a user of its own.

@@ -35,10 +35,19 @@ import {
 } from './measure.ts'
 import { FIRST_VISIT, LAYOUTS, type Layout, RETURN_VISIT, scaled, USERS } from './model.ts'
 import { type ModelResult, modelReport } from './model-report.ts'
-import { bundle, cpuSeconds, type Runtime, startRuntime } from './runtime.ts'
+import { bundle, cpuSeconds, type Runtime, type RuntimeWorker, startRuntime } from './runtime.ts'
 import { wranglerDevRows } from './wrangler-dev.ts'
 
-const PORTS = { emulator: 8870, api: 8871, front: 8872, floor: 8873, apiCacheOff: 8874, user: 8875, core: 8876 }
+const PORTS = {
+  emulator: 8870,
+  api: 8871,
+  front: 8872,
+  floor: 8873,
+  apiCacheOff: 8874,
+  user: 8875,
+  coreProxy: 8876,
+  core: 8877,
+}
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20)
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? (QUICK ? 1 : 3))
 const SCALE = Number(process.env.BENCH_MODEL_SCALE ?? (QUICK ? 4 : 1))
@@ -58,35 +67,35 @@ process.on('SIGINT', () => void stopAll().then(() => process.exit(130)))
 try {
   const saasus = { SAASUS_API_URL_BASE: emulator.url }
   const secrets = { ...EMULATOR_CREDENTIALS, MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY }
-  const apiVars = { ...saasus, ALLOWED_ORIGINS: ORIGIN }
+  const frontVars = { ALLOWED_ORIGINS: ORIGIN }
   const storage = storageCounter()
-  const api = await startRuntime({
-    port: PORTS.api,
-    onLog: storage.line,
-    workers: [{ name: 'saasus-mfa-edge', config: 'wrangler.toml', vars: apiVars, secrets }],
-  })
+  // The API as deployed: the front and the core, the front's CORE binding naming the core. Here
+  // both run in one workerd, as the two would in one location: what a placed single Worker costs.
+  const apiWith = (coreVars: Record<string, string> = {}): RuntimeWorker[] => [
+    { name: 'saasus-mfa-edge', config: 'wrangler.toml', vars: frontVars },
+    { name: 'saasus-mfa-edge-core', config: 'wrangler.core.toml', vars: { ...saasus, ...coreVars }, secrets },
+  ]
+  const api = await startRuntime({ port: PORTS.api, onLog: storage.line, workers: apiWith() })
   runtimes.push(api)
-  const cacheOff = await startRuntime({
-    port: PORTS.apiCacheOff,
-    workers: [
-      { name: 'saasus-mfa-edge', config: 'wrangler.toml', vars: { ...apiVars, USER_CACHE_TTL_SECONDS: '0' }, secrets },
-    ],
-  })
+  const cacheOff = await startRuntime({ port: PORTS.apiCacheOff, workers: apiWith({ USER_CACHE_TTL_SECONDS: '0' }) })
   runtimes.push(cacheOff)
+  // The core alone, in a workerd of its own: what runs next to SaaSus, against the floor that does too.
+  const core = await startRuntime({ port: PORTS.core, workers: apiWith().slice(1) })
+  runtimes.push(core)
   const floor = await startRuntime({
     port: PORTS.floor,
     workers: [{ name: 'floor', config: 'bench/floor/wrangler.toml', vars: { ...saasus, ...EMULATOR_CREDENTIALS } }],
   })
   runtimes.push(floor)
-  // The stand-in front (bench/front-standin) until the split lands: its CORE reaches the API through a delay proxy.
+  // The front far from the core: its CORE binding reaches the core through a delaying proxy (the model).
   const front = await startRuntime({
     port: PORTS.front,
     workers: [
       {
-        name: 'saasus-mfa-bench-front',
-        config: 'bench/front-standin/wrangler.toml',
-        vars: { ALLOWED_ORIGINS: ORIGIN },
-        services: { CORE: { port: PORTS.core } },
+        name: 'saasus-mfa-edge',
+        config: 'wrangler.toml',
+        vars: frontVars,
+        services: { CORE: { port: PORTS.coreProxy } },
       },
     ],
   })
@@ -102,6 +111,7 @@ try {
   const scenarios = [
     { name: 'floor worker', url: floor.url, requests: [{ method: 'GET' as const, path: `/?user=${reader.id}` }] },
     { name: 'GET /mfa_status, cache on', url: api.url, requests: status },
+    { name: 'GET /mfa_status, cache on, the core alone', url: core.url, requests: status, cpu: cpuOf(core) },
     { name: 'GET /mfa_status, cache off', url: cacheOff.url, requests: status, cpu: cpuOf(cacheOff) },
     {
       name: 'POST /mfa_enable + /mfa_disable',
@@ -129,9 +139,10 @@ try {
   const wiring = {
     emulator,
     apiPort: PORTS.api,
+    corePort: PORTS.core,
     entryPort: { 'placed single worker': PORTS.api, 'front + core': PORTS.front } satisfies Record<Layout, number>,
     userProxyPort: PORTS.user,
-    coreProxyPort: PORTS.core,
+    coreProxyPort: PORTS.coreProxy,
   }
   const model: ModelResult[] = []
   for (const user of USERS) {
@@ -148,7 +159,8 @@ try {
   // 3. The same under wrangler dev.
   const devRows = QUICK ? [] : await wranglerDevRows(LATENCY_MS)
 
-  const apiBundle = await bundle('wrangler.toml')
+  const frontBundle = await bundle('wrangler.toml')
+  const coreBundle = await bundle('wrangler.core.toml')
   const floorBundle = await bundle('bench/floor/wrangler.toml')
   const finished = new Date()
   const report = [
@@ -162,7 +174,7 @@ try {
     '',
     '## The production runtime',
     '',
-    `The bundles \`wrangler deploy --dry-run --outdir\` writes (API ${apiBundle.gzipKiB.toFixed(1)} KiB gzip, floor ${floorBundle.gzipKiB.toFixed(1)} KiB gzip,`,
+    `The bundles \`wrangler deploy --dry-run --outdir\` writes (front ${frontBundle.gzipKiB.toFixed(1)} KiB gzip, core ${coreBundle.gzipKiB.toFixed(1)} KiB gzip, floor ${floorBundle.gzipKiB.toFixed(1)} KiB gzip,`,
     'unminified as `wrangler deploy` uploads them), each in its own workerd through Miniflare with the bindings of its',
     "wrangler config (vars, the emulator's development credentials as secrets, rate limits, SQLite Durable Objects, assets);",
     'logs on, received as structured logs rather than relayed over the inspector. _workerd CPU ms/req_ is the user + system',

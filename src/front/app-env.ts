@@ -11,6 +11,8 @@ export interface FrontAppEnv {
     requestId: string
     /** The catalogue code the front refused with, if it answered itself. */
     errorCode: ErrorCode | undefined
+    /** The request body as read by ./body.ts (null: none), for the shape checks and the forward. */
+    body: Uint8Array | null
     /** Whether the core answered (the request was forwarded). */
     forwarded: boolean
   }

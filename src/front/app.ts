@@ -8,13 +8,13 @@
  * Its refusals are the core's own: same catalogue, same headers, the same CORS decision.
  */
 import { Hono, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { ApiError } from '../errors'
 import { allowListCors } from '../middleware/cors'
 import { responseHeaders } from '../middleware/response-headers'
 import { MAX_BODY_BYTES } from '../request-limits'
 import type { FrontAppEnv } from './app-env'
+import { boundedBody } from './body'
 import { openApiRoute, referencePageRoutes } from './docs'
 import { forwardToCore } from './forward'
 import { frontRequestLog } from './request-log'
@@ -75,14 +75,7 @@ const front = new Hono<FrontAppEnv>()
       }) as MiddlewareHandler,
     ),
   )
-  .use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError('payload_too_large')
-      },
-    }),
-  )
+  .use(boundedBody(MAX_BODY_BYTES))
   .use(requestShape())
   .route('/', referencePageRoutes)
   .all('*', forwardToCore())

@@ -12,10 +12,8 @@ export const forwardToCore = (): Handler<FrontAppEnv> =>
     const headers = new Headers(c.req.raw.headers)
     // Ours, not the client's: the core's log line carries the id the client is given.
     headers.set(REQUEST_ID_HEADER, c.var.requestId)
-    const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD'
-    // Read whole (the body limit caps it at 4 KiB; a shape check may have read it already, and
-    // Hono keeps what it read), so the core never reads a stream the front has answered past.
-    const body = hasBody ? await c.req.arrayBuffer() : null
+    // The bytes ./body.ts read whole (at most 4 KiB), so the core never reads a stream the front has answered past.
+    const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? null : c.get('body')
     const answer = await c.env.CORE.fetch(c.req.url, { method: c.req.method, headers, body, redirect: 'manual' })
     c.set('forwarded', true)
     // The binding's response has immutable headers; the front still adds CORS and the id.

@@ -40,10 +40,10 @@ function checkAccessToken(c: Context): void {
   if (!OPAQUE_TOKEN.test(c.req.header('X-Access-Token')?.trim() ?? '')) throw new ApiError('missing_access_token')
 }
 
-/** A body, when there is one, declared as JSON and parsing as JSON. Read once: Hono keeps it for the forward. */
-async function checkJson(c: Context): Promise<void> {
-  const bytes = await c.req.arrayBuffer()
-  if (bytes.byteLength === 0) return
+/** A body, when there is one, declared as JSON and parsing as JSON (the bytes ./body.ts kept). */
+function checkJson(c: Context): void {
+  const bytes = c.get('body')
+  if (bytes === null || bytes.byteLength === 0) return
   const text = new TextDecoder().decode(bytes)
   if (text.trim() === '') return
   const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim() ?? ''
@@ -61,7 +61,7 @@ export const requestShape = (): MiddlewareHandler<FrontAppEnv> =>
     for (const check of CHECKS[`${method} ${c.req.path}`] ?? []) {
       if (check === 'bearer') checkBearer(c)
       else if (check === 'accessToken') checkAccessToken(c)
-      else await checkJson(c)
+      else checkJson(c)
     }
     await next()
   }

@@ -5,12 +5,8 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
-import { ApiError } from '../errors'
 import { documented } from '../openapi/describe'
-import type { LimiterBinding } from './rate-limit'
-
-// As in rate-limit.ts: the binding's period is 10 or 60 s and it does not say when it resets.
-const RETRY_AFTER_SECONDS = 60
+import { chargeAttempt, type LimiterBinding } from './rate-limit'
 
 /**
  * The key of a client's address: an IPv4 address whole, an IPv6 address by its /64, the
@@ -38,14 +34,7 @@ export function addressKey(ip: string | undefined): string {
 export const limitClients = (binding: LimiterBinding, scope: 'address' | 'overall'): MiddlewareHandler<AppEnv> =>
   documented(
     async function limitClientsHandler(c, next) {
-      const limiter: RateLimit | undefined = c.env[binding]
-      if (!limiter) {
-        console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: [`${binding} is not bound`] }))
-        throw new ApiError('misconfigured')
-      }
-      const key = scope === 'overall' ? 'all' : addressKey(c.req.header('CF-Connecting-IP'))
-      const { success } = await limiter.limit({ key })
-      if (!success) throw new ApiError('too_many_attempts', { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } })
+      await chargeAttempt(c.env, binding, scope === 'overall' ? 'all' : addressKey(c.req.header('CF-Connecting-IP')))
       await next()
     },
     { errors: ['too_many_attempts', 'misconfigured'] },

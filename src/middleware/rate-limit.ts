@@ -24,19 +24,26 @@ export type LimiterBinding = {
 const RETRY_AFTER_SECONDS = 60
 
 /**
+ * Charges one attempt to `key` on the limiter `binding`; over the limit, 429 with Retry-After.
+ * A deployment whose config lost the binding is refused (500 misconfigured), never run unguarded.
+ */
+export async function chargeAttempt(env: Env, binding: LimiterBinding, key: string): Promise<void> {
+  const limiter: RateLimit | undefined = env[binding]
+  if (!limiter) {
+    console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: [`${binding} is not bound`] }))
+    throw new ApiError('misconfigured')
+  }
+  const { success } = await limiter.limit({ key })
+  if (!success) throw new ApiError('too_many_attempts', { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } })
+}
+
+/**
  * @example routes.post('/mfa_verify', limitPerUser('MFA_VERIFY_LIMITER'), handler)
  */
 export const limitPerUser = (binding: LimiterBinding): MiddlewareHandler<AppEnv> =>
   documented(
     async function limitPerUserHandler(c, next) {
-      const limiter: RateLimit | undefined = c.env[binding]
-      if (!limiter) {
-        // A deployment whose wrangler.toml lost the binding: refuse rather than run unguarded.
-        console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: [`${binding} is not bound`] }))
-        throw new ApiError('misconfigured')
-      }
-      const { success } = await limiter.limit({ key: c.var.user.id })
-      if (!success) throw new ApiError('too_many_attempts', { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } })
+      await chargeAttempt(c.env, binding, c.var.user.id)
       await next()
     },
     { errors: ['too_many_attempts', 'misconfigured'] },

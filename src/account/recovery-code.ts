@@ -33,6 +33,19 @@ export function newRecoveryCode(): string {
   return symbols.match(new RegExp(`.{${GROUP}}`, 'g'))?.join('-') ?? symbols
 }
 
+/** A new set of codes, as shown once, with the hashes they are kept as (the same order). */
+export async function newRecoveryCodeSet(): Promise<{ codes: string[]; hashes: string[] }> {
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode)
+  const hashes = await Promise.all(
+    codes.map((code) => {
+      const normalized = normalizeRecoveryCode(code)
+      if (normalized === undefined) throw new Error('a new recovery code does not read as one')
+      return recoveryCodeHash(normalized)
+    }),
+  )
+  return { codes, hashes }
+}
+
 /** The code as stored and compared (upper case, no separators), or undefined if it cannot be one. */
 export function normalizeRecoveryCode(input: string): string | undefined {
   const symbols = input.toUpperCase().replace(/[\s-]/g, '')

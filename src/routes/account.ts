@@ -7,7 +7,7 @@
 import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { accountOf, recoverWithCode } from '../account/gateway'
-import { newRecoveryCode, normalizeRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash } from '../account/recovery-code'
+import { newRecoveryCodeSet, normalizeRecoveryCode, recoveryCodeHash } from '../account/recovery-code'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { limitClients } from '../middleware/client-limit'
@@ -54,8 +54,7 @@ export const accountRoutes = new Hono<AppEnv>()
     requireMfaEnabled(),
     stepUp({ from: 'body' }),
     async (c) => {
-      const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode)
-      const hashes = await Promise.all(codes.map((code) => recoveryCodeHash(normalizeRecoveryCode(code) ?? '')))
+      const { codes, hashes } = await newRecoveryCodeSet()
       await accountOf(c).createRecoveryCodes(c.var.stepUpCode, hashes)
       c.header('Cache-Control', 'no-store')
       return c.json({ recovery_codes: codes } satisfies RecoveryCodesResponse)

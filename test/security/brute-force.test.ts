@@ -5,13 +5,26 @@
  * answers: a million codes fall in hours without a limit. The guard counts
  * attempts per user at the edge and, over the limit, never calls SaaSus.
  */
-import { describe, expect, it } from 'vitest'
-import { call, currentCode, freshUser, mfaState, setup, verify, withAccessToken, wrongCode } from '../support/harness'
+import { beforeEach, describe, expect, it } from 'vitest'
+import {
+  call,
+  clearOfLimitWindowEnd,
+  currentCode,
+  freshUser,
+  mfaState,
+  setup,
+  verify,
+  withAccessToken,
+  wrongCode,
+} from '../support/harness'
 import { newTrace, saasusCalls } from '../support/trace'
 
 // wrangler.toml [[ratelimits]]: MFA_VERIFY_LIMITER 5 / 60 s, MFA_SETUP_LIMITER 10 / 60 s.
 const VERIFY_LIMIT = 5
 const SETUP_LIMIT = 10
+
+// Each test spends a minute's budget: none may straddle the end of the binding's window.
+beforeEach(() => clearOfLimitWindowEnd())
 
 describe('POST /mfa_verify', () => {
   it(`answers ${VERIFY_LIMIT} wrong codes a minute with 400`, async () => {

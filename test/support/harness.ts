@@ -140,6 +140,16 @@ export function secretOf(qrCodeUrl: string): string {
   return secret
 }
 
+/**
+ * Waits, when the current minute has less than `needMs` left, for the next one. The Rate Limiting
+ * binding counts in windows aligned to the wall clock (Miniflare: floor(now / period)), so a test
+ * that spends a minute's budget and expects the next request refused must not straddle a window's end.
+ */
+export async function clearOfLimitWindowEnd(needMs = 4_000, periodMs = 60_000): Promise<void> {
+  const left = periodMs - (Date.now() % periodMs)
+  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50))
+}
+
 export const bearer = (user: TestUser) => ({ Authorization: `Bearer ${user.id_token}` })
 export const withAccessToken = (user: TestUser) => ({ ...bearer(user), 'X-Access-Token': user.access_token })
 

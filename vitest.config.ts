@@ -22,7 +22,7 @@ const FRONT_BUNDLE = '.wrangler/test/front.js'
 
 for (const [entry, outfile] of [
   ['emulator/src/index.ts', EMULATOR_BUNDLE],
-  ['src/front/index.ts', FRONT_BUNDLE],
+  ['test/support/front-worker.ts', FRONT_BUNDLE],
 ] as const) {
   buildSync({
     entryPoints: [entry],

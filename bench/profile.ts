@@ -22,12 +22,12 @@
  * A benchmark, not a test: it asserts nothing. The log lines go to /dev/null.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import autocannon from 'autocannon'
 import { buildSync } from 'esbuild'
-import { EMULATOR_CREDENTIALS, ROOT, WRANGLER } from '../scripts/stack.ts'
+import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_CREDENTIALS, ROOT, WRANGLER } from '../scripts/stack.ts'
 
 const PORTS = { api: 8890, apiQuietLog: 8891, floor: 8892, inspector: 8893, baseline: 8894 } as const
 const PROFILE_REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 3_000)
@@ -52,9 +52,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 // --- building and serving -------------------------------------------------------------------------
 
-/** The deployable bundle of the checkout at `root`, as `wrangler deploy` would upload it. */
+/**
+ * The deployable bundle of the API at `root`, as `wrangler deploy` would upload it: the core's
+ * (wrangler.core.toml), or a checkout's one Worker from before the split.
+ */
 function bundleApi(root: string, outdir: string): void {
-  const wrangler = spawnSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', outdir], {
+  const split = existsSync(join(root, 'wrangler.core.toml'))
+  const config = split ? ['-c', 'wrangler.core.toml'] : []
+  const wrangler = spawnSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', outdir, ...config], {
     cwd: root,
     encoding: 'utf8',
     timeout: 120_000,
@@ -92,7 +97,7 @@ function worker(name: string, file: string, vars: Record<string, string>, outbou
 
 function writeConfig(dir: string): string {
   const saasus = { ...EMULATOR_CREDENTIALS, SAASUS_API_URL_BASE: SAAS_URL }
-  const api = { ...saasus, ALLOWED_ORIGINS: ORIGIN }
+  const api = { ...saasus, ALLOWED_ORIGINS: ORIGIN, MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY }
   const config = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [

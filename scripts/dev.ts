@@ -119,6 +119,12 @@ const shutdown = async (code: number) => {
 }
 process.on('SIGINT', () => void shutdown(0))
 process.on('SIGTERM', () => void shutdown(0))
+// `kill <npm's pid>` reaches npm and its shell but not this script, which would leave the wranglers
+// serving with nobody to stop them: once this script is orphaned, it stops them itself.
+const parent = process.ppid
+setInterval(() => {
+  if (process.ppid !== parent && !stopping) void shutdown(0)
+}, 1000).unref()
 
 /** A wrangler that stops on its own takes the other one with it, and the exit code says so. */
 function watch(name: string, worker: WorkerProcess) {

@@ -57,6 +57,7 @@ export const ERRORS = {
   upstream_unavailable: { status: 503, message: 'SaaSus could not be reached' },
   upstream_timeout: { status: 504, message: 'SaaSus did not answer in time' },
   storage_unavailable: { status: 503, message: 'Account storage could not be reached; try again' },
+  core_unavailable: { status: 503, message: 'The service could not be reached; try again' },
   // Session routes (/credentials, /refresh, /logout).
   invalid_login_code: {
     status: 400,

@@ -7,7 +7,8 @@ import * as z from 'zod/mini'
 import { describeRoute, documented } from './describe'
 import type { RouteEntry } from './document'
 
-const passOn = documented((_c, next) => next(), { errors: ['origin_not_allowed'] })
+// Every route past this point is the core's, reached through the front: it may be unreachable.
+const passOn = documented((_c, next) => next(), { errors: ['origin_not_allowed', 'core_unavailable'] })
 
 /** Put before the core's `app.routes`: the order is the one a request meets them in. */
 export const frontRoutes: readonly RouteEntry[] = [

@@ -13,7 +13,11 @@ import { newTrace, saasusCalls } from '../support/trace'
 /** The API in this isolate, with every request the front forwards to the core kept. */
 function watchedApi() {
   const forwarded: Request[] = []
-  return { api: apiWith({}, (request) => forwarded.push(request)), forwarded }
+  const api = apiWith({}, (request) => {
+    forwarded.push(request)
+    return undefined
+  })
+  return { api, forwarded }
 }
 
 const expired = unsignedJwt({ sub: 'someone', exp: Math.floor(Date.now() / 1000) - 60 })
@@ -98,6 +102,38 @@ describe('what the front forwards', () => {
     const res = await callCore('/mfa_status', { headers: { ...bearer(user), Origin: SPA_ORIGIN } })
     expect(res.status).toBe(200)
     expect([...res.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([])
+  })
+})
+
+describe('a core the front cannot use', () => {
+  const user = { Authorization: `Bearer ${unsignedJwt({ sub: 'someone', exp: Math.floor(Date.now() / 1000) + 600 })}` }
+  const expectUnavailable = async (res: Response) => {
+    expect([res.status, await res.json()]).toEqual([
+      503,
+      { error: 'The service could not be reached; try again', code: 'core_unavailable' },
+    ])
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe(SPA_ORIGIN)
+  }
+
+  it('is unreachable: the binding throws', async () => {
+    const api = apiWith({}, () => {
+      throw new Error('binding down')
+    })
+    await expectUnavailable(await api('/mfa_status', { headers: { ...user, Origin: SPA_ORIGIN } }))
+  })
+
+  it("answers in the runtime's words, not the core's JSON: the page is not passed on", async () => {
+    // What `wrangler dev` answers for a core that is not running; a crashed or over-limit core's page is alike.
+    const runtimePage = () => new Response('Worker "saasus-mfa-edge-core" not found.', { status: 503 })
+    const res = await apiWith({}, runtimePage)('/mfa_status', { headers: { ...user, Origin: SPA_ORIGIN } })
+    await expectUnavailable(res)
+  })
+
+  it("passes on the core's own server errors, which are its JSON", async () => {
+    const coreError = () =>
+      Response.json({ error: 'SaaSus could not be reached', code: 'upstream_unavailable' }, { status: 503 })
+    const res = await apiWith({}, coreError)('/mfa_status', { headers: user })
+    expect([res.status, await codeOf(res)]).toEqual([503, 'upstream_unavailable'])
   })
 })
 

@@ -51,16 +51,18 @@ export const spaTarget: SpaTarget = {
  */
 export function apiWith(
   vars: Partial<Record<keyof Env | keyof FrontEnv, string>>,
-  /** Sees each request the front forwards, as the core receives it. */
-  onForward: (request: Request) => void = () => {},
+  /**
+   * Sees each request the front forwards, as the core receives it. What it returns or throws stands
+   * for a core that is broken: the runtime's answer in the core's place, or an unreachable binding.
+   */
+  onForward: (request: Request) => Response | undefined = () => undefined,
 ) {
   const coreEnv = { ...env, ...vars }
   const frontVars = Object.fromEntries(Object.entries(vars).filter(([name]) => FRONT_SETTINGS.has(name)))
   const core = {
     fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
       const request = new Request(input, init)
-      onForward(request.clone())
-      return app.fetch(request, coreEnv)
+      return onForward(request.clone()) ?? app.fetch(request, coreEnv)
     },
   } as unknown as Fetcher
   const frontEnv = { ...FRONT_BINDINGS, ALLOWED_ORIGINS, ...frontVars, CORE: core, ASSETS: PUBLIC_FILES }

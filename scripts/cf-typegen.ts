@@ -1,7 +1,9 @@
 /**
  * `npm run cf-typegen`: the binding types of both Workers, from their wrangler configs, by
- * `wrangler types`. The core's `Env` (with the runtime types) goes to worker-configuration.d.ts,
- * as a single Worker's would; the front's `FrontEnv` to src/front/env.d.ts. The second run
+ * `wrangler types`. The core's `Env` (with the runtime types) goes to src/env.d.ts, the front's
+ * `FrontEnv` to src/front/env.d.ts. Neither is at wrangler's default path (worker-configuration.d.ts)
+ * on purpose: `wrangler dev` compares that file with whichever config it starts, and two Workers
+ * and the emulator cannot all match one file, so it would call the types out of date each time. The second run
  * would repeat the global helpers of the first (and merge the front's bindings into the core's
  * `Cloudflare.Env`), so only its two interface declarations are kept. With --check it compares.
  */
@@ -28,7 +30,7 @@ function wrangler(args: string[]): void {
 }
 
 // The core: what the API's code and the tests read as `Env`.
-wrangler(['-c', 'wrangler.core.toml', ...(check ? ['--check'] : [])])
+wrangler(['-c', 'wrangler.core.toml', 'src/env.d.ts', ...(check ? ['--check'] : [])])
 
 const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-edge-types-'))
 try {

@@ -1,9 +1,11 @@
 /**
  * The core app: middleware in the order each request meets it, then the routes, then
  * the one place that turns failures into responses. It is reached only through the
- * front (src/front/), which answers CORS, /openapi.json and /docs, and forwards the rest.
+ * front (src/front/), which answers CORS, /openapi.json and /docs, forwards the rest and gives
+ * every answer the secure headers and `Cache-Control: no-store` (src/middleware/response-headers.ts)
+ * on its way out: the core has no public URL, so it does not write them too.
  *
- *   request log → response headers → context (settings, SaaSus client) → body limit
+ *   request log → context (settings, SaaSus client) → body limit
  *   → route (each states its description and its guards: requireUser, limits, …)
  */
 import { Hono } from 'hono'
@@ -13,7 +15,6 @@ import type { AppEnv } from './app-env'
 import { ApiError, type ErrorCode } from './errors'
 import { context } from './middleware/context'
 import { requestLog } from './middleware/request-log'
-import { responseHeaders } from './middleware/response-headers'
 import { documented } from './openapi/describe'
 import { MAX_BODY_BYTES } from './request-limits'
 import { accountRoutes } from './routes/account'
@@ -45,9 +46,8 @@ function toResponseError(error: unknown): ApiError {
 }
 
 const app = new Hono<AppEnv>()
-  // Outermost: they see every response, errors and preflights included.
+  // Outermost: it sees every response, errors included.
   .use(requestLog())
-  .use(responseHeaders())
   .use(context())
   // Oversized bodies are refused before any SaaSus call (the front refuses them first; this keeps
   // the core safe on its own).

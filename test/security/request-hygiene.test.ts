@@ -4,11 +4,9 @@
  * shared cache or a browser's back/forward cache; the API's JSON rendered, framed
  * or sniffed as a page. Every response, errors included, carries the defences.
  */
-import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { app } from '../../src/app'
 import { ERRORS } from '../../src/errors'
-import { API, apiWith, bearer, call, codeOf, freshUser, SPA_ORIGIN, withAccessToken } from '../support/harness'
+import { apiWith, bearer, call, codeOf, freshUser, SPA_ORIGIN, withAccessToken } from '../support/harness'
 import { newTrace, saasusCalls } from '../support/trace'
 
 const LIMIT = 4 * 1024
@@ -114,8 +112,8 @@ describe('headers on every response', () => {
     ],
     ['a 413', async () => postJson('/mfa_enable', 'x'.repeat(LIMIT + 1), bearer(await freshUser()))],
     [
-      'a 500 misconfigured',
-      () => app.request(`${API}/mfa_status`, {}, { ...env, SAASUS_SECRET_KEY: '' }) as Promise<Response>,
+      'a 500 misconfigured (the core)',
+      () => apiWith({ SAASUS_SECRET_KEY: '' })('/mfa_status', { headers: { Authorization: 'Bearer abc' } }),
     ],
     [
       'a 504',

@@ -12,7 +12,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from './app-env'
-import { ApiError, type ErrorCode } from './errors'
+import { ApiError, type ErrorCode, reportUnhandled } from './errors'
 import { context } from './middleware/context'
 import { requestLog } from './middleware/request-log'
 import { documented } from './openapi/describe'
@@ -75,11 +75,7 @@ app.notFound(() => {
 app.onError((error, c) => {
   const apiError = toResponseError(error)
   c.set('errorCode', apiError.code)
-  if (apiError.code === 'internal_error') {
-    // A bug, not a client's mistake: keep the class and message, never a body or a token.
-    const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-    console.error(JSON.stringify({ level: 'error', event: 'unhandled', cause }))
-  }
+  if (apiError.code === 'internal_error') reportUnhandled(error)
   return c.json(apiError.body, apiError.status, apiError.headers)
 })
 

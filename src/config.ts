@@ -8,6 +8,7 @@
  */
 import * as z from 'zod/mini'
 import { parseSecretBoxKeys, type SecretBoxKey } from './account/secret-box'
+import { ConfigError, oncePerEnv } from './config-error'
 import type { SaasusSettings } from './saasus/client'
 import { ANY_CALL_REFUSALS, CALLS, type CallName, type RefusalWords, USER_REFUSALS } from './saasus/refusals'
 
@@ -184,12 +185,7 @@ export interface Config {
   settings: Settings
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration: ${problems.join('; ')}`)
-    this.name = 'ConfigError'
-  }
-}
+export { ConfigError }
 
 /** Validates a Worker env and returns its two parts, or throws ConfigError naming each bad variable. */
 export function parseConfig(env: Record<string, unknown>): Config {
@@ -234,23 +230,5 @@ export function parseConfig(env: Record<string, unknown>): Config {
   }
 }
 
-const parsed = new WeakMap<object, Config | ConfigError>()
-
-/**
- * The settings for this env, parsed on first use and kept for the isolate's life
- * (the runtime hands the same env object to every request).
- */
-export function configFor(env: object): Config {
-  let entry = parsed.get(env)
-  if (entry === undefined) {
-    try {
-      entry = parseConfig(env as Record<string, unknown>)
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error
-      entry = error
-    }
-    parsed.set(env, entry)
-  }
-  if (entry instanceof ConfigError) throw entry
-  return entry
-}
+/** The settings for this env, parsed on first use and kept for the isolate's life. */
+export const configFor: (env: object) => Config = oncePerEnv((env) => parseConfig(env as Record<string, unknown>))

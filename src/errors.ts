@@ -123,3 +123,9 @@ export class ApiError extends Error {
       : { error: this.message, code: this.code }
   }
 }
+
+/** A bug, not a client's mistake: its log line keeps the class and message, never a body or a token. */
+export function reportUnhandled(error: unknown): void {
+  const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  console.error(JSON.stringify({ level: 'error', event: 'unhandled', cause }))
+}

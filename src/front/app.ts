@@ -9,7 +9,8 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { ApiError } from '../errors'
+import { ConfigError, reportConfigError } from '../config-error'
+import { ApiError, reportUnhandled } from '../errors'
 import { allowListCors } from '../middleware/cors'
 import { responseHeaders } from '../middleware/response-headers'
 import { MAX_BODY_BYTES } from '../request-limits'
@@ -19,7 +20,7 @@ import { openApiRoute, referencePageRoutes } from './docs'
 import { forwardToCore } from './forward'
 import { frontRequestLog } from './request-log'
 import { requestShape } from './request-shape'
-import { FrontConfigError, frontSettingsFor } from './settings'
+import { frontSettingsFor } from './settings'
 
 /** What the SPA sends (docs/security.md, "CORS"); browsers compare names case-insensitively. */
 export const CORS_ALLOW_HEADERS = [
@@ -40,19 +41,13 @@ const PREFLIGHT_MAX_AGE_SECONDS = 2 * 60 * 60
 // `settings.allowedOrigins`, which the front sets too.
 const shared = (middleware: MiddlewareHandler) => middleware as unknown as MiddlewareHandler<FrontAppEnv>
 
-const reported = new WeakSet<object>()
-
 const settings = (): MiddlewareHandler<FrontAppEnv> =>
   async function settingsHandler(c, next) {
     try {
       c.set('settings', frontSettingsFor(c.env))
     } catch (error) {
-      if (!(error instanceof FrontConfigError)) throw error
-      // Once per isolate: the message names each bad variable, never its value.
-      if (!reported.has(c.env)) {
-        reported.add(c.env)
-        console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: error.problems }))
-      }
+      if (!(error instanceof ConfigError)) throw error
+      reportConfigError(c.env, error)
       throw new ApiError('misconfigured', { cause: error })
     }
     await next()
@@ -88,10 +83,7 @@ front.onError((error, c) => {
           cause: error,
         })
   c.set('errorCode', apiError.code)
-  if (apiError.code === 'internal_error') {
-    const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-    console.error(JSON.stringify({ level: 'error', event: 'unhandled', cause }))
-  }
+  if (apiError.code === 'internal_error') reportUnhandled(error)
   return c.json(apiError.body, apiError.status, apiError.headers)
 })
 

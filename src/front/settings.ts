@@ -4,17 +4,12 @@
  * match the core's (src/config.ts).
  */
 
+import { ConfigError, oncePerEnv } from '../config-error'
+
 export interface FrontSettings {
   allowedOrigins: ReadonlySet<string>
   serveApiReference: boolean
   requestLog: 'all' | 'failures'
-}
-
-export class FrontConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration: ${problems.join('; ')}`)
-    this.name = 'FrontConfigError'
-  }
 }
 
 /** scheme://host[:port] exactly, as browsers send Origin. */
@@ -42,7 +37,7 @@ export function parseFrontSettings(env: Partial<Record<keyof FrontEnv, unknown>>
   }
   const requestLog = env.REQUEST_LOG || 'all'
   if (requestLog !== 'all' && requestLog !== 'failures') problems.push('REQUEST_LOG: must be all or failures')
-  if (problems.length > 0) throw new FrontConfigError(problems)
+  if (problems.length > 0) throw new ConfigError(problems)
   return {
     allowedOrigins: new Set(origins),
     serveApiReference: reference === true || reference === 'true',
@@ -50,20 +45,5 @@ export function parseFrontSettings(env: Partial<Record<keyof FrontEnv, unknown>>
   }
 }
 
-const parsed = new WeakMap<object, FrontSettings | FrontConfigError>()
-
-/** The settings for this env, parsed on first use (the runtime hands every request the same env). */
-export function frontSettingsFor(env: object): FrontSettings {
-  let entry = parsed.get(env)
-  if (entry === undefined) {
-    try {
-      entry = parseFrontSettings(env)
-    } catch (error) {
-      if (!(error instanceof FrontConfigError)) throw error
-      entry = error
-    }
-    parsed.set(env, entry)
-  }
-  if (entry instanceof FrontConfigError) throw entry
-  return entry
-}
+/** The settings for this env, parsed on first use and kept for the isolate's life. */
+export const frontSettingsFor: (env: object) => FrontSettings = oncePerEnv(parseFrontSettings)

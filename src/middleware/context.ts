@@ -5,12 +5,11 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
-import { type Config, ConfigError, configFor } from '../config'
+import { type Config, configFor } from '../config'
+import { ConfigError, reportConfigError } from '../config-error'
 import { ApiError } from '../errors'
 import { documented } from '../openapi/describe'
 import { createSaasusClient, type SaasusCallRecord } from '../saasus/client'
-
-const reported = new WeakSet<object>()
 
 export const context = (): MiddlewareHandler<AppEnv> =>
   documented(
@@ -20,11 +19,7 @@ export const context = (): MiddlewareHandler<AppEnv> =>
         config = configFor(c.env)
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error
-        // Once per isolate: the message names each bad variable, never its value.
-        if (!reported.has(c.env)) {
-          reported.add(c.env)
-          console.error(JSON.stringify({ level: 'error', event: 'misconfigured', problems: error.problems }))
-        }
+        reportConfigError(c.env, error)
         throw new ApiError('misconfigured', { cause: error })
       }
       c.set('settings', config.settings)

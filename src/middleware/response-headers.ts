@@ -4,8 +4,9 @@
  * `Cache-Control: no-store`, since MFA answers (a new secret, a user's MFA state)
  * are for one user at one moment and no cache may keep them (RFC 9111 §5.2.2.5).
  *
- * A route may set its own value of any of these (say, a CSP for an HTML page);
- * the MFA routes set none, so they always get these.
+ * The front's (src/front/app.ts), on every answer it gives, its own and the core's: the core has
+ * no public URL, so it does not write them too. A route may set its own value of any of these
+ * (say, the reference page's CSP); the MFA routes set none, so they always get these.
  *
  * Registered before CORS: Cross-Origin-Resource-Policy only applies to no-cors
  * loads (Fetch standard, CORP check), so it blocks `<script src>` embedding of

@@ -55,7 +55,7 @@ const settings = (): MiddlewareHandler<FrontAppEnv> =>
 
 const front = new Hono<FrontAppEnv>()
   .use(frontRequestLog())
-  .use(shared(responseHeaders() as MiddlewareHandler))
+  .use(responseHeaders())
   .route('/', openApiRoute)
   .use(settings())
   .use(

@@ -14,9 +14,8 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
-import type { AppEnv } from '../app-env'
 
-export const responseHeaders = (): MiddlewareHandler<AppEnv> => {
+export const responseHeaders = (): MiddlewareHandler => {
   const secure = secureHeaders({
     contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
     xFrameOptions: 'DENY',

@@ -1,4 +1,7 @@
-/** The Hono environment shared by the app, its middleware and its routes. */
+/**
+ * The Hono environment shared by the app, its middleware and its routes. Variables are read with
+ * `c.get(name)`, never `c.var.name`: Hono builds `c.var` afresh, a copy of every variable, at each read.
+ */
 import type { Settings } from './config'
 import type { ErrorCode } from './errors'
 import type { SaasusCallRecord, SaasusClient } from './saasus/client'

@@ -14,7 +14,7 @@ import type { Caller, Outcome, UpstreamOutcome } from './protocol'
 /** What of a route's context the gateway reads: any route of the app's env passes. */
 interface Ctx {
   env: Env
-  var: Readonly<Pick<AppEnv['Variables'], 'user' | 'requestId' | 'storageCalls'>>
+  get<Key extends 'user' | 'requestId' | 'storageCalls'>(key: Key): AppEnv['Variables'][Key]
   req: { raw: Request; header(name: string): string | undefined }
   set(key: 'storageCalls', value: number): void
 }
@@ -46,7 +46,7 @@ function callerOf(c: Ctx, userId: string): Caller {
   return {
     userId,
     now: Date.now(),
-    requestId: c.var.requestId,
+    requestId: c.get('requestId'),
     ...(typeof country === 'string' && country ? { country } : {}),
     ...(userAgent ? { userAgent } : {}),
   }
@@ -54,7 +54,7 @@ function callerOf(c: Ctx, userId: string): Caller {
 
 /** Counts a storage round trip for the request log, and maps an unreachable object to 503. */
 async function storage<T>(c: Ctx, operation: string, run: () => Promise<T>): Promise<T> {
-  c.set('storageCalls', (c.var.storageCalls ?? 0) + 1)
+  c.set('storageCalls', (c.get('storageCalls') ?? 0) + 1)
   try {
     return await run()
   } catch (error) {
@@ -87,7 +87,7 @@ function settle(outcome: Outcome, wrongCode: ErrorCode, step?: UpstreamStep): vo
 
 /** The signed-in user's account object, for the routes that have `requireUser`. */
 export function accountOf(c: Ctx) {
-  const userId = c.var.user.id
+  const userId = c.get('user').id
   const stub = accountObject(c.env, userId)
   const caller = callerOf(c, userId)
 
@@ -139,7 +139,7 @@ export function accountOf(c: Ctx) {
         asOutcome(stub.createRecoveryCodes(caller, stepUp, hashes)),
       )
       // The object indexed the codes on the way: a second round trip.
-      if ('ok' in outcome) c.set('storageCalls', (c.var.storageCalls ?? 0) + 1)
+      if ('ok' in outcome) c.set('storageCalls', (c.get('storageCalls') ?? 0) + 1)
       settle(outcome, 'invalid_verification_code')
     },
 

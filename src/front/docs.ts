@@ -34,7 +34,7 @@ export const openApiRoute = new Hono<FrontAppEnv>().get('/openapi.json', async (
 })
 
 export const referencePageRoutes = new Hono<FrontAppEnv>().on('GET', ['/docs', '/docs.js', '/docs.css'], async (c) => {
-  if (!c.var.settings.serveApiReference) throw new ApiError('not_found')
+  if (!c.get('settings').serveApiReference) throw new ApiError('not_found')
   const res = await asset(c, REFERENCE_FILES[c.req.path] ?? '/')
   res.headers.set('Content-Security-Policy', REFERENCE_PAGE_CSP)
   return res

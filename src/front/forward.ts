@@ -12,7 +12,7 @@ export const forwardToCore = (): Handler<FrontAppEnv> =>
   async function forwardToCoreHandler(c) {
     const headers = new Headers(c.req.raw.headers)
     // Ours, not the client's: the core's log line carries the id the client is given.
-    headers.set(REQUEST_ID_HEADER, c.var.requestId)
+    headers.set(REQUEST_ID_HEADER, c.get('requestId'))
     // The bytes ./body.ts read whole (at most 4 KiB), so the core never reads a stream the front has answered past.
     const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? null : c.get('body')
     let answer: Response

@@ -27,11 +27,11 @@ export const frontRequestLog = (): MiddlewareHandler<FrontAppEnv> =>
       method: c.req.method,
       status,
       ms: Date.now() - started,
-      ...(c.var.errorCode ? { code: c.var.errorCode } : {}),
-      answeredBy: c.var.forwarded ? 'core' : 'front',
+      ...(c.get('errorCode') ? { code: c.get('errorCode') } : {}),
+      answeredBy: c.get('forwarded') ? 'core' : 'front',
     }
     if (status >= 500) console.error(JSON.stringify(line))
     // As the core's REQUEST_LOG: "failures" keeps the lines of error answers (here by status:
     // the core's code is in its own line); without settings (misconfigured), every line is kept.
-    else if (status >= 400 || c.var.settings?.requestLog !== 'failures') console.log(JSON.stringify(line))
+    else if (status >= 400 || c.get('settings')?.requestLog !== 'failures') console.log(JSON.stringify(line))
   }

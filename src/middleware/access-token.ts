@@ -12,7 +12,7 @@ import { accessTokenHeader } from '../schemas'
 type WithAccessToken = AppEnv & { Variables: { accessToken: string } }
 
 /**
- * @example routes.get('/mfa_setup', requireUser(), requireAccessToken(), (c) => use(c.var.accessToken))
+ * @example routes.get('/mfa_setup', requireUser(), requireAccessToken(), (c) => use(c.get('accessToken')))
  */
 export const requireAccessToken = (): MiddlewareHandler<WithAccessToken> =>
   documented(

@@ -34,7 +34,6 @@ export const allowListCors = (options: CorsOptions): MiddlewareHandler<AppEnv> =
   return documented(
     async function allowListCorsHandler(c, next) {
       const origin = c.req.header('Origin')
-      // c.get, not c.var: Hono builds c.var afresh, a copy of every variable, at each read.
       const allowed = origin !== undefined && c.get('settings').allowedOrigins.has(origin)
       const isPreflight = c.req.method === 'OPTIONS' && c.req.header('Access-Control-Request-Method') !== undefined
 

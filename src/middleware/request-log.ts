@@ -34,7 +34,6 @@ export const requestLog = (): MiddlewareHandler<AppEnv> =>
     c.res.headers.set('X-Request-Id', requestId)
 
     const status = c.res.status
-    // c.get, not c.var: Hono builds c.var afresh, a copy of every variable, at each read.
     const errorCode = c.get('errorCode')
     const user = c.get('user')
     const line = {

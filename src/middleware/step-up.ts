@@ -3,7 +3,7 @@
  * recovery codes, and a new authenticator while MFA is on need a current code
  * of the user's authenticator. This middleware decides whether one is needed
  * and reads it; the account object checks it (src/account/user-account.ts).
- * `c.var.stepUpCode` is the code, or null when none is needed.
+ * `c.get('stepUpCode')` is the code, or null when none is needed.
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'

@@ -55,7 +55,7 @@ export const accountRoutes = new Hono<AppEnv>()
     stepUp({ from: 'body' }),
     async (c) => {
       const { codes, hashes } = await newRecoveryCodeSet()
-      await accountOf(c).createRecoveryCodes(c.var.stepUpCode, hashes)
+      await accountOf(c).createRecoveryCodes(c.get('stepUpCode'), hashes)
       c.header('Cache-Control', 'no-store')
       return c.json({ recovery_codes: codes } satisfies RecoveryCodesResponse)
     },
@@ -115,7 +115,7 @@ export const accountRoutes = new Hono<AppEnv>()
       if (normalized === undefined) throw new ApiError('invalid_recovery_code')
       // The API's own SaaSus credentials turn MFA off for the code's owner; no user token is needed.
       await recoverWithCode(c, await recoveryCodeHash(normalized), (userId) =>
-        upstream(c.var.saasus.updateMfaPreference(userId, { enabled: false, method: 'softwareToken' }), {
+        upstream(c.get('saasus').updateMfaPreference(userId, { enabled: false, method: 'softwareToken' }), {
           unauthorized: 'upstream_error',
         }),
       )

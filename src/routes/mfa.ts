@@ -1,7 +1,7 @@
 /**
  * The five MFA routes of the SaaSus sample servers, same paths and shapes.
  * Each route states its own description and guards in the order they run:
- * `requireUser` first, so `c.var.user` is the caller (and a path that is no
+ * `requireUser` first, so `c.get('user')` is the caller (and a path that is no
  * route is a plain 404, without a SaaSus call).
  *
  * Setup, verify, enable and disable also go through the caller's account object

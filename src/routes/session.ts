@@ -79,14 +79,14 @@ export const sessionRoutes = new Hono<AppEnv>()
     async (c) => {
       const code = loginCode(c.req.query('code'))
       // SaaSus answers an unknown, expired or spent code with 404 (or a 500 in its own words).
-      const credentials = await upstream(c.var.saasus.getCredentials({ code }), {
+      const credentials = await upstream(c.get('saasus').getCredentials({ code }), {
         unauthorized: 'upstream_error',
         rejected: 'invalid_login_code',
       })
       if (credentials.refresh_token) {
-        c.header('Set-Cookie', refreshCookie(credentials.refresh_token, c.var.settings.refreshCookie))
+        c.header('Set-Cookie', refreshCookie(credentials.refresh_token, c.get('settings').refreshCookie))
       }
-      return c.json(responseBody(credentials, c.var.settings), 200, NO_STORE)
+      return c.json(responseBody(credentials, c.get('settings')), 200, NO_STORE)
     },
   )
 
@@ -107,7 +107,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     }),
     requireRequestedWith(),
     async (c) => {
-      const settings = c.var.settings.refreshCookie
+      const settings = c.get('settings').refreshCookie
       const refused = (cause?: unknown) =>
         new ApiError('invalid_refresh_token', { cause, headers: { 'Set-Cookie': expiredRefreshCookies(settings) } })
 
@@ -117,7 +117,7 @@ export const sessionRoutes = new Hono<AppEnv>()
 
       let credentials: Credentials
       try {
-        credentials = await upstream(c.var.saasus.getCredentials({ refreshToken: cookie.token }), {
+        credentials = await upstream(c.get('saasus').getCredentials({ refreshToken: cookie.token }), {
           unauthorized: 'invalid_refresh_token',
           rejected: 'invalid_refresh_token',
         })
@@ -129,7 +129,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       if (credentials.refresh_token && credentials.refresh_token !== cookie.token) {
         c.header('Set-Cookie', refreshCookie(credentials.refresh_token, settings))
       }
-      return c.json(responseBody(credentials, c.var.settings), 200, NO_STORE)
+      return c.json(responseBody(credentials, c.get('settings')), 200, NO_STORE)
     },
   )
 
@@ -150,7 +150,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       },
     }),
     requireUser(),
-    (c) => c.json(c.var.user),
+    (c) => c.json(c.get('user')),
   )
 
   .post(
@@ -164,7 +164,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     requireRequestedWith(),
     (c) => {
       // SaaSus offers no call that revokes a refresh token: forgetting it is what is possible here.
-      for (const cookie of expiredRefreshCookies(c.var.settings.refreshCookie))
+      for (const cookie of expiredRefreshCookies(c.get('settings').refreshCookie))
         c.header('Set-Cookie', cookie, { append: true })
       return c.json({ message: 'Signed out' } satisfies MessageResponse, 200, NO_STORE)
     },

@@ -1,7 +1,7 @@
 /**
- * CPU per request: each route end to end through the app (CORS, user, route,
- * signing, validation, URI rendering), SaaSus answering at once; then the
- * pieces on their own. Run with `npm run bench:cpu`.
+ * CPU per request: each route end to end through the front and the core in this
+ * isolate (CORS and shape checks, the forward, user, route, signing, validation, URI
+ * rendering), SaaSus answering at once; then the pieces on their own. Run with `npm run bench:cpu`.
  *
  * workerd's clock has millisecond steps and moves only at I/O, so one sample is
  * a batch of BATCH sequential requests: divide the times shown by BATCH for one
@@ -10,6 +10,7 @@
 import { env } from 'cloudflare:workers'
 import { bench, describe } from 'vitest'
 import { app } from '../../src/app'
+import { front } from '../../src/front/app'
 import { keyUri } from '../../src/otpauth'
 import { qrCodeSvg } from '../../src/qr'
 import { authorizationHeader } from '../../src/saasus/signature'
@@ -27,11 +28,20 @@ const cacheOff = { ...env, USER_CACHE_TTL_SECONDS: '0' }
 /** Requests per sample. */
 const BATCH = 100
 
-/** BATCH sequential requests straight into the app (no extra hop into the Worker's entrypoint). */
-async function send(path: string, init: RequestInit = {}, bindings: object = env): Promise<void> {
+/** The front's settings (wrangler.toml [vars]), and its CORE binding: the core's app, in this isolate. */
+const frontEnv = (coreEnv: object) => ({
+  ALLOWED_ORIGINS: ORIGIN,
+  SERVE_API_REFERENCE: 'false',
+  REQUEST_LOG: 'all',
+  CORE: { fetch: (input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init), coreEnv) },
+})
+
+/** BATCH sequential requests into the front (no extra hop into a Worker's entrypoint). */
+async function send(path: string, init: RequestInit = {}, coreEnv: object = env): Promise<void> {
+  const bindings = frontEnv(coreEnv)
   for (let i = 0; i < BATCH; i++) {
     const request = new Request(`https://mfa.example.com${path}`, { ...init, headers: { ...headers, ...init.headers } })
-    const response = await app.fetch(request, bindings)
+    const response = await front.fetch(request, bindings)
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`)
     await response.arrayBuffer()
   }

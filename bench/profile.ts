@@ -21,13 +21,14 @@
  * PROFILE_OUT=/some/prefix also keeps the raw profiles (and the bundles they point into).
  * A benchmark, not a test: it asserts nothing. The log lines go to /dev/null.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import autocannon from 'autocannon'
 import { buildSync } from 'esbuild'
-import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_CREDENTIALS, ROOT, WRANGLER } from '../scripts/stack.ts'
+import { assertPortFree, DEV_MFA_ENCRYPTION_KEY, dryRunBundle, EMULATOR_CREDENTIALS, ROOT } from '../scripts/stack.ts'
+import { cpuSeconds } from './runtime.ts'
 
 const PORTS = { api: 8890, apiQuietLog: 8891, floor: 8892, inspector: 8893, baseline: 8894 } as const
 const PROFILE_REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 3_000)
@@ -56,20 +57,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * The deployable bundle of the API at `root`, as `wrangler deploy` would upload it: the core's
  * (wrangler.core.toml), or a checkout's one Worker from before the split.
  */
-function bundleApi(root: string, outdir: string): void {
+async function bundleApi(root: string, outdir: string): Promise<void> {
   const split = existsSync(join(root, 'wrangler.core.toml'))
-  const config = split ? ['-c', 'wrangler.core.toml'] : []
-  const wrangler = spawnSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', outdir, ...config], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
-  if (wrangler.status !== 0) throw new Error(`wrangler deploy --dry-run in ${root} failed:\n${wrangler.stderr}`)
+  await dryRunBundle({ outdir, cwd: root, ...(split ? { config: 'wrangler.core.toml' } : {}) })
 }
 
-function build(dir: string): void {
-  bundleApi(ROOT, join(dir, 'api'))
-  if (BASELINE) bundleApi(BASELINE, join(dir, 'baseline'))
+async function build(dir: string): Promise<void> {
+  await bundleApi(ROOT, join(dir, 'api'))
+  if (BASELINE) await bundleApi(BASELINE, join(dir, 'baseline'))
   for (const [entry, out] of [
     ['bench/floor/index.ts', 'floor.js'],
     ['bench/cpu/instant-saasus.ts', 'saasus.js'],
@@ -379,15 +374,6 @@ async function load(port: number, path: string): Promise<{ responses: number; rp
   return { responses, rps: responses / ((result.finish.getTime() - result.start.getTime()) / 1000) }
 }
 
-/** CPU seconds (user + system) the process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name (which may hold spaces).
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND
-}
-/** USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`). */
-const CLOCK_TICKS_PER_SECOND = 100
-
 interface Run {
   rps: number
   /** workerd's CPU per request, the stub's answer included (the same for every target). */
@@ -468,8 +454,10 @@ process.on('SIGINT', () => {
 })
 
 try {
+  // waitUntilUp only polls: another server on one of these ports would pass for ours.
+  for (const port of Object.values(PORTS)) await assertPortFree(port)
   log('bundling (wrangler deploy --dry-run, esbuild)')
-  build(dir)
+  await build(dir)
   const config = writeConfig(dir)
   workerd = serve(config, true)
   await waitUntilUp(`http://127.0.0.1:${PORTS.floor}/?user=ready`)

@@ -35,7 +35,7 @@ import {
 } from './measure.ts'
 import { FIRST_VISIT, LAYOUTS, type Layout, RETURN_VISIT, scaled, USERS } from './model.ts'
 import { type ModelResult, modelReport } from './model-report.ts'
-import { bundle, cpuSeconds, type Runtime, type RuntimeWorker, startRuntime } from './runtime.ts'
+import { bundle, cpuSeconds, type Runtime, type RuntimeWorker, removeBundles, startRuntime } from './runtime.ts'
 import { wranglerDevRows } from './wrangler-dev.ts'
 
 const PORTS = {
@@ -58,8 +58,9 @@ log(`starting the emulator (wrangler dev) and the bundles in workerd on 127.0.0.
 const emulatorProcess = await startWorker({ port: PORTS.emulator, config: 'emulator/wrangler.toml' })
 const emulator = emulatorAt(emulatorProcess.url)
 const runtimes: Runtime[] = []
+/** Stops what is still running (the emulator's stop is a no-op once it has exited). */
 const stopAll = async () => {
-  await Promise.all(runtimes.map((r) => r.stop()))
+  await Promise.all(runtimes.splice(0).map((r) => r.stop()))
   await emulatorProcess.stop()
 }
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)))
@@ -153,8 +154,8 @@ try {
       log(`model: ${user.name}, ${layout}: measured`)
     }
   }
-  await Promise.all(runtimes.splice(0).map((r) => r.stop()))
-  await emulatorProcess.stop()
+  // Nothing of parts 1 and 2 keeps running beside part 3's own workers.
+  await stopAll()
 
   // 3. The same under wrangler dev.
   const devRows = QUICK ? [] : await wranglerDevRows(LATENCY_MS)
@@ -168,8 +169,8 @@ try {
     '',
     `Produced by \`npm run bench\` (bench/run.ts) on ${finished.toISOString()} in ${Math.round((finished.getTime() - started.getTime()) / 1000)} s${QUICK ? ' (BENCH_QUICK=1)' : ''}:`,
     `${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, everything on 127.0.0.1; load from autocannon`,
-    `in a separate process (bench/load.ts). Each measured run follows a 2 s warm-up and is sized to last about ${SECONDS} s`,
-    "at the warm-up's rate (200–20000 requests). SaaSus calls are counted by the emulator (under `wrangler dev` in every part).",
+    `in a separate process (bench/load.ts). Each measured run follows a 2 s warm-up and lasts ${SECONDS} s`,
+    '(at most 20000 requests). SaaSus calls are counted by the emulator (under `wrangler dev` in every part).',
     'Figures are from one run on a shared machine: read the ratios, not the absolutes.',
     '',
     '## The production runtime',
@@ -196,6 +197,6 @@ try {
   console.log(`\n${report}`)
   log(`written to ${OUT}`)
 } finally {
-  await emulator.clearFaults().catch(() => undefined)
   await stopAll()
+  removeBundles()
 }

@@ -9,14 +9,14 @@
  * names another worker of the list, or a loopback port (a delay proxy in front of
  * another runtime), so a front + core split is two more list entries.
  */
-import { execFile, execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
-import { ROOT, WRANGLER } from '../scripts/stack.ts'
+import { dryRunBundle, ROOT } from '../scripts/stack.ts'
 
 export interface RuntimeWorker {
   /** What the other workers' service bindings call it. */
@@ -43,24 +43,26 @@ export interface Runtime {
 }
 
 const bundles = new Map<string, Promise<Bundle>>()
-const outRoot = mkdtempSync(join(tmpdir(), 'bench-bundles-'))
+/** Made on the first bundle: importing this file (bench/profile.ts does, for cpuSeconds) makes nothing. */
+let outRoot: string | undefined
 
 /** What `wrangler deploy --dry-run --outdir` writes for a config, built once per config. */
 export function bundle(config: string): Promise<Bundle> {
   const known = bundles.get(config)
   if (known) return known
+  outRoot ??= mkdtempSync(join(tmpdir(), 'bench-bundles-'))
   const outdir = join(outRoot, String(bundles.size))
-  const built = new Promise<Bundle>((resolve, reject) => {
-    const args = [WRANGLER, 'deploy', '--dry-run', '--outdir', outdir, '--config', config]
-    const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
-    execFile(process.execPath, args, { cwd: ROOT, env, timeout: 120_000 }, (error, _stdout, stderr) => {
-      if (error) return reject(new Error(`bundling ${config} failed: ${error.message}\n${stderr}`))
-      const script = join(outdir, 'index.js')
-      resolve({ script, gzipKiB: gzipSync(readFileSync(script)).length / 1024 })
-    })
+  const built = dryRunBundle({ config, outdir }).then(() => {
+    const script = join(outdir, 'index.js')
+    return { script, gzipKiB: gzipSync(readFileSync(script)).length / 1024 }
   })
   bundles.set(config, built)
   return built
+}
+
+/** Deletes the bundles built by `bundle` (when the bench is done with them). */
+export function removeBundles(): void {
+  if (outRoot) rmSync(outRoot, { recursive: true, force: true })
 }
 
 /** The child processes of this one: how a Miniflare's workerd is told from the others. */
@@ -118,6 +120,8 @@ export async function startRuntime(options: {
     convertV4MiniflareOptions({
       host: '127.0.0.1',
       port: options.port,
+      // Miniflare would otherwise download the Request.cf object from Cloudflare: nothing leaves 127.0.0.1.
+      cf: false,
       workers,
       handleStructuredLogs: ({ message }) => options.onLog?.(message),
     } as Parameters<typeof convertV4MiniflareOptions>[0]),

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeOrCheck } from './generated-file.ts'
-import { ROOT, WRANGLER } from './stack.ts'
+import { OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './stack.ts'
 
 const check = process.argv.includes('--check')
 
@@ -21,7 +21,7 @@ function wrangler(args: string[]): void {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 120_000,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    env: { ...process.env, ...OFFLINE_WRANGLER_ENV },
   })
   if (result.status !== 0) {
     console.error(`${result.stdout}\n${result.stderr}`.trim())

@@ -17,11 +17,10 @@
  * `zod/mini` adds ~90 KiB; a crypto or TOTP library would add tens of KiB; Web
  * Crypto does both here). This script prints today's size.
  */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, WRANGLER } from './stack.ts'
+import { dryRunBundle } from './stack.ts'
 
 /** KiB, gzip, as wrangler reports "Total Upload: … / gzip: …", per Worker config. */
 export const BUNDLE_BUDGETS_GZIP_KIB = { 'wrangler.toml': 15, 'wrangler.core.toml': 48 } as const
@@ -31,24 +30,12 @@ export interface BundleSize {
   gzipKiB: number
 }
 
-export function measureBundle(config: string): BundleSize {
+export async function measureBundle(config: string): Promise<BundleSize> {
   const outdir = mkdtempSync(join(tmpdir(), 'saasus-mfa-edge-size-'))
   try {
-    // The Node running this script (24), as stack.ts does, not the first `node` on PATH.
-    const result = spawnSync(
-      process.execPath,
-      [WRANGLER, 'deploy', '--dry-run', '--minify', '--outdir', outdir, '--config', config],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        timeout: 120_000,
-        // Both would try the network: the Request.cf object download and usage metrics.
-        env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
-      },
-    )
-    const output = `${result.stdout}\n${result.stderr}`
+    const output = await dryRunBundle({ config, outdir, minify: true })
     const match = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output)
-    if (result.status !== 0 || !match) throw new Error(`wrangler deploy --dry-run failed:\n${output.slice(-4_000)}`)
+    if (!match) throw new Error(`wrangler deploy --dry-run printed no size:\n${output.slice(-4_000)}`)
     return { totalKiB: Number(match[1]), gzipKiB: Number(match[2]) }
   } finally {
     rmSync(outdir, { recursive: true, force: true })
@@ -58,7 +45,7 @@ export function measureBundle(config: string): BundleSize {
 if (import.meta.main) {
   let over = false
   for (const [config, budget] of Object.entries(BUNDLE_BUDGETS_GZIP_KIB)) {
-    const size = measureBundle(config)
+    const size = await measureBundle(config)
     const share = ((size.gzipKiB / budget) * 100).toFixed(0)
     console.log(
       `${config} (wrangler deploy --dry-run --minify): ${size.totalKiB} KiB, gzip ${size.gzipKiB} KiB ` +

@@ -5,7 +5,7 @@
  *
  * Node's type stripping runs this file as is (on the Node 24 that npm scripts run).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -20,6 +20,33 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 // Run by the Node that runs this script (24, from the `node` devDependency), not by
 // whatever `node` the bin's shebang finds first on PATH (the system's may be 20).
 export const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+
+/** Every wrangler this project runs gets these: both would try the network (the Request.cf object download, usage metrics). */
+export const OFFLINE_WRANGLER_ENV = { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' } as const
+
+/**
+ * `wrangler deploy --dry-run --outdir <outdir>`: what `wrangler deploy` would upload for a config,
+ * offline, without an account. `cwd`: another checkout (a before-and-after). Resolves to wrangler's
+ * output, whose "Total Upload" line gives the sizes.
+ */
+export function dryRunBundle(options: {
+  outdir: string
+  config?: string
+  minify?: boolean
+  cwd?: string
+}): Promise<string> {
+  const args = [WRANGLER, 'deploy', '--dry-run', '--outdir', options.outdir]
+  if (options.config) args.push('--config', options.config)
+  if (options.minify) args.push('--minify')
+  const env = { ...process.env, ...OFFLINE_WRANGLER_ENV }
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: options.cwd ?? ROOT, env, timeout: 120_000 }, (error, stdout, stderr) => {
+      const output = `${stdout}\n${stderr}`
+      if (error) reject(new Error(`wrangler deploy --dry-run ${options.config ?? ''} failed:\n${output.slice(-4_000)}`))
+      else resolve(output)
+    })
+  })
+}
 
 /**
  * The key that seals kept authenticator secrets (MFA_ENCRYPTION_KEY) in local runs and tests
@@ -111,12 +138,7 @@ function writeCoreConfig(): { dir: string; file: string } {
 export async function startWorker(options: StartOptions): Promise<WorkerProcess> {
   await assertPortFree(options.port)
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false']
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    // Both would try the network: the Request.cf object download and usage metrics.
-    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-    WRANGLER_SEND_METRICS: 'false',
-  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...OFFLINE_WRANGLER_ENV }
   let secrets: { dir: string; file: string } | undefined
   let coreConfig: { dir: string; file: string } | undefined
   if (options.config) {

@@ -6,8 +6,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
-import { DEV_MFA_ENCRYPTION_KEY } from './scripts/stack.ts'
-import { EMULATOR_CREDENTIALS } from './test/support/bindings'
+import { EMULATOR_SECRETS } from './scripts/stack.ts'
 
 const STUB_BUNDLE = '.wrangler/bench/instant-saasus.js'
 
@@ -21,8 +20,7 @@ buildSync({
 })
 
 // wrangler.core.toml declares these as required secrets; the plugin looks for them in the environment.
-const SECRETS = { ...EMULATOR_CREDENTIALS, MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY }
-Object.assign(process.env, SECRETS)
+Object.assign(process.env, EMULATOR_SECRETS)
 
 export default defineConfig({
   plugins: [
@@ -31,7 +29,7 @@ export default defineConfig({
       miniflare: {
         // A short timeout: every SaaSus call arms an AbortSignal.timeout, and a bench runs thousands of
         // requests in one test context, whose active timers workerd caps at 10,000. SaaSus answers at once.
-        bindings: { ...SECRETS, SAASUS_TIMEOUT_MS: '100' },
+        bindings: { ...EMULATOR_SECRETS, SAASUS_TIMEOUT_MS: '100' },
         outboundService: 'instant-saasus',
         workers: [{ name: 'instant-saasus', modules: true, scriptPath: STUB_BUNDLE, compatibilityDate: '2026-11-01' }],
       },

@@ -14,7 +14,7 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
 import { REFUSAL_DIALECTS } from './emulator/src/dialects.ts'
-import { DEV_MFA_ENCRYPTION_KEY } from './scripts/stack.ts'
+import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_SECRETS } from './scripts/stack.ts'
 import { ALLOWED_ORIGINS, EMULATOR_CREDENTIALS, FRONT_BINDINGS } from './test/support/bindings.ts'
 
 const EMULATOR_BUNDLE = '.wrangler/test/emulator.js'
@@ -50,7 +50,7 @@ const ROUTE_SUITE = [
 // wrangler.core.toml declares the SaaSus credentials and MFA_ENCRYPTION_KEY as required secrets. The plugin reads it as
 // `wrangler dev` does, from .dev.vars or else the environment, and warns when they are missing
 // there, although the bindings below give them: so the environment has them too.
-Object.assign(process.env, EMULATOR_CREDENTIALS, { MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY })
+Object.assign(process.env, EMULATOR_SECRETS)
 
 // Account protection: the development key for kept secrets, and the storage faults its tests inject
 // (src/account/faults.ts; off wherever this binding is absent, as in wrangler.toml).

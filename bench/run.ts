@@ -19,7 +19,7 @@
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_CREDENTIALS, ROOT, startWorker } from '../scripts/stack.ts'
+import { EMULATOR_CREDENTIALS, EMULATOR_SECRETS, ROOT, startWorker } from '../scripts/stack.ts'
 import { measureVisits, ORIGIN } from './latency.ts'
 import {
   type EmulatorUser,
@@ -67,14 +67,18 @@ process.on('SIGINT', () => void stopAll().then(() => process.exit(130)))
 
 try {
   const saasus = { SAASUS_API_URL_BASE: emulator.url }
-  const secrets = { ...EMULATOR_CREDENTIALS, MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY }
   const frontVars = { ALLOWED_ORIGINS: ORIGIN }
   const storage = storageCounter()
   // The API as deployed: the front and the core, the front's CORE binding naming the core. Here
   // both run in one workerd, as the two would in one location: what a placed single Worker costs.
   const apiWith = (coreVars: Record<string, string> = {}): RuntimeWorker[] => [
     { name: 'saasus-mfa-edge', config: 'wrangler.toml', vars: frontVars },
-    { name: 'saasus-mfa-edge-core', config: 'wrangler.core.toml', vars: { ...saasus, ...coreVars }, secrets },
+    {
+      name: 'saasus-mfa-edge-core',
+      config: 'wrangler.core.toml',
+      vars: { ...saasus, ...coreVars },
+      secrets: EMULATOR_SECRETS,
+    },
   ]
   const api = await startRuntime({ port: PORTS.api, onLog: storage.line, workers: apiWith() })
   runtimes.push(api)

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { closest, UsageError } from './dev-args.ts'
-import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_CREDENTIALS, localOrigins, ROOT } from './stack.ts'
+import { EMULATOR_SECRETS, localOrigins, ROOT } from './stack.ts'
 import { API_SETTINGS } from './worker-settings.ts'
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/
@@ -105,16 +105,15 @@ export function apiSettings(input: {
         : `.dev.vars lacks ${missing.join(', ')}, so the API talks to the emulator (its ${setAside.join(', ')} set aside)`,
     )
   }
-  // The stack gives wrangler an env file of its own, so .dev.vars reaches the API as --var.
+  // The stack runs the core from a copy of its config away from .dev.vars, so .dev.vars reaches the API through these.
   const vars = { ...Object.fromEntries(fromDevVars.map((name) => [name, devVars[name] ?? ''])), ...cliVars }
   // Your SPA's origins, and still the emulator's, whose demo page calls the API.
   if (vars.ALLOWED_ORIGINS) {
     vars.ALLOWED_ORIGINS += `,http://localhost:${emulatorPort},http://127.0.0.1:${emulatorPort}`
   }
   const env = {
-    ...EMULATOR_CREDENTIALS,
-    // The stack gives the API the development key (startStack), so step-up works with the emulator.
-    MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY,
+    // The development key (startStack), so step-up works with the emulator; .dev.vars's own key wins.
+    ...EMULATOR_SECRETS,
     SAASUS_API_URL_BASE: `http://127.0.0.1:${emulatorPort}`,
     ALLOWED_ORIGINS: localOrigins(emulatorPort),
     SERVE_API_REFERENCE: 'true',

@@ -54,6 +54,18 @@ export function dryRunBundle(options: {
  */
 export const DEV_MFA_ENCRYPTION_KEY = 'dev:g3TL0bS/Tdt6yqXllR8I+x0XBeB540cRYV3syyHlvMw='
 
+/** The core's secrets wherever it talks to the emulator: its credentials and the development key. */
+export const EMULATOR_SECRETS = { ...EMULATOR_CREDENTIALS, MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY }
+
+/**
+ * What the core gets through the process environment under `npm run dev`: the stack's secrets,
+ * then its settings, which win (a `.dev.vars` MFA_ENCRYPTION_KEY over the development key, as
+ * scripts/dev-vars.ts checks them before anything starts).
+ */
+export function coreEnvironment(vars: Record<string, string>, secrets: Record<string, string> = {}) {
+  return { ...secrets, ...splitSettings(vars).core }
+}
+
 export interface WorkerProcess {
   url: string
   child: ChildProcess
@@ -69,11 +81,7 @@ export interface StartOptions {
   config?: string
   /** Settings; for the API, each goes to the Worker that reads it (scripts/worker-settings.ts). */
   vars?: Record<string, string>
-  /**
-   * Secrets, handed to wrangler in an env file of their own instead of .dev.vars
-   * (which wrangler then does not read), so that it finds the secrets the config
-   * requires and does not warn that they are missing.
-   */
+  /** The core's secrets (the API only), handed over in the process environment with its settings. */
   secrets?: Record<string, string>
   /** Echo wrangler's output (request lines, logs) to this process's stdout. */
   echo?: boolean
@@ -103,18 +111,6 @@ export async function assertPortFree(port: number): Promise<void> {
   })
 }
 
-/** Writes an env file for `wrangler dev --env-file` into a directory of its own (removed when wrangler exits). */
-function writeSecretsFile(secrets: Record<string, string>): { dir: string; file: string } {
-  const lines = Object.entries(secrets).map(([name, value]) => {
-    if (/['\r\n]/.test(value)) throw new Error(`${name}: a quote or line break cannot go into the env file`)
-    return `${name}='${value}'`
-  })
-  const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-edge-secrets-'))
-  const file = join(dir, 'secrets.env')
-  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 })
-  return { dir, file }
-}
-
 /**
  * The core's config, copied into a directory of its own with its entry made absolute. wrangler
  * gives a Worker the `.dev.vars` beside its config in place of the process environment (tried), so
@@ -139,15 +135,11 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
   await assertPortFree(options.port)
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false']
   const env: NodeJS.ProcessEnv = { ...process.env, ...OFFLINE_WRANGLER_ENV }
-  let secrets: { dir: string; file: string } | undefined
   let coreConfig: { dir: string; file: string } | undefined
   if (options.config) {
     args.push('--config', options.config)
     for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`)
-    secrets = options.secrets ? writeSecretsFile(options.secrets) : undefined
-    if (secrets) args.push('--env-file', secrets.file)
-    // wrangler lets the environment override an env file: a SAASUS_API_KEY exported in the shell must not.
-    for (const name of Object.keys(options.secrets ?? {})) delete env[name]
+    if (options.secrets) throw new Error('startWorker: secrets are for the API (no config) only')
   } else {
     // The front first: it gets the port, and `--var` reaches only it. The core's settings and
     // secrets travel in the process environment, which this switch shows to every Worker
@@ -156,9 +148,9 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
     args.push('--config', FRONT_CONFIG, '--config', coreConfig.file)
     // One place for the account objects' local state, wherever the core's config was written.
     args.push('--persist-to', join(ROOT, '.wrangler', 'state'))
-    const { front, core } = splitSettings(options.vars ?? {})
-    for (const [name, value] of Object.entries(front)) args.push('--var', `${name}:${value}`)
-    Object.assign(env, core, options.secrets, { CLOUDFLARE_INCLUDE_PROCESS_ENV: 'true' })
+    for (const [name, value] of Object.entries(splitSettings(options.vars ?? {}).front))
+      args.push('--var', `${name}:${value}`)
+    Object.assign(env, coreEnvironment(options.vars ?? {}, options.secrets), { CLOUDFLARE_INCLUDE_PROCESS_ENV: 'true' })
   }
   const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env })
   const url = `http://127.0.0.1:${options.port}`
@@ -183,7 +175,7 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
   child.stdout?.on('data', onData)
   child.stderr?.on('data', onData)
   child.once('exit', () => {
-    for (const dir of [secrets?.dir, coreConfig?.dir]) if (dir) rmSync(dir, { recursive: true, force: true })
+    if (coreConfig) rmSync(coreConfig.dir, { recursive: true, force: true })
   })
 
   const stop = () =>
@@ -263,7 +255,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const api = await startWorker({
       port: apiPort,
-      secrets: { ...EMULATOR_CREDENTIALS, MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY },
+      secrets: EMULATOR_SECRETS,
       vars: {
         SAASUS_API_URL_BASE: emulator.url,
         ALLOWED_ORIGINS: localOrigins(emulatorPort),

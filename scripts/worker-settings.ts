@@ -11,8 +11,8 @@ const ROOT = join(import.meta.dirname, '..')
 export const FRONT_CONFIG = 'wrangler.toml'
 export const CORE_CONFIG = 'wrangler.core.toml'
 
-/** Settings the core reads that its config does not list: an optional secret and a test-only switch. */
-const CORE_UNLISTED = ['MFA_ENCRYPTION_KEY', 'ACCOUNT_FAULTS']
+/** A setting the core reads that its config does not list: the tests' storage-fault switch. */
+const CORE_UNLISTED = ['ACCOUNT_FAULTS']
 
 /** The names under [vars] in a wrangler config, and its required secrets. */
 export function declaredSettings(config: string): string[] {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { apiSettings } from '../scripts/dev-vars.ts'
-import { DEV_MFA_ENCRYPTION_KEY } from '../scripts/stack.ts'
+import { coreEnvironment, DEV_MFA_ENCRYPTION_KEY, EMULATOR_SECRETS } from '../scripts/stack.ts'
 
 const emulatorMode = (cliVars: Record<string, string>, devVars: Record<string, string> = {}) =>
   apiSettings({ devVars, cliVars, realSaasus: false, emulatorPort: 8788 })
@@ -16,9 +16,10 @@ describe('npm run dev, the settings it checks', () => {
     expect(env.MFA_ENCRYPTION_KEY).toBe(DEV_MFA_ENCRYPTION_KEY)
   })
 
-  it("lets .dev.vars's own key win over the development one", () => {
-    const { env } = emulatorMode({}, { MFA_ENCRYPTION_KEY: 'mine:AAAA' })
+  it("lets .dev.vars's own key win over the development one, in the check and in what the stack gives the core", () => {
+    const { env, vars } = emulatorMode({}, { MFA_ENCRYPTION_KEY: 'mine:AAAA' })
     expect(env.MFA_ENCRYPTION_KEY).toBe('mine:AAAA')
+    expect(coreEnvironment(vars, EMULATOR_SECRETS).MFA_ENCRYPTION_KEY).toBe('mine:AAAA')
   })
 
   it('gives no development key when the API talks to the real SaaSus', () => {

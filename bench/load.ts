@@ -4,10 +4,8 @@
  *
  *   node bench/load.ts <file holding a LoadSpec as JSON>   → prints a LoadResult as JSON
  *
- * A run lasts `durationSeconds`, and stops early at `maxRequests` responses; the
- * caller also kills it if it outlives its time limit. By time, not by count:
- * autocannon ends a counted run only at its next one-second tick, so a run sized
- * by count would idle up to a second inside its measured time.
+ * A run stops at `amount` responses, or at `durationSeconds` when no amount is
+ * given; the caller also kills it if it outlives its time limit.
  */
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
@@ -25,8 +23,8 @@ export interface LoadSpec {
   connections: number
   /** Cycled through in order by each connection. */
   requests: LoadRequest[]
-  durationSeconds: number
-  maxRequests?: number
+  amount?: number
+  durationSeconds?: number
   /**
    * Headers handed out in turn, one set per request across all connections: the
    * routes with per-user limits (setup) are driven with many users, each well
@@ -78,8 +76,7 @@ if (import.meta.main) {
     url: spec.url,
     connections: spec.connections,
     requests,
-    duration: spec.durationSeconds,
-    ...(spec.maxRequests ? { maxOverallRequests: spec.maxRequests } : {}),
+    ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSeconds ?? 2 }),
     timeout: 10,
   })
   process.stdout.write(JSON.stringify(summarize(result)))

@@ -15,8 +15,9 @@ import type { LoadRequest, LoadResult, LoadSpec } from './load.ts'
 export const QUICK = process.env.BENCH_QUICK === '1'
 /** Seconds per measured run. */
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 2 : 8))
-/** A bound on the requests of any one measured run; SECONDS bounds its time. */
+/** Hard bounds on any one load run, whatever the measured rate. */
 const MAX_REQUESTS = 20_000
+const MIN_REQUESTS = 200
 
 export const log = (line: string) => console.log(`[bench] ${line}`)
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -134,15 +135,16 @@ export interface Row {
   cpuMsPerRequest: number | undefined
 }
 
-/** Warm the target, then one measured run of SECONDS (at most MAX_REQUESTS). */
+/** Warm the target (and learn its rate), then one measured run sized to last about SECONDS. */
 export async function measure(emulator: Emulator, regime: string, connections: number, s: Scenario): Promise<Row> {
   const spec = { url: s.url, connections, requests: s.requests, ...(s.headerPool ? { headerPool: s.headerPool } : {}) }
-  await load({ ...spec, durationSeconds: 2 }, 30_000)
+  const warm = await load({ ...spec, durationSeconds: 2 }, 30_000)
   await sleep(300) // let the warm-up's last calls land before the count is reset
   await emulator.resetCalls()
   s.storage?.reset()
   const cpuBefore = s.cpu?.()
-  const result = await load({ ...spec, durationSeconds: SECONDS, maxRequests: MAX_REQUESTS }, SECONDS * 4_000 + 30_000)
+  const amount = Math.min(MAX_REQUESTS, Math.max(MIN_REQUESTS, Math.round(warm.rps * SECONDS)))
+  const result = await load({ ...spec, amount }, SECONDS * 4_000 + 30_000)
   const cpuAfter = s.cpu?.()
   const calls = await emulator.calls()
   await sleep(300) // the last log lines arrive after the responses

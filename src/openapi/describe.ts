@@ -40,14 +40,9 @@ export interface RouteDescription extends Facts {
   response: { schema: z.ZodMiniType; example: unknown; headers?: Record<string, string> }
 }
 
-/** Served for people (the reference page), not an operation of the API. */
-export interface Hidden {
-  hidden: string
-}
-
 const FACTS = Symbol('openapi facts')
 
-type Described = { [FACTS]?: Facts | RouteDescription | Hidden }
+type Described = { [FACTS]?: Facts | RouteDescription }
 
 /** Returns the middleware itself, carrying the facts it adds to every route it serves. */
 // biome-ignore lint/suspicious/noExplicitAny: any Hono middleware, whatever its env and input types
@@ -59,12 +54,12 @@ export function documented<M extends MiddlewareHandler<any, any, any>>(middlewar
  * A route's description, as the first handler of its chain.
  * @example app.get('/mfa_status', describeRoute({ operationId: 'getMfaStatus', … }), requireUser(), handler)
  */
-export function describeRoute(description: RouteDescription | Hidden): MiddlewareHandler {
+export function describeRoute(description: RouteDescription): MiddlewareHandler {
   const passOn: MiddlewareHandler = (_c, next) => next()
   return Object.assign(passOn, { [FACTS]: description })
 }
 
 /** The facts a handler carries, if any. */
-export function factsOf(handler: unknown): Facts | RouteDescription | Hidden | undefined {
+export function factsOf(handler: unknown): Facts | RouteDescription | undefined {
   return typeof handler === 'function' ? (handler as Described)[FACTS] : undefined
 }

@@ -125,33 +125,30 @@ function merge(into: Facts, facts: Facts): Facts {
  * route with no `describeRoute`, so an undescribed route fails the build.
  */
 export function describeOperations(routes: readonly RouteEntry[]): (RouteDescription & RouteEntry)[] {
-  const operations = new Map<string, { entry: RouteEntry; facts: Facts; hidden: boolean; described: boolean }>()
+  const operations = new Map<string, { entry: RouteEntry; facts: Facts; described: boolean }>()
   const appWide: Facts[] = []
   for (const entry of routes) {
     const facts = factsOf(entry.handler)
     if (entry.method === 'ALL') {
       if (entry.path !== '/*' && entry.path !== '*') throw new Error(`app-wide middleware on ${entry.path} is not read`)
-      if (facts && !('hidden' in facts)) appWide.push(facts)
+      if (facts) appWide.push(facts)
       continue
     }
     const key = `${entry.method} ${entry.path}`
     let operation = operations.get(key)
     if (!operation) {
-      operation = { entry, facts: appWide.reduce(merge, {}), hidden: false, described: false }
+      operation = { entry, facts: appWide.reduce(merge, {}), described: false }
       operations.set(key, operation)
     }
-    if (facts && 'hidden' in facts) operation.hidden = true
-    else if (facts) {
+    if (facts) {
       operation.facts = merge(operation.facts, facts)
       if ('operationId' in facts) operation.described = true
     }
   }
-  return [...operations.entries()]
-    .filter(([, { hidden }]) => !hidden)
-    .map(([key, { entry, facts, described }]) => {
-      if (!described) throw new Error(`${key} has no describeRoute(…): describe it beside its handler`)
-      return { ...(facts as RouteDescription), ...entry }
-    })
+  return [...operations.entries()].map(([key, { entry, facts, described }]) => {
+    if (!described) throw new Error(`${key} has no describeRoute(…): describe it beside its handler`)
+    return { ...(facts as RouteDescription), ...entry }
+  })
 }
 
 /** The whole document for the app's routes (`app.routes`), as a JSON-ready object. */

@@ -39,7 +39,7 @@ export function frontChecks(routes: readonly RouteEntry[]): Record<string, Front
     const key = `${entry.method} ${entry.path}`
     table[key] ??= []
     // A route's own description lists every error it may answer; only its guards check.
-    if (!facts || 'hidden' in facts || 'operationId' in facts) continue
+    if (!facts || 'operationId' in facts) continue
     if (table[key].includes('bearer')) continue
     for (const check of checksOf(facts)) if (!table[key].includes(check)) table[key].push(check)
   }

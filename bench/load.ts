@@ -5,7 +5,9 @@
  *   node bench/load.ts <file holding a LoadSpec as JSON>   → prints a LoadResult as JSON
  *
  * A run stops at `amount` responses, or at `durationSeconds` when no amount is
- * given; the caller also kills it if it outlives its time limit.
+ * given; the caller also kills it if it outlives its time limit. Its seconds (and
+ * so its rate) run from the start to the last response: autocannon ends a counted
+ * run only at its next one-second tick, which its own duration would include.
  */
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
@@ -43,14 +45,14 @@ export interface LoadResult {
   p99: number
 }
 
-export function summarize(result: autocannon.Result): LoadResult {
+export function summarize(result: autocannon.Result, seconds = result.duration): LoadResult {
   const responses = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx']
   return {
     responses,
     non2xx: result.non2xx,
     errors: result.errors,
-    seconds: result.duration,
-    rps: responses / result.duration,
+    seconds,
+    rps: responses / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
   }
@@ -72,12 +74,20 @@ if (import.meta.main) {
           }),
         },
   )
-  const result = await autocannon({
+  const started = performance.now()
+  let lastResponse = started
+  const options = {
     url: spec.url,
     connections: spec.connections,
     requests,
     ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSeconds ?? 2 }),
     timeout: 10,
+  }
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const run = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)))
+    run.on('response', () => {
+      lastResponse = performance.now()
+    })
   })
-  process.stdout.write(JSON.stringify(summarize(result)))
+  process.stdout.write(JSON.stringify(summarize(result, (lastResponse - started) / 1000)))
 }

@@ -8,10 +8,12 @@ import { EVENT_TYPES } from './account/events'
 import { ERRORS, type ErrorCode } from './errors'
 import { OPAQUE_TOKEN } from './tokens'
 
+/** A code an authenticator app shows: six digits (the body field, and step-up's header). */
+export const SIX_DIGIT_CODE = /^\d{6}$/
+const verificationCode = z.string().check(z.regex(SIX_DIGIT_CODE, { error: 'must be six digits' }))
+
 /** `POST /mfa_verify` body: the six digits the authenticator app shows now. */
-export const verifyRequest = z.object({
-  verification_code: z.string().check(z.regex(/^\d{6}$/, { error: 'must be six digits' })),
-})
+export const verifyRequest = z.object({ verification_code: verificationCode })
 
 /** `X-Access-Token`: the user's SaaSus access token, as sent at login. */
 export const accessTokenHeader = z
@@ -30,12 +32,7 @@ export const emptyRequest = z.looseObject({})
  */
 export const stepUpRequest = z.looseObject({
   verification_code: z.optional(
-    z
-      .string()
-      .check(
-        z.regex(/^\d{6}$/, { error: 'must be six digits' }),
-        z.describe('A current code of the authenticator; required when MFA_STEP_UP is required'),
-      ),
+    verificationCode.check(z.describe('A current code of the authenticator; required when MFA_STEP_UP is required')),
   ),
 })
 

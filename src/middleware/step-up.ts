@@ -9,9 +9,9 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { documented } from '../openapi/describe'
+import { SIX_DIGIT_CODE } from '../schemas'
 import { upstream } from '../upstream'
 
-const SIX_DIGITS = /^\d{6}$/
 
 /** Whether SaaSus has MFA on for the caller (one read of the preference). */
 async function mfaEnabled(c: Context<AppEnv>): Promise<boolean> {
@@ -48,7 +48,7 @@ export const stepUp = (options: StepUpOptions): MiddlewareHandler<AppEnv> => {
       if (needed) {
         const code = options.from === 'header' ? c.req.header('X-Verification-Code')?.trim() : await codeInBody(c)
         if (code === undefined || code === '') throw new ApiError('step_up_required')
-        if (typeof code !== 'string' || !SIX_DIGITS.test(code)) {
+        if (typeof code !== 'string' || !SIX_DIGIT_CODE.test(code)) {
           throw new ApiError('invalid_request', { field: { name: field, problem: 'must be six digits' } })
         }
         c.set('stepUpCode', code)

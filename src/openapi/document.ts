@@ -10,7 +10,7 @@
  */
 import * as z from 'zod/mini'
 import { ERRORS, type ErrorCode } from '../errors'
-import { accessTokenHeader, errorResponse } from '../schemas'
+import { accessTokenHeader, errorResponse, SIX_DIGIT_CODE } from '../schemas'
 import { type Facts, factsOf, type RouteDescription } from './describe'
 
 /** A route as Hono lists it in `app.routes`: one entry per handler, middleware included. */
@@ -224,7 +224,7 @@ export function buildOpenApiDocument(routes: readonly RouteEntry[]): JsonObject 
           required: false,
           description:
             'A current code of the authenticator (step-up); required when MFA_STEP_UP is required and MFA is on',
-          schema: { type: 'string', pattern: '^\\d{6}$' },
+          schema: { type: 'string', pattern: SIX_DIGIT_CODE.source },
         },
         TraceId: {
           name: 'X-SaaSus-Trace-Id',

@@ -12,7 +12,6 @@ import { documented } from '../openapi/describe'
 import { SIX_DIGIT_CODE } from '../schemas'
 import { upstream } from '../upstream'
 
-
 /** Whether SaaSus has MFA on for the caller (one read of the preference). */
 async function mfaEnabled(c: Context<AppEnv>): Promise<boolean> {
   const preference = await upstream(c.get('saasus').getMfaPreference(c.get('user').id), {

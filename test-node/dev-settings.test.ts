@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import { apiSettings } from '../scripts/dev-vars.ts'
 import { coreEnvironment, DEV_MFA_ENCRYPTION_KEY, EMULATOR_SECRETS } from '../scripts/stack.ts'
+import { FRONT_SETTINGS } from '../scripts/worker-settings.ts'
+import { ALLOWED_ORIGINS, FRONT_BINDINGS } from '../test/support/bindings.ts'
 
 const emulatorMode = (cliVars: Record<string, string>, devVars: Record<string, string> = {}) =>
   apiSettings({ devVars, cliVars, realSaasus: false, emulatorPort: 8788 })
@@ -53,5 +55,12 @@ describe('npm run dev, the settings it checks', () => {
     })
     // The credentials travel as secrets only, never as settings a log could print.
     expect(Object.keys(vars)).not.toContain('SAASUS_SECRET_KEY')
+  })
+})
+
+describe("the tests' front", () => {
+  it("gets exactly the settings wrangler.toml declares (test/support/harness.ts tells them from the core's by these names)", () => {
+    const given = Object.keys({ ...FRONT_BINDINGS, ALLOWED_ORIGINS })
+    expect(given.sort()).toEqual([...FRONT_SETTINGS].sort())
   })
 })

@@ -6,19 +6,12 @@
  */
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import {
-  codeAt,
-  createRecoveryCodes,
-  enrolledUser,
-  eventTypes,
-  json,
-  userAccount,
-  withStepUp,
-} from '../support/account'
+import { createRecoveryCodes, enrolledUser, eventTypes, json, userAccount, withStepUp } from '../support/account'
 import {
   apiWith,
   bearer,
   call,
+  codeAt,
   currentCode,
   freshUser,
   mfaState,

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { codeAt, enrolledUser, eventTypes, json, userAccount, withStepUp } from '../support/account'
-import { bearer, type TestUser, wrongCode } from '../support/harness'
+import { enrolledUser, eventTypes, json, userAccount, withStepUp } from '../support/account'
+import { bearer, codeAt, type TestUser, wrongCode } from '../support/harness'
 
 const api = withStepUp()
 const disable = (user: TestUser, code: string) => api('/mfa_disable', json({ verification_code: code }, bearer(user)))

@@ -8,8 +8,17 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { base32Decode } from '../../src/account/totp'
-import { codeAt, json, userAccount, withStepUp } from '../support/account'
-import { bearer, call, currentCode, freshUser, secretOf, type TestUser, withAccessToken } from '../support/harness'
+import { json, userAccount, withStepUp } from '../support/account'
+import {
+  bearer,
+  call,
+  codeAt,
+  currentCode,
+  freshUser,
+  secretOf,
+  type TestUser,
+  withAccessToken,
+} from '../support/harness'
 
 const api = withStepUp()
 const ADDRESS = '203.0.113.77'

@@ -4,24 +4,13 @@
  * themselves (for injected storage faults and a look at what they store).
  */
 import { env } from 'cloudflare:workers'
-import { TOTP } from 'otpauth'
 import { accountObject, recoveryIndex } from '../../src/account/objects'
 import { apiWith, bearer, call, currentCode, freshUser, setup, type TestUser, verify } from './harness'
 
 export type Api = (path: string, init?: RequestInit) => Response | Promise<Response>
 
 /** The API with MFA_STEP_UP=required (keep one per file: settings are parsed once per env object). */
-export function withStepUp(): (path: string, init?: RequestInit) => Promise<Response> {
-  const api = apiWith({ MFA_STEP_UP: 'required' })
-  return async (path, init) => api(path, init)
-}
-
-/** The code the authenticator shows `steps` steps of 30 s from now. */
-export function codeAt(secret: string, steps: number): string {
-  return new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate({
-    timestamp: Date.now() + steps * 30_000,
-  })
-}
+export const withStepUp = () => apiWith({ MFA_STEP_UP: 'required' })
 
 export interface Enrolled {
   user: TestUser

@@ -34,7 +34,7 @@ export function callCore(path: string, init: RequestInit = {}): Promise<Response
 }
 
 /** The front's settings (wrangler.toml [vars]); the rest are the core's. REQUEST_LOG is read by both. */
-const FRONT_SETTINGS = new Set(['ALLOWED_ORIGINS', 'SERVE_API_REFERENCE', 'REQUEST_LOG'])
+const FRONT_SETTINGS = new Set(Object.keys({ ...FRONT_BINDINGS, ALLOWED_ORIGINS }))
 
 /** The API under test and the emulator, as the sample SPA's replays (sample-spa.ts) reach them here. */
 export const spaTarget: SpaTarget = {
@@ -118,16 +118,19 @@ export async function mfaState(userId: string): Promise<EmulatedMfaState> {
   return ((await res.json()) as { mfa: EmulatedMfaState }).mfa
 }
 
-/** The code an authenticator app shows now for a base32 secret. */
-export function currentCode(secret: string): string {
-  return new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate()
+/** The code an authenticator app shows `steps` steps of 30 s from now, for a base32 secret. */
+export function codeAt(secret: string, steps: number): string {
+  return new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate({
+    timestamp: Date.now() + steps * 30_000,
+  })
 }
+
+/** The code an authenticator app shows now. */
+export const currentCode = (secret: string): string => codeAt(secret, 0)
 
 /** A code the emulator accepts for none of the steps around now. */
 export function wrongCode(secret: string): string {
-  const totp = new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 })
-  const now = Date.now()
-  const accepted = new Set([-30_000, 0, 30_000].map((offset) => totp.generate({ timestamp: now + offset })))
+  const accepted = new Set([-1, 0, 1].map((steps) => codeAt(secret, steps)))
   // At most four tries: only three codes are accepted.
   for (let n = 0; n < 4; n++) {
     const code = String(n).padStart(6, '0')

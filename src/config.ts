@@ -30,6 +30,12 @@ const origin = z.string().check(
   ),
 )
 
+/** A whole number within bounds, as a --var or .dev.vars string or a TOML number; one message for any miss. */
+const wholeNumber = (min: number, max: number, unit: string) => {
+  const error = `must be a whole number of ${unit} from ${min} to ${max}`
+  return z.coerce.number({ error }).check(z.int({ error }), z.gte(min, { error }), z.lte(max, { error }))
+}
+
 /** A yes/no setting: "true" or "false" as a --var or .dev.vars string, or a TOML boolean in [vars]. */
 const flag = (fallback: boolean) =>
   z._default(
@@ -118,7 +124,7 @@ const envSchema = z.object({
     ),
     'SaaSusPlatform',
   ),
-  SAASUS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(30_000)), 5_000),
+  SAASUS_TIMEOUT_MS: z._default(wholeNumber(100, 30_000, 'milliseconds'), 5_000),
   SAASUS_REFUSAL_WORDS: z._default(refusalWords, {}),
   // The session cookie (docs/session.md).
   REFRESH_COOKIE_SAMESITE: z._default(
@@ -132,13 +138,10 @@ const envSchema = z.object({
     'none',
   ),
   // 30 days, Cognito's default refresh-token validity; browsers cap cookies at 400 days (RFC 6265bis).
-  REFRESH_COOKIE_MAX_AGE_SECONDS: z._default(
-    z.coerce.number().check(z.int(), z.gte(60), z.lte(400 * 24 * 60 * 60)),
-    30 * 24 * 60 * 60,
-  ),
+  REFRESH_COOKIE_MAX_AGE_SECONDS: z._default(wholeNumber(60, 400 * 24 * 60 * 60, 'seconds'), 30 * 24 * 60 * 60),
   REFRESH_TOKEN_IN_BODY: flag(true),
   // An hour at most: an ID token rarely lives longer, and a revoked one must not be honoured for long.
-  USER_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600)), 60),
+  USER_CACHE_TTL_SECONDS: z._default(wholeNumber(0, 3_600, 'seconds'), 60),
   SERVE_API_REFERENCE: flag(false),
   REQUEST_LOG: z._default(z.enum(['all', 'failures'], { error: 'must be all or failures' }), 'all'),
   // Account protection (docs/account-protection.md).

@@ -64,6 +64,14 @@ describe('parseConfig', () => {
     expect(problemsOf({ ...secrets, MFA_ISSUER: 'Acme:Prod' })[0]).toMatch(/^MFA_ISSUER: .*":"/)
   })
 
+  it('says what a number setting takes, whatever is wrong with the value given', () => {
+    for (const value of ['abc', '2.5', '-1', '3601']) {
+      expect(problemsOf({ ...secrets, USER_CACHE_TTL_SECONDS: value })).toEqual([
+        'USER_CACHE_TTL_SECONDS: must be a whole number of seconds from 0 to 3600',
+      ])
+    }
+  })
+
   it('reads SAASUS_TIMEOUT_MS as whole milliseconds within bounds', () => {
     expect(parseConfig({ ...secrets, SAASUS_TIMEOUT_MS: '250' }).saasus.timeoutMs).toBe(250)
     expect(problemsOf({ ...secrets, SAASUS_TIMEOUT_MS: 'soon' })[0]).toMatch(/^SAASUS_TIMEOUT_MS: /)

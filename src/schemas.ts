@@ -57,12 +57,21 @@ export const eventsResponse = z.object({
     .array(
       z.object({
         type: z.enum(EVENT_TYPES),
-        at: z.string().check(z.describe('ISO 8601')),
+        at: z.string().check(z.describe('When it last happened (ISO 8601)')),
+        first_at: z.string().check(z.describe('When it first happened (ISO 8601); `at` when `count` is 1')),
+        count: z
+          .number()
+          .check(z.int(), z.minimum(1), z.describe('How many times it happened: repeats within a day share an entry')),
         country: z.optional(z.string().check(z.describe("The client's country (ISO 3166 alpha-2), if known"))),
         user_agent: z.optional(z.string()),
       }),
     )
-    .check(z.describe('The last 50 events of the past 90 days, newest first')),
+    .check(
+      z.describe(
+        'The past 90 days, newest first: every entry of evidence (MFA turned off, a recovery code used, step-up failed, ' +
+          'a lockout), and the newest 50 others',
+      ),
+    ),
 })
 
 export const statusResponse = z.object({

@@ -75,7 +75,10 @@ const recover = (afterRecover) =>
 // Security activity: what GET /mfa_events answers, newest first.
 
 function eventRow(event) {
-  const type = Object.assign(document.createElement('code'), { textContent: event.type })
+  // Repeats within a day share an entry: its count says how many.
+  const type = Object.assign(document.createElement('code'), {
+    textContent: event.count > 1 ? `${event.type} ×${event.count}` : event.type,
+  })
   const at = Object.assign(document.createElement('time'), { dateTime: event.at, textContent: when(event.at) })
   const cells = [type, at, event.country ?? '—', event.user_agent ?? '—'].map((content) => {
     const cell = document.createElement('td')

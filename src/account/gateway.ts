@@ -80,6 +80,8 @@ function settle(outcome: Outcome, wrongCode: ErrorCode, step?: UpstreamStep): vo
       throw step?.failure ?? new ApiError(wrongCode)
     case 'step_up_unavailable':
       throw new ApiError('step_up_unavailable')
+    case 'not_registered':
+      throw new ApiError('mfa_not_registered')
     case 'upstream':
       throw step?.failure ?? new ApiError('internal_error')
   }

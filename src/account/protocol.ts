@@ -30,6 +30,8 @@ export type Refusal =
   | { refused: 'wrong_code' }
   /** Step-up asked for, but the API holds no secret of this user's authenticator. */
   | { refused: 'step_up_unavailable' }
+  /** Enabling without an authenticator registered through this API since MFA was last turned off. */
+  | { refused: 'not_registered' }
   /** The SaaSus call did not succeed; nothing was changed. */
   | { refused: 'upstream' }
 

@@ -4,7 +4,7 @@
  * file only knows the rows. Everything here is synchronous: a caller's sequence
  * of these calls sees no other request in between.
  */
-import { EVENTS_TABLE } from './events'
+import { EVENTS_TABLE, migrateEvents } from './events'
 import { type AttemptState, NO_ATTEMPTS } from './lockout'
 import type { RecoveryCodesSummary } from './protocol'
 import type { Sealed } from './secret-box'
@@ -24,8 +24,23 @@ const SCHEMA = [
     failures INTEGER NOT NULL,
     locked_until INTEGER NOT NULL
   )`,
+  // The recovery-code budget: its own count, so that wrong six-digit codes never block recovery.
+  `CREATE TABLE IF NOT EXISTS recovery_attempts (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    failures INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL
+  )`,
+  // An authenticator registered through this API since MFA was last turned off: enabling needs it.
+  `CREATE TABLE IF NOT EXISTS registration (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    registered_at INTEGER NOT NULL
+  )`,
   EVENTS_TABLE,
 ]
+
+/** Which attempt count: six-digit codes (verify, step-up), or recovery codes. */
+export type Budget = 'codes' | 'recovery'
+const BUDGET_TABLE = { codes: 'attempts', recovery: 'recovery_attempts' } as const satisfies Record<Budget, string>
 
 export type Slot = 'pending' | 'current'
 
@@ -42,21 +57,38 @@ export class AccountTables {
   constructor(sql: SqlStorage) {
     this.sql = sql
     for (const statement of SCHEMA) sql.exec(statement)
+    migrateEvents(sql)
   }
 
-  attempts(): AttemptState {
+  attempts(budget: Budget): AttemptState {
     const row = this.sql
-      .exec<{ failures: number; locked_until: number }>('SELECT failures, locked_until FROM attempts WHERE id = 1')
+      .exec<{ failures: number; locked_until: number }>(
+        `SELECT failures, locked_until FROM ${BUDGET_TABLE[budget]} WHERE id = 1`,
+      )
       .toArray()[0]
     return row ? { failures: row.failures, lockedUntil: row.locked_until } : NO_ATTEMPTS
   }
 
-  saveAttempts(state: AttemptState): void {
+  saveAttempts(budget: Budget, state: AttemptState): void {
     this.sql.exec(
-      'INSERT OR REPLACE INTO attempts (id, failures, locked_until) VALUES (1, ?, ?)',
+      `INSERT OR REPLACE INTO ${BUDGET_TABLE[budget]} (id, failures, locked_until) VALUES (1, ?, ?)`,
       state.failures,
       state.lockedUntil,
     )
+  }
+
+  /** Whether an authenticator was registered through this API since MFA was last turned off. */
+  registered(): boolean {
+    return this.sql.exec('SELECT 1 FROM registration WHERE id = 1').toArray().length > 0
+  }
+
+  saveRegistration(at: number): void {
+    this.sql.exec('INSERT OR REPLACE INTO registration (id, registered_at) VALUES (1, ?)', at)
+  }
+
+  /** MFA is being turned off: enabling it again will need a new registration. */
+  forgetRegistration(): void {
+    this.sql.exec('DELETE FROM registration')
   }
 
   readSecret(slot: Slot): StoredSecret | undefined {

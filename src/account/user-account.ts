@@ -20,7 +20,7 @@ import { admit, afterFailure, NO_ATTEMPTS } from './lockout'
 import { recoveryIndex } from './objects'
 import type { Caller, Outcome, RecoveryCodesSummary, Refusal, UpstreamOutcome } from './protocol'
 import { createSecretBox, type SecretBox } from './secret-box'
-import { AccountTables } from './tables'
+import { AccountTables, type Budget } from './tables'
 import { matchingStep } from './totp'
 
 const sameBytes = (a: ArrayBuffer, b: ArrayBuffer) =>
@@ -79,16 +79,23 @@ export class UserAccount extends DurableObject<Env> {
     const opened = pending && this.box ? await this.box.open(pending.sealed, caller.userId) : undefined
     const step = opened ? await matchingStep(opened.plaintext, code, caller.now) : undefined
     this.commit(caller, ['authenticator_registered'], () => {
-      this.tables.saveAttempts(NO_ATTEMPTS)
+      this.tables.saveAttempts('codes', NO_ATTEMPTS)
+      this.tables.saveRegistration(caller.now)
       this.tables.deleteSecrets()
       if (pending && step !== undefined) this.tables.writeSecret('current', pending.sealed, step)
     })
     return { ok: true }
   }
 
-  /** `POST /mfa_enable`: records the event once SaaSus has turned MFA on. */
+  /**
+   * `POST /mfa_enable`: only with an authenticator registered through this API
+   * since MFA was last turned off (else SaaSus would turn MFA back on with
+   * whatever it still has registered, a lost device included); then records
+   * the event once SaaSus has turned MFA on.
+   */
   async enable(caller: Caller, apply: Upstream): Promise<Outcome> {
     this.faults.trip('enter')
+    if (!this.tables.registered()) return { refused: 'not_registered' }
     if ((await apply()) !== 'ok') return { refused: 'upstream' }
     this.commit(caller, ['mfa_enabled'], () => {})
     return { ok: true }
@@ -101,6 +108,8 @@ export class UserAccount extends DurableObject<Env> {
       const refused = await this.stepUp(caller, stepUp)
       if (refused) return refused
     }
+    // Before SaaSus is asked: whatever happens next, enabling again needs a new registration.
+    this.ctx.storage.transactionSync(() => this.tables.forgetRegistration())
     if ((await apply()) !== 'ok') return { refused: 'upstream' }
     let spent: string[] = []
     this.commit(caller, ['mfa_disabled'], () => {
@@ -140,12 +149,15 @@ export class UserAccount extends DurableObject<Env> {
   async recover(caller: Caller, hash: string, apply: Upstream): Promise<Outcome> {
     this.faults.trip('enter')
     if (this.spending.has(hash)) return { refused: 'wrong_code' }
-    const locked = admit(this.tables.attempts(), this.inFlight, caller.now)
+    // Recovery codes have a budget of their own: wrong six-digit codes never block recovery.
+    const locked = admit(this.tables.attempts('recovery'), 0, caller.now)
     if (locked) return { refused: 'locked', ...locked }
     if (!this.tables.hasRecoveryCode(hash)) {
-      this.recordFailure(caller)
+      this.recordFailure(caller, 'recovery')
       return { refused: 'wrong_code' }
     }
+    // Before SaaSus is asked, and before the hold (a storage failure here must not strand it).
+    this.ctx.storage.transactionSync(() => this.tables.forgetRegistration())
     this.spending.add(hash)
     let outcome: UpstreamOutcome
     try {
@@ -160,7 +172,9 @@ export class UserAccount extends DurableObject<Env> {
     this.commit(caller, ['recovery_code_used', 'mfa_disabled'], () => {
       spent = this.tables.deleteRecoveryCodes()
       this.tables.deleteSecrets()
-      this.tables.saveAttempts(NO_ATTEMPTS)
+      // The owner is back in: a lockout a thief ran up with wrong codes ends here.
+      this.tables.saveAttempts('codes', NO_ATTEMPTS)
+      this.tables.saveAttempts('recovery', NO_ATTEMPTS)
     })
     this.forgetInIndex(caller, spent)
     return { ok: true }
@@ -216,7 +230,7 @@ export class UserAccount extends DurableObject<Env> {
         if (step === undefined || replaced || step <= latest.lastStep) return 'wrong'
         this.ctx.storage.transactionSync(() => {
           this.tables.writeSecret('current', resealed ?? latest.sealed, step)
-          this.tables.saveAttempts(NO_ATTEMPTS)
+          this.tables.saveAttempts('codes', NO_ATTEMPTS)
         })
         return 'ok'
       },
@@ -234,7 +248,7 @@ export class UserAccount extends DurableObject<Env> {
     check: () => Promise<'ok' | 'wrong' | 'failed'>,
     failureEvent?: EventType,
   ): Promise<Refusal | undefined> {
-    const locked = admit(this.tables.attempts(), this.inFlight, caller.now)
+    const locked = admit(this.tables.attempts('codes'), this.inFlight, caller.now)
     if (locked) return { refused: 'locked', ...locked }
     this.inFlight += 1
     let result: 'ok' | 'wrong' | 'failed'
@@ -245,14 +259,15 @@ export class UserAccount extends DurableObject<Env> {
     }
     if (result === 'ok') return undefined
     if (result === 'failed') return { refused: 'upstream' }
-    this.recordFailure(caller, failureEvent)
+    this.recordFailure(caller, 'codes', failureEvent)
     return { refused: 'wrong_code' }
   }
 
-  private recordFailure(caller: Caller, event?: EventType): void {
-    const { state, lockedOut } = afterFailure(this.tables.attempts(), caller.now)
-    const events: EventType[] = [...(event ? [event] : []), ...(lockedOut ? (['locked_out'] as const) : [])]
-    this.commit(caller, events, () => this.tables.saveAttempts(state))
+  private recordFailure(caller: Caller, budget: Budget, event?: EventType): void {
+    const { state, lockedOut } = afterFailure(this.tables.attempts(budget), caller.now)
+    const lockout: EventType = budget === 'codes' ? 'locked_out' : 'recovery_locked_out'
+    const events: EventType[] = [...(event ? [event] : []), ...(lockedOut ? [lockout] : [])]
+    this.commit(caller, events, () => this.tables.saveAttempts(budget, state))
   }
 
   /** One transaction: the change and its events, or neither. Then their log lines. */

@@ -12,6 +12,7 @@ import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { limitClients } from '../middleware/client-limit'
 import { invalidField, jsonBody } from '../middleware/json-body'
+import { limitPerUser } from '../middleware/rate-limit'
 import { requireMfaEnabled, stepUp } from '../middleware/step-up'
 import { requireUser } from '../middleware/user'
 import { describeRoute } from '../openapi/describe'
@@ -51,6 +52,7 @@ export const accountRoutes = new Hono<AppEnv>()
     }),
     requireUser(),
     jsonBody(),
+    limitPerUser('MFA_CHANGE_LIMITER'),
     requireMfaEnabled(),
     stepUp({ from: 'body' }),
     async (c) => {
@@ -129,16 +131,31 @@ export const accountRoutes = new Hono<AppEnv>()
     '/mfa_events',
     describeRoute({
       operationId: 'getMfaEvents',
-      summary: "The caller's security activity: the last 50 events of 90 days, newest first",
+      summary: "The caller's security activity of the last 90 days, newest first",
       description:
         'Authenticator set up and registered, MFA enabled and disabled, recovery codes created and used, ' +
-        'step-up failed, locked out. No secret, code, token or IP address is kept.',
+        'step-up failed, locked out (of codes, or of recovery codes). Repeats of an event within a day share ' +
+        'one entry with a `count`. Evidence (MFA turned off, a recovery code used, a failed step-up, a lockout) ' +
+        'is kept for all 90 days; of the other entries, the newest 50. No secret, code, token or IP address is kept.',
       response: {
         schema: eventsResponse,
         example: {
           events: [
-            { type: 'mfa_enabled', at: '2026-11-30T09:01:00.000Z', country: 'JP', user_agent: 'Mozilla/5.0 …' },
-            { type: 'authenticator_registered', at: '2026-11-30T09:00:30.000Z', country: 'JP' },
+            {
+              type: 'mfa_enabled',
+              at: '2026-11-30T09:01:00.000Z',
+              first_at: '2026-11-30T09:01:00.000Z',
+              count: 1,
+              country: 'JP',
+              user_agent: 'Mozilla/5.0 …',
+            },
+            {
+              type: 'authenticator_registered',
+              at: '2026-11-30T09:00:30.000Z',
+              first_at: '2026-11-30T09:00:30.000Z',
+              count: 1,
+              country: 'JP',
+            },
           ],
         },
       },
@@ -151,6 +168,8 @@ export const accountRoutes = new Hono<AppEnv>()
         events: events.map((event) => ({
           type: event.type,
           at: iso(event.at),
+          first_at: iso(event.firstAt),
+          count: event.count,
           ...(event.country ? { country: event.country } : {}),
           ...(event.userAgent ? { user_agent: event.userAgent } : {}),
         })),

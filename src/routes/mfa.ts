@@ -148,12 +148,16 @@ export const mfaRoutes = new Hono<AppEnv>()
     describeRoute({
       operationId: 'enableMfa',
       summary: 'Turns MFA on (after setup and verify)',
+      description:
+        'Needs an authenticator registered through this API (setup and verify) since MFA was last turned off; ' +
+        'otherwise `409 mfa_not_registered`, and SaaSus is not asked.',
       requestBody: EMPTY_BODY,
       response: { schema: messageResponse, example: { message: 'MFA has been enabled' } },
       errors: ['mfa_not_registered', 'storage_unavailable'],
     }),
     requireUser(),
     jsonBody(),
+    limitPerUser('MFA_CHANGE_LIMITER'),
     async (c) => {
       await accountOf(c).enable(() =>
         upstream(c.get('saasus').updateMfaPreference(c.get('user').id, { enabled: true, method: 'softwareToken' }), {
@@ -178,6 +182,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     }),
     requireUser(),
     jsonBody(),
+    limitPerUser('MFA_CHANGE_LIMITER'),
     stepUp({ from: 'body' }),
     async (c) => {
       await accountOf(c).disable(c.get('stepUpCode'), () =>

@@ -1,7 +1,8 @@
 /**
- * GET /mfa_events: the caller's security activity, newest first, the last 50 of
- * 90 days; and how many storage round trips each route costs (the request log's
- * `storage`, which `npm run bench` reads).
+ * GET /mfa_events: the caller's security activity of 90 days, newest first,
+ * repeats counted in one entry, evidence kept whatever follows; and how many
+ * storage round trips each route costs (the request log's `storage`, which
+ * `npm run bench` reads).
  */
 import { runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -44,14 +45,37 @@ describe('GET /mfa_events', () => {
     expect(res.status).toBe(401)
   })
 
-  it('keeps the last 50', async () => {
+  it('keeps the newest 50 routine entries, and every entry of evidence of the 90 days however many follow', async () => {
     const user = await freshUser()
-    for (let i = 0; i < 55; i++) await userAccount(user.id).enable(callerOf(user.id), ok)
-    expect((await list(user)).events).toHaveLength(50)
+    const start = Date.now() - 85 * DAY
+    // Evidence first (MFA turned off), then 55 routine entries, each over a day after the last: none merges.
+    await userAccount(user.id).disable(callerOf(user.id, start), null, ok)
+    for (let i = 1; i <= 55; i++) {
+      await userAccount(user.id).createRecoveryCodes(callerOf(user.id, start + i * 1.5 * DAY), null, [])
+    }
+    const listed = (await list(user)).events
+    expect(listed.filter((event) => event.type === 'recovery_codes_created')).toHaveLength(50)
+    expect(listed.at(-1)).toMatchObject({ type: 'mfa_disabled', at: new Date(start).toISOString() })
     const stored = await runInDurableObject(userAccount(user.id), (_instance, state) =>
       state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM events').one(),
     )
-    expect(stored.n).toBe(50)
+    expect(stored.n).toBe(51)
+  })
+
+  it('counts repeats within a day in one entry, with the first and the last time', async () => {
+    const user = await freshUser()
+    const first = Date.now() - 3 * 60 * 60 * 1000
+    for (let i = 0; i < 3; i++) {
+      await userAccount(user.id).createRecoveryCodes(callerOf(user.id, first + i * 60 * 60 * 1000), null, [])
+    }
+    expect((await list(user)).events).toEqual([
+      {
+        type: 'recovery_codes_created',
+        at: new Date(first + 2 * 60 * 60 * 1000).toISOString(),
+        first_at: new Date(first).toISOString(),
+        count: 3,
+      },
+    ])
   })
 
   it('keeps none past 90 days, even for a user who never comes back: an alarm deletes them', async () => {
@@ -63,14 +87,14 @@ describe('GET /mfa_events', () => {
     // The alarm is set for when the oldest event turns 90 days old.
     const recent = await freshUser()
     const at = Date.now() - 89 * DAY
-    await userAccount(recent.id).enable(callerOf(recent.id, at), ok)
+    await userAccount(recent.id).disable(callerOf(recent.id, at), null, ok)
     expect(await runInDurableObject(userAccount(recent.id), (_instance, state) => state.storage.getAlarm())).toBe(
       at + 90 * DAY,
     )
     expect(await count(recent.id)).toBe(1)
     // An event already past it: its alarm is due at once, and deletes it without any request.
     const gone = await freshUser()
-    await userAccount(gone.id).enable(callerOf(gone.id, Date.now() - 91 * DAY), ok)
+    await userAccount(gone.id).disable(callerOf(gone.id, Date.now() - 91 * DAY), null, ok)
     for (let tries = 0; tries < 40 && (await count(gone.id)) > 0; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 50))
     }

@@ -41,6 +41,7 @@ describe('hc<AppType> and the account routes', () => {
       | 'recovery_code_used'
       | 'step_up_failed'
       | 'locked_out'
+      | 'recovery_locked_out'
       | undefined
     >()
     expect(events.map((event) => event.type).slice(0, 2)).toEqual(['mfa_disabled', 'recovery_code_used'])

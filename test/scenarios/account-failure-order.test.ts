@@ -74,7 +74,7 @@ describe('POST /mfa_verify: limit → SaaSus verifies → promote pending, clear
   })
 })
 
-describe('POST /mfa_enable: SaaSus turns MFA on → event', () => {
+describe('POST /mfa_enable: a registration? → SaaSus turns MFA on → event', () => {
   it('storage down first: 503, MFA stays off', async () => {
     const user = await freshUser()
     expect((await verify(user, currentCode(await setup(user)))).status).toBe(200)
@@ -95,7 +95,7 @@ describe('POST /mfa_enable: SaaSus turns MFA on → event', () => {
   })
 })
 
-describe('POST /mfa_disable: step-up → SaaSus turns MFA off → delete codes + event → unindex', () => {
+describe('POST /mfa_disable: step-up → forget the registration → SaaSus turns MFA off → delete codes + event → unindex', () => {
   it('storage down first: 503, MFA on and the codes kept', async () => {
     const { user } = await enrolledUser()
     const [code = ''] = await createRecoveryCodes(user)
@@ -112,6 +112,9 @@ describe('POST /mfa_disable: step-up → SaaSus turns MFA off → delete codes +
     const res = await call('/mfa_disable', json({}, { ...bearer(user), 'X-SaaSus-Trace-Id': traceId }))
     expect(res.status).toBe(503)
     expect(await res.json()).toMatchObject({ code: 'upstream_unavailable' })
+    // The registration went before SaaSus was asked: enabling (a no-op here) needs a new setup and verify.
+    expect((await mfaState(user.id)).enabled).toBe(true)
+    expect((await call('/mfa_enable', json({}, bearer(user)))).status).toBe(409)
     expect((await recover(code)).status).toBe(200)
   })
 

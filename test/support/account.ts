@@ -44,11 +44,25 @@ export async function createRecoveryCodes(user: TestUser, api: Api = call, body:
 export const recover = (code: string, headers: Record<string, string> = {}) =>
   call('/mfa_recover', json({ recovery_code: code }, { ...freshAddress(), ...headers }))
 
-export async function eventTypes(user: TestUser): Promise<string[]> {
+/** The types of the caller's event entries, newest first. */
+export const eventTypes = async (user: TestUser): Promise<string[]> => (await events(user)).map((event) => event.type)
+
+export interface ListedEvent {
+  type: string
+  at: string
+  first_at: string
+  count: number
+}
+
+export async function events(user: TestUser): Promise<ListedEvent[]> {
   const res = await call('/mfa_events', { headers: bearer(user) })
   if (res.status !== 200) throw new Error(`events: ${res.status}`)
-  return ((await res.json()) as { events: { type: string }[] }).events.map((event) => event.type)
+  return ((await res.json()) as { events: ListedEvent[] }).events
 }
+
+/** How many times an event of this type happened, over every entry that counts it. */
+export const occurrences = async (user: TestUser, type: string) =>
+  (await events(user)).filter((event) => event.type === type).reduce((sum, event) => sum + event.count, 0)
 
 export const userAccount = (userId: string) => accountObject(env, userId)
 export const recoveryIndexObject = () => recoveryIndex(env)

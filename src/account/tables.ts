@@ -9,6 +9,11 @@ import { type AttemptState, NO_ATTEMPTS } from './lockout'
 import type { RecoveryCodesSummary } from './protocol'
 import type { Sealed } from './secret-box'
 
+/** Which attempt count: six-digit codes (verify, step-up), or recovery codes, each in a table of its own. */
+export type Budget = 'codes' | 'recovery'
+// Recovery codes count apart, so that wrong six-digit codes never block recovery.
+const BUDGET_TABLE = { codes: 'attempts', recovery: 'recovery_attempts' } as const satisfies Record<Budget, string>
+
 const SCHEMA = [
   // `pending`: handed out by /mfa_setup; `current`: registered at SaaSus by /mfa_verify.
   `CREATE TABLE IF NOT EXISTS authenticator (
@@ -19,17 +24,13 @@ const SCHEMA = [
     last_step INTEGER NOT NULL DEFAULT 0
   )`,
   'CREATE TABLE IF NOT EXISTS recovery_codes (hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL)',
-  `CREATE TABLE IF NOT EXISTS attempts (
+  ...Object.values(BUDGET_TABLE).map(
+    (table) => `CREATE TABLE IF NOT EXISTS ${table} (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     failures INTEGER NOT NULL,
     locked_until INTEGER NOT NULL
   )`,
-  // The recovery-code budget: its own count, so that wrong six-digit codes never block recovery.
-  `CREATE TABLE IF NOT EXISTS recovery_attempts (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    failures INTEGER NOT NULL,
-    locked_until INTEGER NOT NULL
-  )`,
+  ),
   // An authenticator registered through this API since MFA was last turned off: enabling needs it.
   `CREATE TABLE IF NOT EXISTS registration (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -37,10 +38,6 @@ const SCHEMA = [
   )`,
   EVENTS_TABLE,
 ]
-
-/** Which attempt count: six-digit codes (verify, step-up), or recovery codes. */
-export type Budget = 'codes' | 'recovery'
-const BUDGET_TABLE = { codes: 'attempts', recovery: 'recovery_attempts' } as const satisfies Record<Budget, string>
 
 export type Slot = 'pending' | 'current'
 

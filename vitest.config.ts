@@ -53,7 +53,7 @@ const ROUTE_SUITE = [
 Object.assign(process.env, EMULATOR_SECRETS)
 
 // Account protection: the development key for kept secrets, and the storage faults its tests inject
-// (src/account/faults.ts; off wherever this binding is absent, as in wrangler.toml).
+// (src/core/account/faults.ts; off wherever this binding is absent, as in wrangler.toml).
 const ACCOUNT_BINDINGS = { MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY, ACCOUNT_FAULTS: 'enabled' }
 
 const workers = (dialect: string, project: string) =>

@@ -91,7 +91,7 @@ export async function register(api: string, user: EmulatorUser): Promise<void> {
   if (!verify.ok) throw new Error(`registering the bench user failed: ${verify.status}`)
 }
 
-/** Storage round trips per request, from the API's request log lines (src/middleware/request-log.ts). */
+/** Storage round trips per request, from the API's request log lines (src/core/middleware/request-log.ts). */
 export function storageCounter() {
   const seen = { requests: 0, roundTrips: 0 }
   return {

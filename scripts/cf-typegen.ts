@@ -1,11 +1,16 @@
 /**
- * `npm run cf-typegen`: the binding types of both Workers, from their wrangler configs, by
- * `wrangler types`. The core's `Env` (with the runtime types) goes to src/env.d.ts, the front's
- * `FrontEnv` to src/front/env.d.ts. Neither is at wrangler's default path (worker-configuration.d.ts)
- * on purpose: `wrangler dev` compares that file with whichever config it starts, and two Workers
- * and the emulator cannot all match one file, so it would call the types out of date each time. The second run
- * would repeat the global helpers of the first (and merge the front's bindings into the core's
- * `Cloudflare.Env`), so only its two interface declarations are kept. With --check it compares.
+ * `npm run cf-typegen`: the generated types, in types/ (outside the hand-written source), by
+ * `wrangler types`:
+ *
+ * - types/runtime.d.ts: workerd's runtime types (Request, DurableObjectNamespace, …), no bindings.
+ *   Every Worker's tsconfig and src/shared/'s read it.
+ * - types/core-env.d.ts: the core's `Env`, from wrangler.core.toml. Only src/core/ and the tests see it.
+ * - types/front-env.d.ts: the front's `FrontEnv`, from wrangler.toml. Only src/front/ and the tests.
+ *
+ * None is at wrangler's default path (worker-configuration.d.ts), so `wrangler dev`, which compares
+ * that file with the config it starts, never calls two Workers' types out of date; `npm test` checks
+ * them instead (`--check`). Of the front's run only its interface is kept: the rest repeats the
+ * core's global helpers and would merge the front's bindings into `Cloudflare.Env`.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -29,8 +34,9 @@ function wrangler(args: string[]): void {
   }
 }
 
-// The core: what the API's code and the tests read as `Env`.
-wrangler(['-c', 'wrangler.core.toml', 'src/env.d.ts', ...(check ? ['--check'] : [])])
+const checkFlag = check ? ['--check'] : []
+wrangler(['-c', 'wrangler.core.toml', '--include-env=false', 'types/runtime.d.ts', ...checkFlag])
+wrangler(['-c', 'wrangler.core.toml', '--include-runtime=false', 'types/core-env.d.ts', ...checkFlag])
 
 const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-edge-types-'))
 try {
@@ -45,7 +51,7 @@ try {
     'interface FrontEnv extends __BaseEnv_FrontEnv {}',
     '',
   ].join('\n')
-  writeOrCheck(join(ROOT, 'src', 'front', 'env.d.ts'), generated, 'npm run cf-typegen')
+  writeOrCheck(join(ROOT, 'types', 'front-env.d.ts'), generated, 'npm run cf-typegen')
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

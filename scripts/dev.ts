@@ -66,9 +66,9 @@ function readSettings(): ApiSettings {
 }
 const settings = readSettings()
 
-// The API's own parser (src/config.ts), so that a bad value fails here and not on every request.
-const { parseConfig, ConfigError } = await importBundled<typeof import('../src/config.ts')>(
-  "export { parseConfig, ConfigError } from './src/config.ts'",
+// The API's own parser (src/core/config.ts), so that a bad value fails here and not on every request.
+const { parseConfig, ConfigError } = await importBundled<typeof import('../src/core/config.ts')>(
+  "export { parseConfig, ConfigError } from './src/core/config.ts'",
 )
 try {
   parseConfig(settings.env)

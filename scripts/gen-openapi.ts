@@ -1,11 +1,11 @@
 /**
  * `npm run gen:openapi`: writes two files from the core's routes (each route's description, its
  * guards' facts, the zod schemas and the error catalogue), with what the front answers itself
- * in front of them (src/openapi/front-routes.ts):
+ * in front of them (src/core/openapi/front-routes.ts):
  *
- * - public/openapi.json, the document the front serves at /openapi.json (src/openapi/document.ts);
+ * - public/openapi.json, the document the front serves at /openapi.json (src/core/openapi/document.ts);
  * - src/front/route-checks.json, the request-shape checks the front makes per route
- *   (src/openapi/front-checks.ts), so the front never drifts from the core's guards.
+ *   (src/core/openapi/front-checks.ts), so the front never drifts from the core's guards.
  *
  * A route without a description fails. With --check it only compares, and fails if a committed
  * file has drifted from its sources.
@@ -22,10 +22,10 @@ const { app, buildOpenApiDocument, frontChecks, frontRoutes } = await importBund
   buildOpenApiDocument: (routes: Routes) => unknown
   frontChecks: (routes: Routes) => Record<string, string[]>
   frontRoutes: Routes
-}>(`export { buildOpenApiDocument } from './src/openapi/document.ts'
-export { frontChecks } from './src/openapi/front-checks.ts'
-export { frontRoutes } from './src/openapi/front-routes.ts'
-export { app } from './src/app.ts'`)
+}>(`export { buildOpenApiDocument } from './src/core/openapi/document.ts'
+export { frontChecks } from './src/core/openapi/front-checks.ts'
+export { frontRoutes } from './src/core/openapi/front-routes.ts'
+export { app } from './src/core/app.ts'`)
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
 

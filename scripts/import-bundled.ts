@@ -11,8 +11,8 @@ import { ROOT } from './stack.ts'
  * root) and imports it.
  *
  * @example
- * const { buildOpenApiDocument } = await importBundled<typeof import('../src/openapi/document.ts')>(
- *   "export { buildOpenApiDocument } from './src/openapi/document.ts'",
+ * const { buildOpenApiDocument } = await importBundled<typeof import('../src/core/openapi/document.ts')>(
+ *   "export { buildOpenApiDocument } from './src/core/openapi/document.ts'",
  * )
  */
 export async function importBundled<T>(source: string): Promise<T> {

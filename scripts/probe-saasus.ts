@@ -20,8 +20,8 @@ import { notes, resultTable, verdictText } from './probe/table.ts'
 import { ROOT } from './stack.ts'
 
 type Bundle = typeof import('./probe/probe.ts') &
-  typeof import('../src/config.ts') &
-  typeof import('../src/saasus/calls.ts')
+  typeof import('../src/core/config.ts') &
+  typeof import('../src/core/saasus/calls.ts')
 
 const USAGE = 'usage: npm run probe:saasus [-- --out <file>] [-- --base <url>]'
 const EMULATOR_FAULTS = 'http://127.0.0.1:8788/_emulator/faults'
@@ -51,8 +51,8 @@ if (flags.base !== undefined) env.SAASUS_API_URL_BASE = flags.base
 
 const { probeSaasus, parseConfig, ConfigError, SAASUS_CALLS } = await importBundled<Bundle>(
   "export { probeSaasus } from './scripts/probe/probe.ts'\n" +
-    "export { parseConfig, ConfigError } from './src/config.ts'\n" +
-    "export { SAASUS_CALLS } from './src/saasus/calls.ts'",
+    "export { parseConfig, ConfigError } from './src/core/config.ts'\n" +
+    "export { SAASUS_CALLS } from './src/core/saasus/calls.ts'",
 )
 
 const problems: string[] = []

@@ -5,7 +5,7 @@
  *
  * The front (wrangler.toml) runs near every user and starts cold more often: Hono,
  * the error catalogue, CORS and the shape checks, 13.8 KiB gzip on 2026-11-30, so
- * 15 KiB; zod, the SaaSus client or src/account/ pulled in by an import would
+ * 15 KiB; zod, the SaaSus client or src/core/account/ pulled in by an import would
  * break it at once. The budget below is the core's (wrangler.core.toml).
  *
  * The budget was 40 KiB gzip, the project's stated ceiling including the QR-code

@@ -9,12 +9,12 @@
  */
 import { env } from 'cloudflare:workers'
 import { bench, describe } from 'vitest'
-import { app } from '../../src/app'
+import { app } from '../../src/core/app'
 import { front } from '../../src/front/app'
-import { keyUri } from '../../src/otpauth'
-import { qrCodeSvg } from '../../src/qr'
-import { authorizationHeader } from '../../src/saasus/signature'
-import { verifyRequest } from '../../src/schemas'
+import { keyUri } from '../../src/core/otpauth'
+import { qrCodeSvg } from '../../src/core/qr'
+import { authorizationHeader } from '../../src/core/saasus/signature'
+import { verifyRequest } from '../../src/core/schemas'
 
 const ORIGIN = 'https://spa.example.com'
 const headers = {

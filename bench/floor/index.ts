@@ -5,7 +5,7 @@
  * runtime, the same way, as the API, so the benchmark's ratios to it measure
  * the API's own overhead and nothing of the machine's.
  */
-import { authorizationHeader } from '../../src/saasus/signature'
+import { authorizationHeader } from '../../src/core/saasus/signature'
 
 interface FloorEnv {
   SAASUS_API_URL_BASE: string

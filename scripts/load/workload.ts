@@ -7,7 +7,7 @@
  * checked against the emulator's final state without guessing at interleavings.
  */
 import { TOTP } from 'otpauth'
-import { ERRORS } from '../../src/errors.ts'
+import { ERRORS } from '../../src/shared/errors.ts'
 
 export interface LoadUser {
   id: string

@@ -4,10 +4,10 @@
  * text, parsed JSON) for the verdict to read. Plain `fetch` and Web Crypto, so it
  * runs in Node and in workerd alike.
  */
-import type { SaasusSettings } from '../../src/saasus/client.ts'
-import { traceIdForLog } from '../../src/saasus/redact.ts'
-import { type AuthApiRequest, signedRequest } from '../../src/saasus/request.ts'
-import type { SigningCredentials } from '../../src/saasus/signature.ts'
+import type { SaasusSettings } from '../../src/core/saasus/client.ts'
+import { traceIdForLog } from '../../src/core/saasus/redact.ts'
+import { type AuthApiRequest, signedRequest } from '../../src/core/saasus/request.ts'
+import type { SigningCredentials } from '../../src/core/saasus/signature.ts'
 
 /** One Auth API request, before it is signed. */
 export type ProbeRequest = AuthApiRequest

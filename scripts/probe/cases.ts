@@ -5,10 +5,10 @@
  * (Cognito drops the old one only when a new one is verified), and enabling MFA
  * is tried only while it is off, and undone at once if SaaSus allows it.
  */
-import { SAASUS_CALLS } from '../../src/saasus/calls.ts'
-import type { FailedCall } from '../../src/saasus/failure.ts'
-import type { SigningCredentials } from '../../src/saasus/signature.ts'
-import { mfaPreferenceSchema, secretCodeSchema } from '../../src/saasus/types.ts'
+import { SAASUS_CALLS } from '../../src/core/saasus/calls.ts'
+import type { FailedCall } from '../../src/core/saasus/failure.ts'
+import type { SigningCredentials } from '../../src/core/saasus/signature.ts'
+import { mfaPreferenceSchema, secretCodeSchema } from '../../src/core/saasus/types.ts'
 import { type Answer, answered, type Outcome, type ProbeRequest } from './call.ts'
 import { codeNotAccepted, madeUpAccessToken, randomOpaque } from './made-up.ts'
 import { type Expected, matches, type ProbeCase, type ProbeResult, refusedAs } from './result.ts'

@@ -8,9 +8,9 @@
  * Plain `fetch` and Web Crypto only: the CLI runs it in Node, the tests in workerd.
  */
 import type { Table } from '../../emulator/src/dialects.ts'
-import { SAASUS_CALLS } from '../../src/saasus/calls.ts'
-import type { SaasusSettings } from '../../src/saasus/client.ts'
-import { userInfoSchema } from '../../src/saasus/types.ts'
+import { SAASUS_CALLS } from '../../src/core/saasus/calls.ts'
+import type { SaasusSettings } from '../../src/core/saasus/client.ts'
+import { userInfoSchema } from '../../src/core/saasus/types.ts'
 import { answered, type Caller, signedCall } from './call.ts'
 import type { CaseContext, CaseReport, ProbeInput } from './cases.ts'
 import * as cases from './cases.ts'

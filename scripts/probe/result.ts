@@ -9,9 +9,9 @@ import {
   type FailedCall,
   failureInSuccess,
   type SaasusFailureKind,
-} from '../../src/saasus/failure.ts'
-import { redactForLog } from '../../src/saasus/redact.ts'
-import { REFUSALS, type Refusal, type RefusalWords } from '../../src/saasus/refusals.ts'
+} from '../../src/core/saasus/failure.ts'
+import { redactForLog } from '../../src/core/saasus/redact.ts'
+import { REFUSALS, type Refusal, type RefusalWords } from '../../src/core/saasus/refusals.ts'
 import { type Answer, answered, type Outcome } from './call.ts'
 
 /** The cases the probe provokes: the first step, then the dialect's cases of the same names. */

@@ -1,11 +1,11 @@
-/** The Hono environment of the front: its bindings (src/front/env.d.ts) and what its middleware set. */
-import type { ErrorCode } from '../errors'
+/** The Hono environment of the front: its bindings (types/front-env.d.ts) and what its middleware set. */
+import type { ErrorCode } from '../shared/errors'
 import type { FrontSettings } from './settings'
 
 export interface FrontAppEnv {
   Bindings: FrontEnv
   Variables: {
-    /** Named as the core's, so the shared CORS middleware (src/middleware/cors.ts) reads it the same way. */
+    /** Named as the core's, so the shared CORS middleware (src/front/cors.ts) reads it the same way. */
     settings: FrontSettings
     /** Made by the front, passed to the core in REQUEST_ID_HEADER, echoed as `X-Request-Id`. */
     requestId: string

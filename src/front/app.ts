@@ -1,6 +1,6 @@
 /**
  * The front: the Worker browsers reach, placed near each user. It answers itself what needs no
- * SaaSus, and forwards the rest to the core (src/app.ts) over the CORE service binding.
+ * SaaSus, and forwards the rest to the core (src/core/app.ts) over the CORE service binding.
  *
  *   request id and log → response headers → /openapi.json (public) → settings → CORS
  *   → body limit → request shape (the route's guards that need no SaaSus) → /docs, or the core
@@ -9,11 +9,11 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { ConfigError, reportConfigError } from '../config-error'
-import { ApiError, reportUnhandled } from '../errors'
-import { allowListCors } from '../middleware/cors'
-import { responseHeaders } from '../middleware/response-headers'
-import { MAX_BODY_BYTES } from '../request-limits'
+import { ConfigError, reportConfigError } from '../shared/config-error'
+import { ApiError, reportUnhandled } from '../shared/errors'
+import { allowListCors } from './cors'
+import { responseHeaders } from './response-headers'
+import { MAX_BODY_BYTES } from '../shared/request-limits'
 import type { FrontAppEnv } from './app-env'
 import { boundedBody } from './body'
 import { openApiRoute, referencePageRoutes } from './docs'

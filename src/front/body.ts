@@ -5,7 +5,7 @@
  * The shape checks and the forward to the core then use the bytes kept here.
  */
 import type { MiddlewareHandler } from 'hono'
-import { ApiError } from '../errors'
+import { ApiError } from '../shared/errors'
 import type { FrontAppEnv } from './app-env'
 
 async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {

@@ -6,7 +6,7 @@
  * served only where SERVE_API_REFERENCE is on (`npm run dev` turns it on).
  */
 import { Hono } from 'hono'
-import { ApiError } from '../errors'
+import { ApiError } from '../shared/errors'
 import type { FrontAppEnv } from './app-env'
 
 /** The page loads only its own script and style, and fetches only this origin. */

@@ -4,7 +4,7 @@
  * whole HTTP app (its routes, guards and descriptions) and the hop can be measured or delayed.
  */
 import type { Handler } from 'hono'
-import { ApiError } from '../errors'
+import { ApiError } from '../shared/errors'
 import type { FrontAppEnv } from './app-env'
 import { REQUEST_ID_HEADER } from './request-log'
 

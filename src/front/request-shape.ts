@@ -1,16 +1,16 @@
 /**
  * The front's first line of checks: those of a route's guards that need no SaaSus, made where
  * the user is so a malformed request never travels to the core. Which route gets which, in which
- * order, is read off the core's own guards at build time (src/openapi/front-checks.ts →
+ * order, is read off the core's own guards at build time (src/core/openapi/front-checks.ts →
  * route-checks.json). The core still makes every check itself: it must be safe alone.
  *
- * The bearer and media-type patterns repeat the core's private ones (src/middleware/user.ts,
+ * The bearer and media-type patterns repeat the core's private ones (src/core/middleware/user.ts,
  * json-body.ts); test/security/front-checks.test.ts holds the two to the same answers.
  */
 import type { MiddlewareHandler } from 'hono'
-import { ApiError } from '../errors'
-import type { FrontCheck } from '../openapi/front-checks'
-import { jwtExpiry, OPAQUE_TOKEN } from '../tokens'
+import { ApiError } from '../shared/errors'
+import type { FrontCheck } from '../core/openapi/front-checks'
+import { jwtExpiry, OPAQUE_TOKEN } from '../shared/tokens'
 import type { FrontAppEnv } from './app-env'
 import routeChecks from './route-checks.json'
 

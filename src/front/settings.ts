@@ -1,10 +1,10 @@
 /**
  * The front's settings (wrangler.toml [vars]), parsed once per env object. Three plain values,
  * checked by hand rather than with zod, which would double the front's bundle; the messages
- * match the core's (src/config.ts).
+ * match the core's (src/core/config.ts).
  */
 
-import { ConfigError, oncePerEnv } from '../config-error'
+import { ConfigError, oncePerEnv } from '../shared/config-error'
 
 export interface FrontSettings {
   allowedOrigins: ReadonlySet<string>

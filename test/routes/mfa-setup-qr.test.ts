@@ -8,8 +8,8 @@
  */
 import jsQR from 'jsqr'
 import { describe, expect, it } from 'vitest'
-import { qrCodeSvg } from '../../src/qr'
-import { setupResponse } from '../../src/schemas'
+import { qrCodeSvg } from '../../src/core/qr'
+import { setupResponse } from '../../src/core/schemas'
 import { call as callApi, currentCode, freshUser, type TestUser, withAccessToken } from '../support/harness'
 
 const call = (path: string, user: TestUser, init: RequestInit = {}) =>

@@ -4,7 +4,7 @@
  */
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { app } from '../../src/app'
+import { app } from '../../src/core/app'
 import {
   bearer,
   call,

@@ -5,7 +5,7 @@
 import { exports } from 'cloudflare:workers'
 import { hc } from 'hono/client'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import type { AppType } from '../../src/index'
+import type { AppType } from '../../src/core/index'
 import { API, currentCode, freshUser } from '../support/harness'
 
 const appFetch: typeof fetch = (input, init) => exports.default.fetch(new Request(input, init))

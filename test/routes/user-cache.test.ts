@@ -9,7 +9,7 @@
  * emulator's per-trace call counts are the test's own.
  */
 import { describe, expect, it } from 'vitest'
-import { userCache } from '../../src/middleware/user-cache'
+import { userCache } from '../../src/core/middleware/user-cache'
 import { apiWith, call, freshUser } from '../support/harness'
 import { newTrace, saasusCalls } from '../support/trace'
 

@@ -4,9 +4,9 @@
  * the token). Asked directly: the API would refuse such a token before calling.
  */
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from '../../src/config'
-import { createSaasusClient } from '../../src/saasus/client'
-import { SaasusError } from '../../src/saasus/failure'
+import { parseConfig } from '../../src/core/config'
+import { createSaasusClient } from '../../src/core/saasus/client'
+import { SaasusError } from '../../src/core/saasus/failure'
 import { EMULATOR_CREDENTIALS } from '../support/bindings'
 import { freshUser } from '../support/harness'
 

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest'
 import { CREDENTIAL_DIALECTS, REFUSAL_DIALECTS } from '../../emulator/src/dialects'
 import { codeNotAccepted } from '../../scripts/probe/made-up'
 import { type ProbeReport, probeSaasus } from '../../scripts/probe/probe'
-import { configFor } from '../../src/config'
+import { configFor } from '../../src/core/config'
 import {
   bearer,
   call,

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ERRORS } from '../../src/errors'
+import { ERRORS } from '../../src/shared/errors'
 import { EMULATOR_CREDENTIALS } from '../support/bindings'
 import { apiWith, freshUser, SPA_ORIGIN, type TestUser } from '../support/harness'
 import { type FaultsInput, newTrace } from '../support/trace'

@@ -7,7 +7,7 @@
  */
 import { runInDurableObject } from 'cloudflare:test'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { base32Decode } from '../../src/account/totp'
+import { base32Decode } from '../../src/core/account/totp'
 import { json, userAccount, withStepUp } from '../support/account'
 import {
   bearer,

@@ -5,7 +5,7 @@
  * refuses them where the user is, with the core's own answer; the core still checks everything.
  */
 import { describe, expect, it } from 'vitest'
-import { bearerToken } from '../../src/middleware/user'
+import { bearerToken } from '../../src/core/middleware/user'
 import { apiWith, bearer, callCore, codeOf, freshUser, SPA_ORIGIN } from '../support/harness'
 import { unsignedJwt } from '../support/tokens'
 import { newTrace, saasusCalls } from '../support/trace'

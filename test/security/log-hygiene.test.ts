@@ -8,7 +8,7 @@
  */
 import { env } from 'cloudflare:workers'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { app } from '../../src/app'
+import { app } from '../../src/core/app'
 import { EMULATOR_CREDENTIALS } from '../support/bindings'
 import {
   API,

@@ -5,7 +5,7 @@
  * or sniffed as a page. Every response, errors included, carries the defences.
  */
 import { describe, expect, it } from 'vitest'
-import { ERRORS } from '../../src/errors'
+import { ERRORS } from '../../src/shared/errors'
 import { apiWith, bearer, call, codeOf, freshUser, SPA_ORIGIN, withAccessToken } from '../support/harness'
 import { newTrace, saasusCalls } from '../support/trace'
 

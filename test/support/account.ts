@@ -4,7 +4,7 @@
  * themselves (for injected storage faults and a look at what they store).
  */
 import { env } from 'cloudflare:workers'
-import { accountObject, recoveryIndex } from '../../src/account/objects'
+import { accountObject, recoveryIndex } from '../../src/core/account/objects'
 import { apiWith, bearer, call, currentCode, freshUser, setup, type TestUser, verify } from './harness'
 
 export type Api = (path: string, init?: RequestInit) => Response | Promise<Response>

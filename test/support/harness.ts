@@ -8,7 +8,7 @@
  */
 import { env, exports } from 'cloudflare:workers'
 import { TOTP } from 'otpauth'
-import { app } from '../../src/app'
+import { app } from '../../src/core/app'
 import { front } from '../../src/front/app'
 import { ALLOWED_ORIGINS, FRONT_BINDINGS, SPA_ORIGIN } from './bindings'
 import type { SpaTarget } from './sample-spa'

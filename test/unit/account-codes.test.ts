@@ -10,8 +10,8 @@ import {
   normalizeRecoveryCode,
   RECOVERY_CODE_COUNT,
   recoveryCodeHash,
-} from '../../src/account/recovery-code'
-import { base32Decode, matchingStep, stepAt } from '../../src/account/totp'
+} from '../../src/core/account/recovery-code'
+import { base32Decode, matchingStep, stepAt } from '../../src/core/account/totp'
 
 describe('recovery codes', () => {
   it('are four groups of four symbols without 0, 1, I or O: 80 bits', () => {

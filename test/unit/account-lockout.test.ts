@@ -1,11 +1,11 @@
 /**
- * The lockout policy on its own (src/account/lockout.ts), driven as the account
+ * The lockout policy on its own (src/core/account/lockout.ts), driven as the account
  * object drives it: attempts are admitted, run concurrently, and end in a
  * success or a failure in any order, while the clock moves.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type AttemptState, admit, afterFailure, MAX_FAILURES, NO_ATTEMPTS, waitAfter } from '../../src/account/lockout'
+import { type AttemptState, admit, afterFailure, MAX_FAILURES, NO_ATTEMPTS, waitAfter } from '../../src/core/account/lockout'
 
 const MINUTE = 60_000
 

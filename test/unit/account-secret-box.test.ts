@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createSecretBox, parseSecretBoxKeys, type SecretBoxKey } from '../../src/account/secret-box'
-import { ConfigError, parseConfig } from '../../src/config'
+import { createSecretBox, parseSecretBoxKeys, type SecretBoxKey } from '../../src/core/account/secret-box'
+import { ConfigError, parseConfig } from '../../src/core/config'
 
 const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
 const randomKey = (id: string): SecretBoxKey => ({ id, raw: crypto.getRandomValues(new Uint8Array(32)) })

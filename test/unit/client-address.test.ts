@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addressKey } from '../../src/middleware/client-limit'
+import { addressKey } from '../../src/core/middleware/client-limit'
 
 describe('the key POST /mfa_recover counts a client by', () => {
   it('is an IPv4 address whole', () => {

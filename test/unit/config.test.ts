@@ -3,7 +3,7 @@
  * defaults, and one message naming the variable for each bad value.
  */
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseConfig } from '../../src/config'
+import { ConfigError, parseConfig } from '../../src/core/config'
 
 const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
 

@@ -1,14 +1,14 @@
 /**
- * How SaaSus failures are classified, rule by rule (src/saasus/failure.ts and the
- * words in src/saasus/refusals.ts). SaaSus documents only `500 Error` for the MFA
+ * How SaaSus failures are classified, rule by rule (src/core/saasus/failure.ts and the
+ * words in src/core/saasus/refusals.ts). SaaSus documents only `500 Error` for the MFA
  * calls, so each rule is tried with every plausible form of the same refusal:
  * the emulator's words, Cognito's message under a generic 500, and Cognito's
  * exception name as `type` with 400 or 401.
  */
 import { describe, expect, it } from 'vitest'
-import { SAASUS_CALLS } from '../../src/saasus/calls'
-import { classifyResponse, type FailedCall, failureInSuccess } from '../../src/saasus/failure'
-import type { RefusalWords } from '../../src/saasus/refusals'
+import { SAASUS_CALLS } from '../../src/core/saasus/calls'
+import { classifyResponse, type FailedCall, failureInSuccess } from '../../src/core/saasus/failure'
+import type { RefusalWords } from '../../src/core/saasus/refusals'
 
 const CALLS = {
   userinfo: SAASUS_CALLS.getUserInfo,

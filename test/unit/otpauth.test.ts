@@ -1,6 +1,6 @@
 /** The otpauth:// key URI an authenticator app scans, and the account name that labels it. */
 import { describe, expect, it } from 'vitest'
-import { accountName, keyUri } from '../../src/otpauth'
+import { accountName, keyUri } from '../../src/core/otpauth'
 
 const SECRET = 'JBSWY3DPEHPK3PXP'
 const uri = (issuer: string, account: string) => keyUri({ issuer, account, secret: SECRET })

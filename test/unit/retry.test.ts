@@ -1,7 +1,7 @@
 /** Which failed SaaSus calls a read tries again, and how long it waits first. */
 import { describe, expect, it } from 'vitest'
-import { SaasusError } from '../../src/saasus/failure'
-import { isRetryable, retryDelayMs } from '../../src/saasus/retry'
+import { SaasusError } from '../../src/core/saasus/failure'
+import { isRetryable, retryDelayMs } from '../../src/core/saasus/retry'
 
 describe('isRetryable', () => {
   it.each([

@@ -1,6 +1,6 @@
 /** SAASUSSIGV1, the signature on every SaaSus call, against the vectors published with the Go SDK. */
 import { describe, expect, it } from 'vitest'
-import { authorizationHeader, parseAuthorization, signature, signingMinute } from '../../src/saasus/signature'
+import { authorizationHeader, parseAuthorization, signature, signingMinute } from '../../src/core/saasus/signature'
 
 const AT = new Date(Date.UTC(2021, 8, 1, 12, 34, 56))
 const CREDENTIALS = { saasId: 'saasID', apiKey: 'apiKey', secretKey: 'secret' }

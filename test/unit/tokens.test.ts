@@ -1,6 +1,6 @@
 /** Reading a JWT's `exp` without trusting the token: it can only make the API refuse sooner. */
 import { describe, expect, it } from 'vitest'
-import { jwtExpiry, toHex } from '../../src/tokens'
+import { jwtExpiry, toHex } from '../../src/shared/tokens'
 import { unsignedJwt } from '../support/tokens'
 
 describe('jwtExpiry', () => {

@@ -3,8 +3,8 @@
  * how long, and that it keeps only a hash of each token.
  */
 import { describe, expect, it } from 'vitest'
-import { createUserCache, tokenKey } from '../../src/middleware/user-cache'
-import type { UserInfo } from '../../src/saasus/types'
+import { createUserCache, tokenKey } from '../../src/core/middleware/user-cache'
+import type { UserInfo } from '../../src/core/saasus/types'
 import { unsignedJwt } from '../support/tokens'
 
 const user = (id: string): UserInfo => ({

@@ -1,0 +1,68 @@
+/**
+ * Resolves the caller from `Authorization: Bearer <ID token>` through SaaSus
+ * `GET /userinfo`. Anything short of a user SaaSus vouches for is a 401.
+ *
+ * A route that only reads may ask for `requireUser({ cached: true })` and reuse
+ * a user resolved moments ago for the same token (./user-cache.ts); every route
+ * that changes state asks SaaSus afresh, so a revoked token can never enable,
+ * disable or register anything.
+ */
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app-env'
+import { ApiError } from '../../shared/errors'
+import { documented } from '../openapi/describe'
+import { jwtExpiry } from '../../shared/tokens'
+import { UPSTREAM_ERRORS, upstream } from '../upstream'
+import { userCache } from './user-cache'
+
+/** RFC 6750 §2.1 b64token, bounded: an ID token is a JWT of a few KiB at most. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]{1,8192}=*)$/i
+
+/** The ID token in a request's Authorization header, or a 401 if there is none. */
+export function bearerToken(header: string | undefined): string {
+  const match = BEARER.exec(header?.trim() ?? '')
+  if (!match?.[1]) throw new ApiError('invalid_token')
+  return match[1]
+}
+
+/**
+ * RFC 6750 §3: the challenge says why, so an SPA knows to refresh rather than
+ * sign in again. Read from the token's own `exp`, unverified: it can only refuse.
+ */
+const EXPIRED_CHALLENGE = 'Bearer error="invalid_token", error_description="The ID token has expired"'
+
+/** The ID token, and the tracing headers forwarded with the `/userinfo` call. */
+const USER_FACTS = {
+  bearer: true,
+  parameters: ['SaasusReferer', 'TraceId'],
+  errors: ['invalid_token', ...UPSTREAM_ERRORS],
+} as const
+
+export interface RequireUserOptions {
+  /**
+   * Reuse the user resolved for the same token within USER_CACHE_TTL_SECONDS.
+   * Only for routes that change nothing. @default false
+   */
+  cached?: boolean
+}
+
+/**
+ * @example routes.get('/mfa_status', requireUser({ cached: true }), handler)
+ */
+export const requireUser = (options: RequireUserOptions = {}): MiddlewareHandler<AppEnv> =>
+  documented(async function requireUserHandler(c, next) {
+    const token = bearerToken(c.req.header('Authorization'))
+    // SaaSus refusing the token, as 401 or in its own words, is the same to the caller.
+    const codes = { unauthorized: 'invalid_token', rejected: 'invalid_token' } as const
+    // Only on a cache miss: a cached entry never outlives the token's exp, so a hit needs no check.
+    const resolve = () => {
+      const expiresAt = jwtExpiry(token)
+      if (expiresAt !== undefined && expiresAt <= Date.now()) {
+        throw new ApiError('invalid_token', { headers: { 'WWW-Authenticate': EXPIRED_CHALLENGE } })
+      }
+      return upstream(c.get('saasus').getUserInfo(token), codes)
+    }
+    const ttlSeconds = options.cached ? c.get('settings').userCacheTtlSeconds : 0
+    c.set('user', await userCache.resolve(token, ttlSeconds, resolve))
+    await next()
+  }, USER_FACTS)

@@ -1,0 +1,239 @@
+/**
+ * The OpenAPI 3.1 document of this API, read off the app's routes: each route's
+ * description and the facts its middleware carry (src/core/openapi/describe.ts), the
+ * zod schemas they validate with (JSON Schema 2020-12 by `z.toJSONSchema`) and
+ * the error catalogue.
+ *
+ * `npm run gen:openapi` writes it to public/openapi.json, which is served as is,
+ * and `npm run check:generated` fails when that file is stale: building it in the
+ * Worker would add `z.toJSONSchema` and this file to the bundle.
+ */
+import * as z from 'zod/mini'
+import { ERRORS, type ErrorCode } from '../../shared/errors'
+import { accessTokenHeader, errorResponse, SIX_DIGIT_CODE } from '../schemas'
+import { type Facts, factsOf, type RouteDescription } from './describe'
+
+/** A route as Hono lists it in `app.routes`: one entry per handler, middleware included. */
+export interface RouteEntry {
+  method: string
+  path: string
+  handler: unknown
+}
+
+/** Every route may fail with a bug, whatever else it does. */
+const ALWAYS: readonly ErrorCode[] = ['internal_error']
+
+/** The contract's version; fields are only ever added. */
+const API_VERSION = '1.0.0'
+
+type JsonObject = Record<string, unknown>
+
+// `input`: describe what may be sent and received without `additionalProperties:
+// false`, since responses only ever gain fields and clients must ignore new ones.
+function jsonSchema(schema: z.ZodMiniType): JsonObject {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as JsonObject
+  return rest
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+const jsonContent = (schema: JsonObject, example: unknown) => ({ 'application/json': { schema, example } })
+
+function errorResponses(codes: readonly ErrorCode[]): JsonObject {
+  const byStatus = new Map<number, ErrorCode[]>()
+  for (const code of new Set([...ALWAYS, ...codes])) {
+    const status = ERRORS[code].status
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code])
+  }
+  const responses: JsonObject = {}
+  for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const headers: JsonObject = {}
+    for (const code of statusCodes) {
+      const entry = ERRORS[code]
+      const entryHeaders: Record<string, string> = 'headers' in entry ? entry.headers : {}
+      for (const [name, value] of Object.entries(entryHeaders)) {
+        headers[name] = { schema: { type: 'string', const: value }, description: `With \`${code}\`` }
+      }
+    }
+    responses[String(status)] = {
+      description: statusCodes.map((code) => `\`${code}\``).join(', '),
+      ...(Object.keys(headers).length ? { headers } : {}),
+      content: {
+        'application/json': {
+          schema: { allOf: [ref('Error'), { properties: { code: { enum: statusCodes } } }] },
+          examples: Object.fromEntries(statusCodes.map((code) => [code, { $ref: `#/components/examples/${code}` }])),
+        },
+      },
+    }
+  }
+  return responses
+}
+
+function operationObject(operation: RouteDescription): JsonObject {
+  const parameters: JsonObject[] = []
+  for (const param of operation.query ?? []) {
+    parameters.push({
+      name: param.name,
+      in: 'query',
+      required: param.required,
+      description: param.description,
+      schema: jsonSchema(param.schema),
+    })
+  }
+  for (const name of operation.parameters ?? []) parameters.push({ $ref: `#/components/parameters/${name}` })
+  const responseHeaders: JsonObject = Object.fromEntries(
+    Object.entries(operation.response.headers ?? {}).map(([name, value]) => [
+      name,
+      { schema: { type: 'string', const: value } },
+    ]),
+  )
+  if (operation.setsRefreshCookie) responseHeaders['Set-Cookie'] = { $ref: '#/components/headers/SetRefreshCookie' }
+  return {
+    operationId: operation.operationId,
+    summary: operation.summary,
+    ...(operation.description ? { description: operation.description } : {}),
+    security: operation.bearer ? [{ bearer: [] }] : [],
+    ...(parameters.length ? { parameters } : {}),
+    ...(operation.requestBody
+      ? {
+          requestBody: {
+            required: !operation.requestBody.optional,
+            content: jsonContent(jsonSchema(operation.requestBody.schema), operation.requestBody.example),
+          },
+        }
+      : {}),
+    responses: {
+      '200': {
+        description: 'Success',
+        ...(Object.keys(responseHeaders).length ? { headers: responseHeaders } : {}),
+        content: jsonContent(jsonSchema(operation.response.schema), operation.response.example),
+      },
+      ...errorResponses(operation.errors ?? []),
+    },
+  }
+}
+
+/** Adds what one handler says to what the handlers before it said. */
+function merge(into: Facts, facts: Facts): Facts {
+  const parameters = [...new Set([...(into.parameters ?? []), ...(facts.parameters ?? [])])]
+  const errors = [...new Set([...(into.errors ?? []), ...(facts.errors ?? [])])]
+  return { ...into, ...facts, bearer: into.bearer || facts.bearer, parameters, errors }
+}
+
+/**
+ * Each operation of the app, described by everything that runs for it: the
+ * app-wide middleware registered before it, then its own chain. Throws for a
+ * route with no `describeRoute`, so an undescribed route fails the build.
+ */
+export function describeOperations(routes: readonly RouteEntry[]): (RouteDescription & RouteEntry)[] {
+  const operations = new Map<string, { entry: RouteEntry; facts: Facts; described: boolean }>()
+  const appWide: Facts[] = []
+  for (const entry of routes) {
+    const facts = factsOf(entry.handler)
+    if (entry.method === 'ALL') {
+      if (entry.path !== '/*' && entry.path !== '*') throw new Error(`app-wide middleware on ${entry.path} is not read`)
+      if (facts) appWide.push(facts)
+      continue
+    }
+    const key = `${entry.method} ${entry.path}`
+    let operation = operations.get(key)
+    if (!operation) {
+      operation = { entry, facts: appWide.reduce(merge, {}), described: false }
+      operations.set(key, operation)
+    }
+    if (facts) {
+      operation.facts = merge(operation.facts, facts)
+      if ('operationId' in facts) operation.described = true
+    }
+  }
+  return [...operations.entries()].map(([key, { entry, facts, described }]) => {
+    if (!described) throw new Error(`${key} has no describeRoute(…): describe it beside its handler`)
+    return { ...(facts as RouteDescription), ...entry }
+  })
+}
+
+/** The whole document for the app's routes (`app.routes`), as a JSON-ready object. */
+export function buildOpenApiDocument(routes: readonly RouteEntry[]): JsonObject {
+  const paths: Record<string, JsonObject> = {}
+  for (const operation of describeOperations(routes)) {
+    const method = operation.method.toLowerCase()
+    paths[operation.path] = { ...paths[operation.path], [method]: operationObject(operation) }
+  }
+  return {
+    openapi: '3.1.1',
+    info: {
+      title: 'saasus-mfa-edge',
+      version: API_VERSION,
+      summary: 'Authenticator-app (TOTP) MFA for SaaSus Platform SPAs',
+      description:
+        'Every error is `{"error": message, "code": code}`; switch on `code`, never on the message. ' +
+        'Browsers call cross-origin with credentials from the origins in `ALLOWED_ORIGINS`.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    paths,
+    components: {
+      schemas: { Error: jsonSchema(errorResponse) },
+      // Every catalogue entry, as the body it answers with.
+      examples: Object.fromEntries(
+        Object.entries(ERRORS).map(([code, { status, message }]) => [
+          code,
+          { summary: `${status} ${code}`, value: { error: message, code } },
+        ]),
+      ),
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "The user's SaaSus ID token" },
+      },
+      headers: {
+        SetRefreshCookie: {
+          description:
+            '`SaaSusRefreshToken=…; Max-Age=…; Path=/refresh; HttpOnly; Secure; SameSite=…`; on logout and on a ' +
+            "refused refresh, expiring ones for it and for the sample SPA's `Path=/` copy",
+          schema: { type: 'string' },
+        },
+      },
+      parameters: {
+        AccessToken: {
+          name: 'X-Access-Token',
+          in: 'header',
+          required: true,
+          schema: jsonSchema(accessTokenHeader),
+        },
+        SaasusReferer: {
+          name: 'X-SaaSus-Referer',
+          in: 'header',
+          required: false,
+          description: "The SPA page's path; forwarded to SaaSus",
+          schema: { type: 'string' },
+        },
+        RequestedWith: {
+          name: 'X-Requested-With',
+          in: 'header',
+          required: true,
+          description: 'Any value (the sample SPA sends XMLHttpRequest); its presence forces a CORS preflight',
+          schema: { type: 'string', minLength: 1 },
+        },
+        RefreshCookie: {
+          name: 'SaaSusRefreshToken',
+          in: 'cookie',
+          required: true,
+          description: 'Set by /credentials; HttpOnly, so the browser sends it and scripts cannot read it',
+          schema: { type: 'string' },
+        },
+        VerificationCode: {
+          name: 'X-Verification-Code',
+          in: 'header',
+          required: false,
+          description:
+            'A current code of the authenticator (step-up); required when MFA_STEP_UP is required and MFA is on',
+          schema: { type: 'string', pattern: SIX_DIGIT_CODE.source },
+        },
+        TraceId: {
+          name: 'X-SaaSus-Trace-Id',
+          in: 'header',
+          required: false,
+          description: 'Forwarded to SaaSus, to follow one request through its logs',
+          schema: { type: 'string' },
+        },
+      },
+    },
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * The five MFA routes of the SaaSus sample servers, same paths and shapes.
+ * Each route states its own description and guards in the order they run:
+ * `requireUser` first, so `c.get('user')` is the caller (and a path that is no
+ * route is a plain 404, without a SaaSus call).
+ *
+ * Setup, verify, enable and disable also go through the caller's account object
+ * (src/core/account/): it keeps the secret, counts attempts, checks step-up codes and
+ * records events, and asks for the SaaSus call only when its own checks pass.
+ */
+import { zValidator } from '@hono/zod-validator'
+import { Hono } from 'hono'
+import { accountOf } from '../account/gateway'
+import type { AppEnv } from '../app-env'
+import { requireAccessToken } from '../middleware/access-token'
+import { invalidField, jsonBody } from '../middleware/json-body'
+import { limitPerUser } from '../middleware/rate-limit'
+import { stepUp } from '../middleware/step-up'
+import { requireUser } from '../middleware/user'
+import { describeRoute } from '../openapi/describe'
+import { accountName, keyUri } from '../otpauth'
+import { qrCodeSvg } from '../qr'
+import {
+  emptyRequest,
+  type MessageResponse,
+  messageResponse,
+  type SetupResponse,
+  type StatusResponse,
+  setupResponse,
+  statusResponse,
+  stepUpRequest,
+  verifyRequest,
+} from '../schemas'
+import { upstream } from '../upstream'
+
+const EXAMPLE_URI = 'otpauth://totp/SaaSusPlatform:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=SaaSusPlatform'
+
+// `{}` or no body: the sample SPA posts `{}` to enable and disable.
+const EMPTY_BODY = { schema: emptyRequest, optional: true, example: {} }
+
+const STEP_UP_NOTE =
+  'With `MFA_STEP_UP=required` it needs a current code of the authenticator (step-up), each code good once.'
+
+export const mfaRoutes = new Hono<AppEnv>()
+  .get(
+    '/mfa_status',
+    describeRoute({
+      operationId: 'getMfaStatus',
+      summary: "Whether MFA is on for the caller, and SaaSus's method when it reports one",
+      response: { schema: statusResponse, example: { enabled: true, method: 'softwareToken' } },
+      errors: ['upstream_rejected'],
+    }),
+    // A read that changes nothing: the one route that may reuse a user resolved moments ago.
+    requireUser({ cached: true }),
+    async (c) => {
+      const preference = await upstream(c.get('saasus').getMfaPreference(c.get('user').id), {
+        unauthorized: 'upstream_error',
+      })
+      const status: StatusResponse = { enabled: preference.enabled }
+      if (preference.method) status.method = preference.method
+      return c.json(status)
+    },
+  )
+
+  // Each setup mints a secret and each verify spends a guess: both are counted per user, after the
+  // request is known to be well-formed, so a malformed one never spends an attempt.
+  .get(
+    '/mfa_setup',
+    describeRoute({
+      operationId: 'setupMfa',
+      summary: 'A new authenticator secret: its key URI, the secret for manual entry, and a QR code',
+      description:
+        'Each call asks SaaSus for a new secret; the last one handed out is the one `/mfa_verify` checks. ' +
+        'Show `qrCodeSvg` as an image (e.g. `<img src="data:image/svg+xml,...">`), never as HTML. ' +
+        'While MFA is on, with `MFA_STEP_UP=required`, it needs `X-Verification-Code`: a current code of ' +
+        'the authenticator being replaced.',
+      response: {
+        schema: setupResponse,
+        example: {
+          qrCodeUrl: EXAMPLE_URI,
+          secret: 'JBSWY3DPEHPK3PXP',
+          qrCodeSvg: '<svg xmlns="http://www.w3.org/2000/svg" …</svg>',
+        },
+        headers: { 'Cache-Control': 'no-store' },
+      },
+      errors: ['invalid_access_token', 'upstream_rejected', 'too_many_attempts', 'storage_unavailable'],
+    }),
+    requireUser(),
+    requireAccessToken(),
+    limitPerUser('MFA_SETUP_LIMITER'),
+    stepUp({ from: 'header', onlyWhenMfaEnabled: true }),
+    async (c) => {
+      // The account object keeps the secret (sealed) as pending, for step-up once it is verified.
+      const secret = await accountOf(c).setup(c.get('stepUpCode'), async () => {
+        const { secret_code } = await upstream(
+          c.get('saasus').createSecretCode(c.get('user').id, c.get('accessToken')),
+          {
+            unauthorized: 'invalid_access_token',
+          },
+        )
+        return secret_code.replace(/=+$/, '').toUpperCase()
+      })
+      const qrCodeUrl = keyUri({ issuer: c.get('settings').mfaIssuer, account: accountName(c.get('user')), secret })
+      // A fresh secret is a credential: no cache (browser, proxy or CDN) may keep it.
+      c.header('Cache-Control', 'no-store')
+      return c.json({ qrCodeUrl, secret, qrCodeSvg: qrCodeSvg(qrCodeUrl) } satisfies SetupResponse)
+    },
+  )
+
+  .post(
+    '/mfa_verify',
+    describeRoute({
+      operationId: 'verifyMfa',
+      summary: 'Registers the authenticator by checking one code it shows now',
+      requestBody: { schema: verifyRequest, example: { verification_code: '123456' } },
+      response: { schema: messageResponse, example: { message: 'MFA verification successful' } },
+      description:
+        'A wrong code counts against the user: after 5 in a row, `429 too_many_attempts` with `Retry-After` ' +
+        '(a minute, doubling with each further failure, an hour at most) until a success.',
+      errors: [
+        'invalid_request',
+        'invalid_access_token',
+        'invalid_verification_code',
+        'too_many_attempts',
+        'storage_unavailable',
+      ],
+    }),
+    requireUser(),
+    requireAccessToken(),
+    jsonBody(),
+    zValidator('json', verifyRequest, invalidField),
+    limitPerUser('MFA_VERIFY_LIMITER'),
+    async (c) => {
+      const { verification_code } = c.req.valid('json')
+      // Never retried: a second attempt would spend another guess of the user's.
+      await accountOf(c).verify(verification_code, () =>
+        upstream(c.get('saasus').updateSoftwareToken(c.get('user').id, c.get('accessToken'), verification_code), {
+          unauthorized: 'invalid_access_token',
+          rejected: 'invalid_verification_code',
+        }),
+      )
+      return c.json({ message: 'MFA verification successful' } satisfies MessageResponse)
+    },
+  )
+
+  .post(
+    '/mfa_enable',
+    describeRoute({
+      operationId: 'enableMfa',
+      summary: 'Turns MFA on (after setup and verify)',
+      description:
+        'Needs an authenticator registered through this API (setup and verify) since MFA was last turned off; ' +
+        'otherwise `409 mfa_not_registered`, and SaaSus is not asked.',
+      requestBody: EMPTY_BODY,
+      response: { schema: messageResponse, example: { message: 'MFA has been enabled' } },
+      errors: ['mfa_not_registered', 'storage_unavailable'],
+    }),
+    requireUser(),
+    jsonBody(),
+    limitPerUser('MFA_CHANGE_LIMITER'),
+    async (c) => {
+      await accountOf(c).enable(() =>
+        upstream(c.get('saasus').updateMfaPreference(c.get('user').id, { enabled: true, method: 'softwareToken' }), {
+          unauthorized: 'upstream_error',
+          // Enabling has one refusal in practice: no authenticator registered yet.
+          rejected: 'mfa_not_registered',
+        }),
+      )
+      return c.json({ message: 'MFA has been enabled' } satisfies MessageResponse)
+    },
+  )
+
+  .post(
+    '/mfa_disable',
+    describeRoute({
+      operationId: 'disableMfa',
+      summary: 'Turns MFA off',
+      description: `Deletes the user's recovery codes too. ${STEP_UP_NOTE}`,
+      requestBody: { schema: stepUpRequest, optional: true, example: {} },
+      response: { schema: messageResponse, example: { message: 'MFA has been disabled' } },
+      errors: ['upstream_rejected', 'storage_unavailable'],
+    }),
+    requireUser(),
+    jsonBody(),
+    limitPerUser('MFA_CHANGE_LIMITER'),
+    stepUp({ from: 'body' }),
+    async (c) => {
+      await accountOf(c).disable(c.get('stepUpCode'), () =>
+        upstream(c.get('saasus').updateMfaPreference(c.get('user').id, { enabled: false, method: 'softwareToken' }), {
+          unauthorized: 'upstream_error',
+        }),
+      )
+      return c.json({ message: 'MFA has been disabled' } satisfies MessageResponse)
+    },
+  )

@@ -1,0 +1,129 @@
+/**
+ * The request and response shapes of the public API, as zod schemas: the routes
+ * validate with them and their types are the contract clients build against.
+ * Fields are only ever added, never changed or removed.
+ */
+import * as z from 'zod/mini'
+import { EVENT_TYPES } from './account/events'
+import { ERRORS, type ErrorCode } from '../shared/errors'
+import { OPAQUE_TOKEN } from '../shared/tokens'
+
+/** A code an authenticator app shows: six digits (the body field, and step-up's header). */
+export const SIX_DIGIT_CODE = /^\d{6}$/
+const verificationCode = z.string().check(z.regex(SIX_DIGIT_CODE, { error: 'must be six digits' }))
+
+/** `POST /mfa_verify` body: the six digits the authenticator app shows now. */
+export const verifyRequest = z.object({ verification_code: verificationCode })
+
+/** `X-Access-Token`: the user's SaaSus access token, as sent at login. */
+export const accessTokenHeader = z
+  .string()
+  .check(z.regex(OPAQUE_TOKEN), z.describe("The user's SaaSus access token (setup and verify need it)"))
+
+/**
+ * `POST /mfa_enable` and `/mfa_disable` body: the sample SPA posts `{}`; any JSON
+ * (or no body) is accepted and ignored.
+ */
+export const emptyRequest = z.looseObject({})
+
+/**
+ * `POST /mfa_disable` and `POST /mfa_recovery_codes` body: `{}` or no body, and
+ * with MFA_STEP_UP=required a current code of the authenticator.
+ */
+export const stepUpRequest = z.looseObject({
+  verification_code: z.optional(
+    verificationCode.check(z.describe('A current code of the authenticator; required when MFA_STEP_UP is required')),
+  ),
+})
+
+/** `POST /mfa_recover` body: one of the user's recovery codes, as shown (case, spaces and hyphens do not matter). */
+export const recoverRequest = z.object({
+  recovery_code: z.string().check(z.describe('A recovery code, e.g. 7KQM-X2HD-9RTW-C4NP')),
+})
+
+export const recoveryCodesResponse = z.object({
+  recovery_codes: z
+    .array(z.string())
+    .check(z.describe('Ten single-use codes; shown once, only their hashes are kept. Asking again replaces them all')),
+})
+
+export const recoveryCodesStatusResponse = z.object({
+  remaining: z.number().check(z.int(), z.describe('Codes of the current set not used yet')),
+  created_at: z.nullable(z.string().check(z.describe('When the current set was made (ISO 8601), or null for none'))),
+})
+
+export const eventsResponse = z.object({
+  events: z
+    .array(
+      z.object({
+        type: z.enum(EVENT_TYPES),
+        at: z.string().check(z.describe('When it last happened (ISO 8601)')),
+        first_at: z.string().check(z.describe('When it first happened (ISO 8601); `at` when `count` is 1')),
+        count: z
+          .number()
+          .check(z.int(), z.minimum(1), z.describe('How many times it happened: repeats within a day share an entry')),
+        country: z.optional(z.string().check(z.describe("The client's country (ISO 3166 alpha-2), if known"))),
+        user_agent: z.optional(z.string()),
+      }),
+    )
+    .check(
+      z.describe(
+        'The past 90 days, newest first: every entry of evidence (MFA turned off, a recovery code used, step-up failed, ' +
+          'a lockout), and the newest 50 others',
+      ),
+    ),
+})
+
+export const statusResponse = z.object({
+  enabled: z.boolean(),
+  /** Present when SaaSus reports it: the second factor MFA uses once enabled. */
+  method: z.optional(z.enum(['softwareToken', 'email']).check(z.describe('The MFA method SaaSus reports, if any'))),
+})
+
+export const setupResponse = z.object({
+  /** The `otpauth://` key URI for the authenticator app. */
+  qrCodeUrl: z.string().check(z.describe('The otpauth:// key URI (Google Key URI Format) to scan')),
+  /** The same secret as in `qrCodeUrl`, for typing in by hand ("can't scan?"). */
+  secret: z.string().check(z.regex(/^[A-Z2-7]+$/), z.describe('The base32 secret, unpadded, for manual entry')),
+  /** An SVG image of a QR code of exactly `qrCodeUrl`. */
+  qrCodeSvg: z.string().check(z.describe('An SVG image (image/svg+xml) of a QR code encoding qrCodeUrl')),
+})
+
+export const messageResponse = z.object({
+  message: z.string(),
+})
+
+export const errorResponse = z.object({
+  error: z.string(),
+  code: z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]),
+  field: z.optional(z.string().check(z.describe('With `invalid_request`: the request field at fault'))),
+})
+
+/**
+ * `GET /credentials` and `GET /refresh`: SaaSus's `Credentials`, as the sample
+ * servers return them. `refresh_token` is absent when REFRESH_TOKEN_IN_BODY is
+ * false, and from /refresh unless SaaSus rotated the token.
+ */
+export const credentialsResponse = z.object({
+  id_token: z.string(),
+  access_token: z.string(),
+  refresh_token: z.optional(z.string()),
+})
+
+/** `GET /userinfo`: SaaSus's `UserInfo`, passed on as SaaSus sent it. */
+export const userInfoResponse = z.looseObject({
+  id: z.string(),
+  email: z.string().check(z.describe('Empty for users who sign in with a sign-in ID')),
+  sign_in_id: z.string().check(z.describe('Empty for users who sign in with an e-mail')),
+  user_attribute: z.record(z.string(), z.unknown()),
+  tenants: z.array(z.looseObject({})).check(z.describe("SaaSus's UserAvailableTenant objects: tenants, envs, roles")),
+})
+
+export type CredentialsResponse = z.infer<typeof credentialsResponse>
+export type VerifyRequest = z.infer<typeof verifyRequest>
+export type StatusResponse = z.infer<typeof statusResponse>
+export type SetupResponse = z.infer<typeof setupResponse>
+export type MessageResponse = z.infer<typeof messageResponse>
+export type RecoveryCodesResponse = z.infer<typeof recoveryCodesResponse>
+export type RecoveryCodesStatusResponse = z.infer<typeof recoveryCodesStatusResponse>
+export type EventsResponse = z.infer<typeof eventsResponse>

@@ -10,40 +10,18 @@
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { HTTPException } from 'hono/http-exception'
+import { answerError } from '../shared/answer'
+import { ApiError } from '../shared/errors'
+import { MAX_BODY_BYTES } from '../shared/request-limits'
 import type { AppEnv } from './app-env'
-import { ApiError, type ErrorCode, reportUnhandled } from '../shared/errors'
 import { context } from './middleware/context'
 import { requestLog } from './middleware/request-log'
 import { documented } from './openapi/describe'
-import { MAX_BODY_BYTES } from '../shared/request-limits'
 import { accountRoutes } from './routes/account'
 import { mfaRoutes } from './routes/mfa'
 import { sessionRoutes } from './routes/session'
 import { SaasusError } from './saasus/failure'
 import { toApiError } from './upstream'
-
-/** Maps Hono's own HTTP exceptions (e.g. from its validators) onto the catalogue. */
-function fromHttpException(error: HTTPException): ApiError {
-  const byStatus: Partial<Record<number, ErrorCode>> = {
-    401: 'invalid_token',
-    404: 'not_found',
-    413: 'payload_too_large',
-    415: 'unsupported_media_type',
-  }
-  // Hono's JSON validator refuses a body it cannot read (an empty one: jsonBody let it pass) with 400.
-  if (error.status === 400) {
-    return new ApiError('invalid_request', { cause: error, field: { name: 'body', problem: 'must be a JSON object' } })
-  }
-  return new ApiError(byStatus[error.status] ?? 'internal_error', { cause: error })
-}
-
-function toResponseError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error
-  if (error instanceof SaasusError) return toApiError(error, { unauthorized: 'upstream_error' })
-  if (error instanceof HTTPException) return fromHttpException(error)
-  return new ApiError('internal_error', { cause: error })
-}
 
 const app = new Hono<AppEnv>()
   // Outermost: it sees every response, errors included.
@@ -72,12 +50,12 @@ app.notFound(() => {
   throw new ApiError('not_found')
 })
 
-app.onError((error, c) => {
-  const apiError = toResponseError(error)
-  c.set('errorCode', apiError.code)
-  if (apiError.code === 'internal_error') reportUnhandled(error)
-  return c.json(apiError.body, apiError.status, apiError.headers)
-})
+// A SaaSus failure that reached no route's own mapping is the upstream's, not the caller's token.
+app.onError((error, c) =>
+  answerError(c, error, (failure) =>
+    failure instanceof SaasusError ? toApiError(failure, { unauthorized: 'upstream_error' }) : undefined,
+  ),
+)
 
 export { app }
 export type AppType = typeof app

@@ -7,28 +7,13 @@
  * one message naming the variable.
  */
 import * as z from 'zod/mini'
-import { parseSecretBoxKeys, type SecretBoxKey } from './account/secret-box'
 import { ConfigError, oncePerEnv } from '../shared/config-error'
+import { parseSecretBoxKeys, type SecretBoxKey } from './account/secret-box'
 import type { SaasusSettings } from './saasus/client'
 import { ANY_CALL_REFUSALS, CALLS, type CallName, type RefusalWords, USER_REFUSALS } from './saasus/refusals'
 
 const required = (name: string) =>
   z.string({ error: `${name} is required` }).check(z.trim(), z.minLength(1, { error: `${name} is required` }))
-
-/** One origin as browsers send it: scheme://host[:port], nothing else. */
-const origin = z.string().check(
-  z.refine(
-    (value) => {
-      try {
-        const url = new URL(value)
-        return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value
-      } catch {
-        return false
-      }
-    },
-    { error: (issue) => `"${String(issue.input)}" is not an origin like https://app.example.com` },
-  ),
-)
 
 /** A whole number within bounds, as a --var or .dev.vars string or a TOML number; one message for any miss. */
 const wholeNumber = (min: number, max: number, unit: string) => {
@@ -99,21 +84,6 @@ const envSchema = z.object({
     ),
     'https://api.saasus.io',
   ),
-  ALLOWED_ORIGINS: z._default(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((value) =>
-          value
-            .split(',')
-            .map((part) => part.trim())
-            .filter(Boolean),
-        ),
-      ),
-      z.array(origin),
-    ),
-    [],
-  ),
   MFA_ISSUER: z._default(
     z.string().check(
       z.trim(),
@@ -142,7 +112,6 @@ const envSchema = z.object({
   REFRESH_TOKEN_IN_BODY: flag(true),
   // An hour at most: an ID token rarely lives longer, and a revoked one must not be honoured for long.
   USER_CACHE_TTL_SECONDS: z._default(wholeNumber(0, 3_600, 'seconds'), 60),
-  SERVE_API_REFERENCE: flag(false),
   REQUEST_LOG: z._default(z.enum(['all', 'failures'], { error: 'must be all or failures' }), 'all'),
   // Account protection (docs/account-protection.md).
   MFA_STEP_UP: z._default(z.enum(['off', 'required'], { error: 'must be off or required' }), 'off'),
@@ -162,7 +131,6 @@ const envSchema = z.object({
 
 /** Everything else the app reads: no secret among them. */
 export interface Settings {
-  allowedOrigins: ReadonlySet<string>
   mfaIssuer: string
   refreshCookie: {
     sameSite: 'none' | 'lax' | 'strict'
@@ -172,8 +140,6 @@ export interface Settings {
   refreshTokenInBody: boolean
   /** Seconds `GET /mfa_status` may reuse the user of a repeated ID token; 0 turns the cache off. */
   userCacheTtlSeconds: number
-  /** Whether `GET /docs` serves the interactive API reference. */
-  serveApiReference: boolean
   /** Which requests get their log line: every one, or only those answered with an error. */
   requestLog: 'all' | 'failures'
   /** Whether disabling MFA, new recovery codes and a new authenticator need a current code (MFA_STEP_UP). */
@@ -218,7 +184,6 @@ export function parseConfig(env: Record<string, unknown>): Config {
     },
     secretBoxKeys: settings.MFA_ENCRYPTION_KEY,
     settings: {
-      allowedOrigins: new Set(settings.ALLOWED_ORIGINS),
       mfaIssuer: settings.MFA_ISSUER,
       refreshCookie: {
         sameSite: settings.REFRESH_COOKIE_SAMESITE,
@@ -226,7 +191,6 @@ export function parseConfig(env: Record<string, unknown>): Config {
       },
       refreshTokenInBody: settings.REFRESH_TOKEN_IN_BODY,
       userCacheTtlSeconds: settings.USER_CACHE_TTL_SECONDS,
-      serveApiReference: settings.SERVE_API_REFERENCE,
       requestLog: settings.REQUEST_LOG,
       stepUp: settings.MFA_STEP_UP,
     },

@@ -1,7 +1,7 @@
 /**
  * The Worker's entry point. The app and its type (for `hc<AppType>` from
  * `hono/client`) live in app.ts; the Durable Object classes of the account
- * state (wrangler.toml `[[durable_objects.bindings]]`) are exported from here.
+ * state (wrangler.core.toml `[[durable_objects.bindings]]`) are exported from here.
  */
 import { app } from './app'
 

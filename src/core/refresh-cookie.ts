@@ -11,8 +11,8 @@
 import type { Context } from 'hono'
 import { generateCookie } from 'hono/cookie'
 import { type CookieOptions, parse } from 'hono/utils/cookie'
-import type { Settings } from './config'
 import { OPAQUE_TOKEN } from '../shared/tokens'
+import type { Settings } from './config'
 
 export const REFRESH_COOKIE = 'SaaSusRefreshToken'
 

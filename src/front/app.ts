@@ -8,18 +8,18 @@
  * Its refusals are the core's own: same catalogue, same headers, the same CORS decision.
  */
 import { Hono, type MiddlewareHandler } from 'hono'
-import { HTTPException } from 'hono/http-exception'
+import { answerError } from '../shared/answer'
 import { ConfigError, reportConfigError } from '../shared/config-error'
-import { ApiError, reportUnhandled } from '../shared/errors'
-import { allowListCors } from './cors'
-import { responseHeaders } from './response-headers'
+import { ApiError } from '../shared/errors'
 import { MAX_BODY_BYTES } from '../shared/request-limits'
 import type { FrontAppEnv } from './app-env'
 import { boundedBody } from './body'
+import { allowListCors } from './cors'
 import { openApiRoute, referencePageRoutes } from './docs'
 import { forwardToCore } from './forward'
 import { frontRequestLog } from './request-log'
 import { requestShape } from './request-shape'
+import { responseHeaders } from './response-headers'
 import { frontSettingsFor } from './settings'
 
 /** What the SPA sends (docs/security.md, "CORS"); browsers compare names case-insensitively. */
@@ -36,10 +36,6 @@ export const CORS_ALLOW_HEADERS = [
 
 // Chromium caps a cached preflight at 2 hours (Firefox at 24); asking for more buys nothing.
 const PREFLIGHT_MAX_AGE_SECONDS = 2 * 60 * 60
-
-// The shared middleware are typed for the core's env; they read nothing of it but
-// `settings.allowedOrigins`, which the front sets too.
-const shared = (middleware: MiddlewareHandler) => middleware as unknown as MiddlewareHandler<FrontAppEnv>
 
 const settings = (): MiddlewareHandler<FrontAppEnv> =>
   async function settingsHandler(c, next) {
@@ -59,32 +55,20 @@ const front = new Hono<FrontAppEnv>()
   .route('/', openApiRoute)
   .use(settings())
   .use(
-    shared(
-      allowListCors({
-        allowHeaders: CORS_ALLOW_HEADERS,
-        allowMethods: ['GET', 'POST', 'OPTIONS'],
-        // Not CORS-safelisted, so a cross-origin SPA reads them only if exposed: when to retry a 429,
-        // and the id that finds a request's log lines.
-        exposeHeaders: ['Retry-After', 'X-Request-Id'],
-        maxAgeSeconds: PREFLIGHT_MAX_AGE_SECONDS,
-      }) as MiddlewareHandler,
-    ),
+    allowListCors({
+      allowHeaders: CORS_ALLOW_HEADERS,
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      // Not CORS-safelisted, so a cross-origin SPA reads them only if exposed: when to retry a 429,
+      // and the id that finds a request's log lines.
+      exposeHeaders: ['Retry-After', 'X-Request-Id'],
+      maxAgeSeconds: PREFLIGHT_MAX_AGE_SECONDS,
+    }),
   )
   .use(boundedBody(MAX_BODY_BYTES))
-  .use(requestShape())
+  .route('/', requestShape())
   .route('/', referencePageRoutes)
   .all('*', forwardToCore())
 
-front.onError((error, c) => {
-  const apiError =
-    error instanceof ApiError
-      ? error
-      : new ApiError(error instanceof HTTPException && error.status === 413 ? 'payload_too_large' : 'internal_error', {
-          cause: error,
-        })
-  c.set('errorCode', apiError.code)
-  if (apiError.code === 'internal_error') reportUnhandled(error)
-  return c.json(apiError.body, apiError.status, apiError.headers)
-})
+front.onError((error, c) => answerError(c, error))
 
 export { front }

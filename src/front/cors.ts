@@ -7,9 +7,8 @@
  * refuse `*` with credentials anyway, per the Fetch standard's CORS check).
  */
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../core/app-env'
 import { ApiError } from '../shared/errors'
-import { documented } from '../core/openapi/describe'
+import type { FrontAppEnv } from './app-env'
 
 export interface CorsOptions {
   /** Request headers a preflight may ask for (compared case-insensitively by browsers). */
@@ -24,46 +23,43 @@ export interface CorsOptions {
 /**
  * @example app.use(allowListCors({ allowHeaders: ['Authorization'], allowMethods: ['GET'], maxAgeSeconds: 600 }))
  */
-export const allowListCors = (options: CorsOptions): MiddlewareHandler<AppEnv> => {
+export const allowListCors = (options: CorsOptions): MiddlewareHandler<FrontAppEnv> => {
   if (options.allowHeaders.some((name) => name === '*')) throw new Error('cors: allowHeaders must list names, not *')
   const allowHeaders = options.allowHeaders.join(', ')
   const allowMethods = options.allowMethods.join(', ')
   const exposeHeaders = options.exposeHeaders?.join(', ') ?? ''
   const maxAge = String(options.maxAgeSeconds)
 
-  return documented(
-    async function allowListCorsHandler(c, next) {
-      const origin = c.req.header('Origin')
-      const allowed = origin !== undefined && c.get('settings').allowedOrigins.has(origin)
-      const isPreflight = c.req.method === 'OPTIONS' && c.req.header('Access-Control-Request-Method') !== undefined
+  return async function allowListCorsHandler(c, next) {
+    const origin = c.req.header('Origin')
+    const allowed = origin !== undefined && c.get('settings').allowedOrigins.has(origin)
+    const isPreflight = c.req.method === 'OPTIONS' && c.req.header('Access-Control-Request-Method') !== undefined
 
-      if (isPreflight) {
-        if (!allowed) throw new ApiError('origin_not_allowed', { headers: { Vary: 'Origin' } })
-        return c.body(null, 204, {
-          'Access-Control-Allow-Origin': origin,
-          'Access-Control-Allow-Credentials': 'true',
-          'Access-Control-Allow-Methods': allowMethods,
-          'Access-Control-Allow-Headers': allowHeaders,
-          'Access-Control-Max-Age': maxAge,
-          Vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
-        })
-      }
+    if (isPreflight) {
+      if (!allowed) throw new ApiError('origin_not_allowed', { headers: { Vary: 'Origin' } })
+      return c.body(null, 204, {
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Credentials': 'true',
+        'Access-Control-Allow-Methods': allowMethods,
+        'Access-Control-Allow-Headers': allowHeaders,
+        'Access-Control-Max-Age': maxAge,
+        Vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+      })
+    }
 
-      // A browser request from a page outside the list is refused before any work
-      // is done (and before SaaSus is called). Requests without Origin (curl,
-      // servers) and same-origin ones are not cross-site and pass. The URL is parsed
-      // only for an origin outside the list: an allowed one needs no comparison.
-      const crossSite = origin !== undefined && !allowed && origin !== new URL(c.req.url).origin
-      if (crossSite) throw new ApiError('origin_not_allowed', { headers: { Vary: 'Origin' } })
+    // A browser request from a page outside the list is refused before any work
+    // is done (and before SaaSus is called). Requests without Origin (curl,
+    // servers) and same-origin ones are not cross-site and pass. The URL is parsed
+    // only for an origin outside the list: an allowed one needs no comparison.
+    const crossSite = origin !== undefined && !allowed && origin !== new URL(c.req.url).origin
+    if (crossSite) throw new ApiError('origin_not_allowed', { headers: { Vary: 'Origin' } })
 
-      await next()
-      c.res.headers.append('Vary', 'Origin')
-      if (allowed) {
-        c.res.headers.set('Access-Control-Allow-Origin', origin)
-        c.res.headers.set('Access-Control-Allow-Credentials', 'true')
-        if (exposeHeaders) c.res.headers.set('Access-Control-Expose-Headers', exposeHeaders)
-      }
-    },
-    { errors: ['origin_not_allowed'] },
-  )
+    await next()
+    c.res.headers.append('Vary', 'Origin')
+    if (allowed) {
+      c.res.headers.set('Access-Control-Allow-Origin', origin)
+      c.res.headers.set('Access-Control-Allow-Credentials', 'true')
+      if (exposeHeaders) c.res.headers.set('Access-Control-Expose-Headers', exposeHeaders)
+    }
+  }
 }

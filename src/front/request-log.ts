@@ -5,6 +5,7 @@
  * status, time, the catalogue code it refused with, and whether the core answered.
  */
 import type { MiddlewareHandler } from 'hono'
+import { logRequest } from '../shared/log'
 import type { FrontAppEnv } from './app-env'
 
 /** The header that carries the id to the core and back to the client. */
@@ -20,18 +21,18 @@ export const frontRequestLog = (): MiddlewareHandler<FrontAppEnv> =>
     c.res.headers.set(REQUEST_ID_HEADER, requestId)
 
     const status = c.res.status
-    const line = {
-      level: status >= 500 ? 'error' : 'info',
-      event: 'front_request',
-      requestId,
-      method: c.req.method,
-      status,
-      ms: Date.now() - started,
-      ...(c.get('errorCode') ? { code: c.get('errorCode') } : {}),
-      answeredBy: c.get('forwarded') ? 'core' : 'front',
-    }
-    if (status >= 500) console.error(JSON.stringify(line))
-    // As the core's REQUEST_LOG: "failures" keeps the lines of error answers (here by status:
-    // the core's code is in its own line); without settings (misconfigured), every line is kept.
-    else if (status >= 400 || c.get('settings')?.requestLog !== 'failures') console.log(JSON.stringify(line))
+    const code = c.get('errorCode')
+    logRequest(
+      {
+        event: 'front_request',
+        requestId,
+        method: c.req.method,
+        status,
+        ms: Date.now() - started,
+        ...(code ? { code } : {}),
+        answeredBy: c.get('forwarded') ? 'core' : 'front',
+      },
+      // As the core's REQUEST_LOG "failures", by status: the core's code is in its own line.
+      { failed: status >= 400, requestLog: c.get('settings')?.requestLog },
+    )
   }

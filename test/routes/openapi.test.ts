@@ -13,7 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import * as z from 'zod/mini'
 import committed from '../../public/openapi.json'
 import { app } from '../../src/core/app'
-import { ConfigError, parseConfig } from '../../src/core/config'
+import { parseFrontSettings } from '../../src/front/settings'
+import { ConfigError } from '../../src/shared/config-error'
 import { ERRORS } from '../../src/shared/errors'
 import { requireAccessToken } from '../../src/core/middleware/access-token'
 import { describeRoute } from '../../src/core/openapi/describe'
@@ -132,6 +133,19 @@ describe('/openapi.json', () => {
     ])
   })
 
+  it("writes a path parameter as OpenAPI's {name}, a required path parameter", () => {
+    const withParameter = new Hono().get(
+      '/tenants/:tenantId/mfa_policy',
+      describeRoute({ operationId: 'policy', summary: 'x', response: { schema: z.object({}), example: {} } }),
+      (c) => c.json({}),
+    )
+    const paths = (buildOpenApiDocument(withParameter.routes) as Json).paths
+    expect(Object.keys(paths)).toEqual(['/tenants/{tenantId}/mfa_policy'])
+    expect(paths['/tenants/{tenantId}/mfa_policy'].get.parameters).toEqual([
+      { name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } },
+    ])
+  })
+
   it('documents every route the app serves, and only those', () => {
     const served = [...frontRoutes, ...app.routes]
       .filter((route) => route.method !== 'ALL')
@@ -229,17 +243,16 @@ describe('the routes answer as documented', () => {
 })
 
 describe('/docs, the interactive reference', () => {
-  const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
-
+  // The front's setting: the core does not read it.
   it('is off unless SERVE_API_REFERENCE says true', () => {
-    expect(parseConfig(secrets).settings.serveApiReference).toBe(false)
-    expect(parseConfig({ ...secrets, SERVE_API_REFERENCE: 'false' }).settings.serveApiReference).toBe(false)
-    expect(parseConfig({ ...secrets, SERVE_API_REFERENCE: 'true' }).settings.serveApiReference).toBe(true)
+    expect(parseFrontSettings({}).serveApiReference).toBe(false)
+    expect(parseFrontSettings({ SERVE_API_REFERENCE: 'false' }).serveApiReference).toBe(false)
+    expect(parseFrontSettings({ SERVE_API_REFERENCE: 'true' }).serveApiReference).toBe(true)
   })
 
   it('names SERVE_API_REFERENCE when it is neither true nor false', () => {
-    expect(() => parseConfig({ ...secrets, SERVE_API_REFERENCE: 'maybe' })).toThrow(ConfigError)
-    expect(() => parseConfig({ ...secrets, SERVE_API_REFERENCE: 'maybe' })).toThrow(/SERVE_API_REFERENCE: /)
+    expect(() => parseFrontSettings({ SERVE_API_REFERENCE: 'maybe' })).toThrow(ConfigError)
+    expect(() => parseFrontSettings({ SERVE_API_REFERENCE: 'maybe' })).toThrow(/SERVE_API_REFERENCE: /)
   })
 
   it('is not served unless SERVE_API_REFERENCE is on', async () => {

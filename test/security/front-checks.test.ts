@@ -4,8 +4,13 @@
  * time and SaaSus's, or the front answering them otherwise than the core would. The front
  * refuses them where the user is, with the core's own answer; the core still checks everything.
  */
+import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { bearerToken } from '../../src/core/middleware/user'
+import type { FrontAppEnv } from '../../src/front/app-env'
+import { requestShape } from '../../src/front/request-shape'
+import { answerError } from '../../src/shared/answer'
+import { bearerToken } from '../../src/shared/guards'
+import { frontChecks, ROUTES } from '../../src/shared/routes'
 import { apiWith, bearer, callCore, codeOf, freshUser, SPA_ORIGIN } from '../support/harness'
 import { unsignedJwt } from '../support/tokens'
 import { newTrace, saasusCalls } from '../support/trace'
@@ -151,5 +156,55 @@ describe("the front's bearer check", () => {
       await api('/mfa_status', { headers: { Authorization: header } })
       expect({ header, forwarded: forwarded.length }).toEqual({ header, forwarded: coreReads ? 1 : 0 })
     }
+  })
+})
+
+describe('the front checks every route of the table, read by the router', () => {
+  it('refuses a missing X-Requested-With on a cookie route without forwarding it, as the core would', async () => {
+    const { api, forwarded } = watchedApi()
+    const res = await api('/logout', { method: 'POST', headers: { Origin: SPA_ORIGIN } })
+    expect([res.status, await codeOf(res), forwarded.length]).toEqual([403, 'missing_requested_with', 0])
+    const core = await callCore('/logout', { method: 'POST' })
+    expect([core.status, await codeOf(core)]).toEqual([403, 'missing_requested_with'])
+  })
+
+  it('gives a route with a path parameter its checks like any other', async () => {
+    const table = {
+      getTenantPolicy: { method: 'GET', path: '/tenants/:tenantId/mfa_policy', guards: [{ kind: 'user' }] },
+      putTenantPolicy: { method: 'PUT', path: '/tenants/:tenantId/mfa_policy', guards: [{ kind: 'json' }] },
+    } as const
+    const checks = requestShape(table)
+    const answer = new Hono<FrontAppEnv>()
+      .onError((error, c) => answerError(c, error))
+      .use(async (c, next) => {
+        c.set('body', new TextEncoder().encode('not json'))
+        await next()
+      })
+      .route('/', checks)
+      .all('*', (c) => c.text('passed'))
+
+    const noBearer = await answer.request('/tenants/t-1/mfa_policy')
+    expect([noBearer.status, await codeOf(noBearer)]).toEqual([401, 'invalid_token'])
+    const expiredBearer = await answer.request('/tenants/t-2/mfa_policy', {
+      headers: { Authorization: `Bearer ${expired}` },
+    })
+    expect(expiredBearer.headers.get('WWW-Authenticate')).toContain('expired')
+    const notJson = await answer.request('/tenants/t-1/mfa_policy', {
+      method: 'PUT',
+      headers: { 'Content-Type': 'text/plain' },
+    })
+    expect([notJson.status, await codeOf(notJson)]).toEqual([415, 'unsupported_media_type'])
+    // Another path, or the same path under a method the table does not list, is not checked.
+    expect(await (await answer.request('/tenants/t-1/other')).text()).toBe('passed')
+    expect(await (await answer.request('/tenants/t-1/mfa_policy', { method: 'POST' })).text()).toBe('passed')
+  })
+
+  it('stops at the first guard that needs SaaSus or a core binding', () => {
+    expect(frontChecks(ROUTES.verifyMfa.guards)).toEqual(['bearer'])
+    expect(frontChecks(ROUTES.recoverWithCode.guards)).toEqual(['json'])
+    expect(frontChecks(ROUTES.getCredentials.guards)).toEqual(['requestedWith'])
+    expect(
+      frontChecks([{ kind: 'json' }, { kind: 'limitPerUser', limiter: 'MFA_CHANGE_LIMITER' }, { kind: 'json' }]),
+    ).toEqual(['json'])
   })
 })

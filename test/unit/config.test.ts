@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from '../../src/core/config'
+import { parseFrontSettings } from '../../src/front/settings'
 
 const secrets = { SAASUS_SAAS_ID: 'saas', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' }
 
@@ -24,7 +25,6 @@ describe('parseConfig', () => {
     expect(config.saasus.authApiUrl).toBe('https://api.saasus.io/v1/auth')
     expect(config.settings.mfaIssuer).toBe('SaaSusPlatform')
     expect(config.saasus.timeoutMs).toBe(5000)
-    expect([...config.settings.allowedOrigins]).toEqual([])
   })
 
   it('names each missing secret', () => {
@@ -50,14 +50,10 @@ describe('parseConfig', () => {
     )
   })
 
-  it('splits ALLOWED_ORIGINS on commas and trims each origin', () => {
-    const config = parseConfig({ ...secrets, ALLOWED_ORIGINS: ' https://a.example , http://localhost:3000,' })
-    expect([...config.settings.allowedOrigins]).toEqual(['https://a.example', 'http://localhost:3000'])
-  })
-
-  it('rejects an allowed origin with a path or trailing slash, naming the variable', () => {
-    expect(problemsOf({ ...secrets, ALLOWED_ORIGINS: 'https://a.example/' })[0]).toMatch(/^ALLOWED_ORIGINS: /)
-    expect(problemsOf({ ...secrets, ALLOWED_ORIGINS: '*' })[0]).toMatch(/^ALLOWED_ORIGINS: /)
+  it("reads none of the front's settings: each Worker parses its own", () => {
+    const config = parseConfig({ ...secrets, ALLOWED_ORIGINS: '*', SERVE_API_REFERENCE: 'maybe' })
+    expect(Object.keys(config.settings)).not.toContain('allowedOrigins')
+    expect(Object.keys(config.settings)).not.toContain('serveApiReference')
   })
 
   it('rejects an MFA_ISSUER containing ":"', () => {
@@ -153,5 +149,31 @@ describe('USER_CACHE_TTL_SECONDS', () => {
     for (const value of ['-1', '3601', 'soon', '1.5']) {
       expect(problemsOf({ ...secrets, USER_CACHE_TTL_SECONDS: value })[0]).toMatch(/^USER_CACHE_TTL_SECONDS: /)
     }
+  })
+})
+
+describe("parseFrontSettings (the front's own)", () => {
+  const frontProblems = (env: Record<string, unknown>) => {
+    try {
+      parseFrontSettings(env)
+      return []
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems
+      throw error
+    }
+  }
+
+  it('defaults to no allowed origin', () => {
+    expect([...parseFrontSettings({}).allowedOrigins]).toEqual([])
+  })
+
+  it('splits ALLOWED_ORIGINS on commas and trims each origin', () => {
+    const settings = parseFrontSettings({ ALLOWED_ORIGINS: ' https://a.example , http://localhost:3000,' })
+    expect([...settings.allowedOrigins]).toEqual(['https://a.example', 'http://localhost:3000'])
+  })
+
+  it('rejects an allowed origin with a path or trailing slash, naming the variable', () => {
+    expect(frontProblems({ ALLOWED_ORIGINS: 'https://a.example/' })[0]).toMatch(/^ALLOWED_ORIGINS: /)
+    expect(frontProblems({ ALLOWED_ORIGINS: '*' })[0]).toMatch(/^ALLOWED_ORIGINS: /)
   })
 })

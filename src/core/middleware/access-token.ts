@@ -4,8 +4,8 @@
  * attempt is counted, so a request without it spends none.
  */
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
 import { ApiError } from '../../shared/errors'
+import type { AppEnv } from '../app-env'
 import { documented } from '../openapi/describe'
 import { accessTokenHeader } from '../schemas'
 

@@ -4,10 +4,10 @@
  * the configuration goes to the client and nowhere else.
  */
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
-import { type Config, configFor } from '../config'
 import { ConfigError, reportConfigError } from '../../shared/config-error'
 import { ApiError } from '../../shared/errors'
+import type { AppEnv } from '../app-env'
+import { type Config, configFor } from '../config'
 import { documented } from '../openapi/describe'
 import { createSaasusClient, type SaasusCallRecord } from '../saasus/client'
 

@@ -4,11 +4,10 @@
  * (the sample SPA posts `{}` to enable and disable; other clients post nothing).
  */
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
 import { ApiError } from '../../shared/errors'
+import { checkJsonBody, declaresJson } from '../../shared/guards'
+import type { AppEnv } from '../app-env'
 import { documented } from '../openapi/describe'
-
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i
 
 /** A zod check's result, as `@hono/zod-validator` hands it to its hook (`data`: what was checked). */
 interface ValidationResult {
@@ -49,19 +48,11 @@ export function invalidField(result: ValidationResult): void {
 export const jsonBody = (): MiddlewareHandler<AppEnv> =>
   documented(
     async function jsonBodyHandler(c, next) {
-      const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim() ?? ''
-      const declaredJson = JSON_MEDIA_TYPE.test(mediaType)
+      const contentType = c.req.header('Content-Type')
       // Hono caches what is read, so the validator's later c.req.json() reads it again for free. A body
       // declared as something else is read as bytes: workerd warns when .text() meets a non-text type.
-      const text = declaredJson ? await c.req.text() : new TextDecoder().decode(await c.req.arrayBuffer())
-      if (text.trim() !== '') {
-        if (!declaredJson) throw new ApiError('unsupported_media_type')
-        try {
-          JSON.parse(text)
-        } catch (error) {
-          throw new ApiError('invalid_json', { cause: error })
-        }
-      }
+      const text = declaresJson(contentType) ? await c.req.text() : new TextDecoder().decode(await c.req.arrayBuffer())
+      checkJsonBody(contentType, text)
       await next()
     },
     { errors: ['invalid_json', 'unsupported_media_type'] },

@@ -1,6 +1,6 @@
 /**
  * Per-user attempt limits on the MFA routes that guard or mint a secret, with
- * the Workers Rate Limiting binding (`[[ratelimits]]` in wrangler.toml).
+ * the Workers Rate Limiting binding (`[[ratelimits]]` in wrangler.core.toml).
  *
  * The key is the SaaSus user id, so it runs after `requireUser`: the one
  * upstream call made before the limit is `GET /userinfo`, a read that spends no
@@ -10,11 +10,11 @@
  * (verify, secret code) is never made.
  */
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
 import { ApiError } from '../../shared/errors'
+import type { AppEnv } from '../app-env'
 import { documented } from '../openapi/describe'
 
-/** The bindings declared in wrangler.toml `[[ratelimits]]` (typed by `npm run cf-typegen`). */
+/** The bindings declared in wrangler.core.toml `[[ratelimits]]` (typed by `npm run generate`). */
 export type LimiterBinding = {
   [K in keyof Env]: Env[K] extends RateLimit ? K : never
 }[keyof Env]

@@ -12,6 +12,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
+import { logRequest } from '../../shared/log'
 import type { AppEnv } from '../app-env'
 
 /** The pattern of the route that answered (e.g. `/mfa_verify`), or null for none (404, preflight). */
@@ -33,30 +34,28 @@ export const requestLog = (): MiddlewareHandler<AppEnv> =>
     // Clients can quote it to support; it is also the key to this line in the logs.
     c.res.headers.set('X-Request-Id', requestId)
 
-    const status = c.res.status
     const errorCode = c.get('errorCode')
     const user = c.get('user')
-    const line = {
-      level: status >= 500 ? 'error' : 'info',
-      event: 'request',
-      requestId,
-      method: c.req.method,
-      route: routePattern(c),
-      status,
-      ms: Date.now() - started,
-      ...(errorCode ? { code: errorCode } : {}),
-      ...(user ? { userId: user.id } : {}),
-      upstream: (c.get('upstreamCalls') ?? []).map(({ operation, status, ms, retry }) => ({
-        operation,
-        status,
-        ms,
-        ...(retry ? { retry } : {}),
-      })),
-      // Round trips to the account objects (src/core/account/gateway.ts); `npm run bench` reads it.
-      storage: c.get('storageCalls') ?? 0,
-    }
-    if (status >= 500) console.error(JSON.stringify(line))
-    // REQUEST_LOG=failures keeps only the requests answered with an error code;
-    // without a config (misconfigured), every line is kept.
-    else if (errorCode || c.get('settings')?.requestLog !== 'failures') console.log(JSON.stringify(line))
+    logRequest(
+      {
+        event: 'request',
+        requestId,
+        method: c.req.method,
+        route: routePattern(c),
+        status: c.res.status,
+        ms: Date.now() - started,
+        ...(errorCode ? { code: errorCode } : {}),
+        ...(user ? { userId: user.id } : {}),
+        upstream: (c.get('upstreamCalls') ?? []).map(({ operation, status, ms, retry }) => ({
+          operation,
+          status,
+          ms,
+          ...(retry ? { retry } : {}),
+        })),
+        // Round trips to the account objects (src/core/account/gateway.ts); `npm run bench` reads it.
+        storage: c.get('storageCalls') ?? 0,
+      },
+      // REQUEST_LOG=failures keeps only the requests answered with an error code.
+      { failed: errorCode !== undefined, requestLog: c.get('settings')?.requestLog },
+    )
   }

@@ -11,8 +11,8 @@
  * it does not list. The header's value is not checked: its presence is the proof.
  */
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
 import { ApiError } from '../../shared/errors'
+import type { AppEnv } from '../app-env'
 import { documented } from '../openapi/describe'
 
 export const requireRequestedWith = (): MiddlewareHandler<AppEnv> =>

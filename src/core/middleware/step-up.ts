@@ -6,8 +6,8 @@
  * `c.get('stepUpCode')` is the code, or null when none is needed.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
 import { ApiError } from '../../shared/errors'
+import type { AppEnv } from '../app-env'
 import { documented } from '../openapi/describe'
 import { SIX_DIGIT_CODE } from '../schemas'
 import { upstream } from '../upstream'

@@ -14,8 +14,8 @@
  *   continuations of a promise whose creating request is gone.
  */
 
-import type { UserInfo } from '../saasus/types'
 import { jwtExpiry, toHex } from '../../shared/tokens'
+import type { UserInfo } from '../saasus/types'
 
 /** Enough for every active user of a typical tenant on one isolate; ~1 KiB each. */
 export const USER_CACHE_MAX_ENTRIES = 1_000

@@ -8,28 +8,11 @@
  * disable or register anything.
  */
 import type { MiddlewareHandler } from 'hono'
+import { bearerToken, refuseExpired } from '../../shared/guards'
 import type { AppEnv } from '../app-env'
-import { ApiError } from '../../shared/errors'
 import { documented } from '../openapi/describe'
-import { jwtExpiry } from '../../shared/tokens'
 import { UPSTREAM_ERRORS, upstream } from '../upstream'
 import { userCache } from './user-cache'
-
-/** RFC 6750 §2.1 b64token, bounded: an ID token is a JWT of a few KiB at most. */
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]{1,8192}=*)$/i
-
-/** The ID token in a request's Authorization header, or a 401 if there is none. */
-export function bearerToken(header: string | undefined): string {
-  const match = BEARER.exec(header?.trim() ?? '')
-  if (!match?.[1]) throw new ApiError('invalid_token')
-  return match[1]
-}
-
-/**
- * RFC 6750 §3: the challenge says why, so an SPA knows to refresh rather than
- * sign in again. Read from the token's own `exp`, unverified: it can only refuse.
- */
-const EXPIRED_CHALLENGE = 'Bearer error="invalid_token", error_description="The ID token has expired"'
 
 /** The ID token, and the tracing headers forwarded with the `/userinfo` call. */
 const USER_FACTS = {
@@ -56,10 +39,7 @@ export const requireUser = (options: RequireUserOptions = {}): MiddlewareHandler
     const codes = { unauthorized: 'invalid_token', rejected: 'invalid_token' } as const
     // Only on a cache miss: a cached entry never outlives the token's exp, so a hit needs no check.
     const resolve = () => {
-      const expiresAt = jwtExpiry(token)
-      if (expiresAt !== undefined && expiresAt <= Date.now()) {
-        throw new ApiError('invalid_token', { headers: { 'WWW-Authenticate': EXPIRED_CHALLENGE } })
-      }
+      refuseExpired(token)
       return upstream(c.get('saasus').getUserInfo(token), codes)
     }
     const ttlSeconds = options.cached ? c.get('settings').userCacheTtlSeconds : 0

@@ -1,7 +1,7 @@
 /**
  * The OpenAPI facts of a route, kept where the route is declared. A middleware
  * that adds a fact (a header it needs, an error it may answer) carries it with
- * `documented`; a route adds its own with `describeRoute`. `npm run gen:openapi`
+ * `documented`; a route adds its own with `describeRoute`. `npm run generate`
  * reads them off the app's routes (src/core/openapi/document.ts), so adding a route
  * or a guard is one edit. At run time `describeRoute` only passes the request on.
  */
@@ -62,4 +62,11 @@ export function describeRoute(description: RouteDescription): MiddlewareHandler 
 /** The facts a handler carries, if any. */
 export function factsOf(handler: unknown): Facts | RouteDescription | undefined {
   return typeof handler === 'function' ? (handler as Described)[FACTS] : undefined
+}
+
+/** What two handlers say of a route together: the later one's facts added to the earlier one's. */
+export function mergeFacts<F extends Facts>(into: F, facts: Facts): F {
+  const parameters = [...new Set([...(into.parameters ?? []), ...(facts.parameters ?? [])])]
+  const errors = [...new Set([...(into.errors ?? []), ...(facts.errors ?? [])])]
+  return { ...into, ...facts, bearer: into.bearer || facts.bearer, parameters, errors }
 }

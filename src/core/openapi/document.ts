@@ -4,14 +4,14 @@
  * zod schemas they validate with (JSON Schema 2020-12 by `z.toJSONSchema`) and
  * the error catalogue.
  *
- * `npm run gen:openapi` writes it to public/openapi.json, which is served as is,
- * and `npm run check:generated` fails when that file is stale: building it in the
+ * `npm run generate` writes it to public/openapi.json, which is served as is,
+ * and `npm run generate -- --check` fails when that file is stale: building it in the
  * Worker would add `z.toJSONSchema` and this file to the bundle.
  */
 import * as z from 'zod/mini'
 import { ERRORS, type ErrorCode } from '../../shared/errors'
 import { accessTokenHeader, errorResponse, SIX_DIGIT_CODE } from '../schemas'
-import { type Facts, factsOf, type RouteDescription } from './describe'
+import { type Facts, factsOf, mergeFacts, type RouteDescription } from './describe'
 
 /** A route as Hono lists it in `app.routes`: one entry per handler, middleware included. */
 export interface RouteEntry {
@@ -68,8 +68,23 @@ function errorResponses(codes: readonly ErrorCode[]): JsonObject {
   return responses
 }
 
-function operationObject(operation: RouteDescription): JsonObject {
-  const parameters: JsonObject[] = []
+/** Hono's `/tenants/:tenantId` as OpenAPI's `/tenants/{tenantId}`, and the names of its parameters. */
+function openApiPath(path: string): { path: string; names: string[] } {
+  const names: string[] = []
+  const converted = path.replace(/:(\w+)/g, (_match, name: string) => {
+    names.push(name)
+    return `{${name}}`
+  })
+  return { path: converted, names }
+}
+
+function operationObject(operation: RouteDescription & RouteEntry): JsonObject {
+  const parameters: JsonObject[] = openApiPath(operation.path).names.map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }))
   for (const param of operation.query ?? []) {
     parameters.push({
       name: param.name,
@@ -112,13 +127,6 @@ function operationObject(operation: RouteDescription): JsonObject {
   }
 }
 
-/** Adds what one handler says to what the handlers before it said. */
-function merge(into: Facts, facts: Facts): Facts {
-  const parameters = [...new Set([...(into.parameters ?? []), ...(facts.parameters ?? [])])]
-  const errors = [...new Set([...(into.errors ?? []), ...(facts.errors ?? [])])]
-  return { ...into, ...facts, bearer: into.bearer || facts.bearer, parameters, errors }
-}
-
 /**
  * Each operation of the app, described by everything that runs for it: the
  * app-wide middleware registered before it, then its own chain. Throws for a
@@ -137,11 +145,11 @@ export function describeOperations(routes: readonly RouteEntry[]): (RouteDescrip
     const key = `${entry.method} ${entry.path}`
     let operation = operations.get(key)
     if (!operation) {
-      operation = { entry, facts: appWide.reduce(merge, {}), described: false }
+      operation = { entry, facts: appWide.reduce<Facts>(mergeFacts, {}), described: false }
       operations.set(key, operation)
     }
     if (facts) {
-      operation.facts = merge(operation.facts, facts)
+      operation.facts = mergeFacts(operation.facts, facts)
       if ('operationId' in facts) operation.described = true
     }
   }
@@ -156,7 +164,8 @@ export function buildOpenApiDocument(routes: readonly RouteEntry[]): JsonObject 
   const paths: Record<string, JsonObject> = {}
   for (const operation of describeOperations(routes)) {
     const method = operation.method.toLowerCase()
-    paths[operation.path] = { ...paths[operation.path], [method]: operationObject(operation) }
+    const { path } = openApiPath(operation.path)
+    paths[path] = { ...paths[path], [method]: operationObject(operation) }
   }
   return {
     openapi: '3.1.1',

@@ -1,7 +1,7 @@
 /**
  * What the front (src/front/) answers itself, described for the OpenAPI document: `/openapi.json`,
  * and the origin allow-list every other route passes first. The front serves them from assets
- * and a plain check, without zod; the descriptions live here, read only by `npm run gen:openapi`.
+ * and a plain check, without zod; the descriptions live here, read only by `npm run generate`.
  */
 import * as z from 'zod/mini'
 import { describeRoute, documented } from './describe'

@@ -4,18 +4,12 @@
  * in the user's account object (src/core/account/); every route but `/mfa_recover`
  * needs the bearer ID token.
  */
-import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
+import { ApiError } from '../../shared/errors'
+import { ROUTES } from '../../shared/routes'
 import { accountOf, recoverWithCode } from '../account/gateway'
 import { newRecoveryCodeSet, normalizeRecoveryCode, recoveryCodeHash } from '../account/recovery-code'
 import type { AppEnv } from '../app-env'
-import { ApiError } from '../../shared/errors'
-import { limitClients } from '../middleware/client-limit'
-import { invalidField, jsonBody } from '../middleware/json-body'
-import { limitPerUser } from '../middleware/rate-limit'
-import { requireMfaEnabled, stepUp } from '../middleware/step-up'
-import { requireUser } from '../middleware/user'
-import { describeRoute } from '../openapi/describe'
 import {
   type EventsResponse,
   eventsResponse,
@@ -29,15 +23,18 @@ import {
   stepUpRequest,
 } from '../schemas'
 import { UPSTREAM_ERRORS, upstream } from '../upstream'
+import { guarded } from './route'
 
 const EXAMPLE_CODES = ['7KQM-X2HD-9RTW-C4NP', 'M3ZV-8QJE-2YHA-KT6R']
 const iso = (epochMs: number) => new Date(epochMs).toISOString()
 
+const { createRecoveryCodes, getRecoveryCodes, recoverWithCode: recover, getMfaEvents } = ROUTES
+
 export const accountRoutes = new Hono<AppEnv>()
-  .post(
-    '/mfa_recovery_codes',
-    describeRoute({
-      operationId: 'createRecoveryCodes',
+  .on(
+    createRecoveryCodes.method,
+    createRecoveryCodes.path,
+    guarded(createRecoveryCodes, {
       summary: 'Ten new single-use recovery codes, replacing any earlier ones (MFA must be on)',
       description:
         'Shown once: only their hashes are kept. Each turns MFA off through `POST /mfa_recover` when the ' +
@@ -50,11 +47,6 @@ export const accountRoutes = new Hono<AppEnv>()
       },
       errors: ['storage_unavailable'],
     }),
-    requireUser(),
-    jsonBody(),
-    limitPerUser('MFA_CHANGE_LIMITER'),
-    requireMfaEnabled(),
-    stepUp({ from: 'body' }),
     async (c) => {
       const { codes, hashes } = await newRecoveryCodeSet()
       await accountOf(c).createRecoveryCodes(c.get('stepUpCode'), hashes)
@@ -63,10 +55,10 @@ export const accountRoutes = new Hono<AppEnv>()
     },
   )
 
-  .get(
-    '/mfa_recovery_codes',
-    describeRoute({
-      operationId: 'getRecoveryCodes',
+  .on(
+    getRecoveryCodes.method,
+    getRecoveryCodes.path,
+    guarded(getRecoveryCodes, {
       summary: 'How many recovery codes are left, and when they were made; never the codes',
       response: {
         schema: recoveryCodesStatusResponse,
@@ -74,8 +66,6 @@ export const accountRoutes = new Hono<AppEnv>()
       },
       errors: ['storage_unavailable'],
     }),
-    // A read: it may reuse a user resolved moments ago, as /mfa_status does.
-    requireUser({ cached: true }),
     async (c) => {
       const { remaining, createdAt } = await accountOf(c).recoveryCodes()
       return c.json({
@@ -85,10 +75,10 @@ export const accountRoutes = new Hono<AppEnv>()
     },
   )
 
-  .post(
-    '/mfa_recover',
-    describeRoute({
-      operationId: 'recoverWithCode',
+  .on(
+    recover.method,
+    recover.path,
+    guarded(recover, {
       summary: 'Turns MFA off with a recovery code, for a user who lost the authenticator (no bearer)',
       description:
         'Spends the code once and deletes the user\u2019s other codes; the user then signs in with the password ' +
@@ -108,10 +98,6 @@ export const accountRoutes = new Hono<AppEnv>()
         ...UPSTREAM_ERRORS,
       ],
     }),
-    jsonBody(),
-    zValidator('json', recoverRequest, invalidField),
-    limitClients('MFA_RECOVER_LIMITER', 'address'),
-    limitClients('MFA_RECOVER_GLOBAL_LIMITER', 'overall'),
     async (c) => {
       const normalized = normalizeRecoveryCode(c.req.valid('json').recovery_code)
       if (normalized === undefined) throw new ApiError('invalid_recovery_code')
@@ -127,10 +113,10 @@ export const accountRoutes = new Hono<AppEnv>()
     },
   )
 
-  .get(
-    '/mfa_events',
-    describeRoute({
-      operationId: 'getMfaEvents',
+  .on(
+    getMfaEvents.method,
+    getMfaEvents.path,
+    guarded(getMfaEvents, {
       summary: "The caller's security activity of the last 90 days, newest first",
       description:
         'Authenticator set up and registered, MFA enabled and disabled, recovery codes created and used, ' +
@@ -161,7 +147,6 @@ export const accountRoutes = new Hono<AppEnv>()
       },
       errors: ['storage_unavailable'],
     }),
-    requireUser({ cached: true }),
     async (c) => {
       const events = await accountOf(c).events()
       return c.json({

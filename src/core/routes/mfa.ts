@@ -1,23 +1,17 @@
 /**
- * The five MFA routes of the SaaSus sample servers, same paths and shapes.
- * Each route states its own description and guards in the order they run:
- * `requireUser` first, so `c.get('user')` is the caller (and a path that is no
- * route is a plain 404, without a SaaSus call).
+ * The five MFA routes of the SaaSus sample servers, same paths and shapes. Their
+ * guards are the route table's (src/shared/routes.ts): `user` first, so
+ * `c.get('user')` is the caller. Each states here its description and its handler.
  *
  * Setup, verify, enable and disable also go through the caller's account object
- * (src/core/account/): it keeps the secret, counts attempts, checks step-up codes and
- * records events, and asks for the SaaSus call only when its own checks pass.
+ * (src/core/account/gateway.ts): the object admits the operation (attempt limit,
+ * step-up), the Worker then makes the SaaSus call, and the object records how it
+ * ended (the secret sealed, the attempt counted, the event).
  */
-import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
+import { ROUTES } from '../../shared/routes'
 import { accountOf } from '../account/gateway'
 import type { AppEnv } from '../app-env'
-import { requireAccessToken } from '../middleware/access-token'
-import { invalidField, jsonBody } from '../middleware/json-body'
-import { limitPerUser } from '../middleware/rate-limit'
-import { stepUp } from '../middleware/step-up'
-import { requireUser } from '../middleware/user'
-import { describeRoute } from '../openapi/describe'
 import { accountName, keyUri } from '../otpauth'
 import { qrCodeSvg } from '../qr'
 import {
@@ -32,6 +26,7 @@ import {
   verifyRequest,
 } from '../schemas'
 import { upstream } from '../upstream'
+import { guarded } from './route'
 
 const EXAMPLE_URI = 'otpauth://totp/SaaSusPlatform:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=SaaSusPlatform'
 
@@ -41,17 +36,17 @@ const EMPTY_BODY = { schema: emptyRequest, optional: true, example: {} }
 const STEP_UP_NOTE =
   'With `MFA_STEP_UP=required` it needs a current code of the authenticator (step-up), each code good once.'
 
+const { getMfaStatus, setupMfa, verifyMfa, enableMfa, disableMfa } = ROUTES
+
 export const mfaRoutes = new Hono<AppEnv>()
-  .get(
-    '/mfa_status',
-    describeRoute({
-      operationId: 'getMfaStatus',
+  .on(
+    getMfaStatus.method,
+    getMfaStatus.path,
+    guarded(getMfaStatus, {
       summary: "Whether MFA is on for the caller, and SaaSus's method when it reports one",
       response: { schema: statusResponse, example: { enabled: true, method: 'softwareToken' } },
       errors: ['upstream_rejected'],
     }),
-    // A read that changes nothing: the one route that may reuse a user resolved moments ago.
-    requireUser({ cached: true }),
     async (c) => {
       const preference = await upstream(c.get('saasus').getMfaPreference(c.get('user').id), {
         unauthorized: 'upstream_error',
@@ -64,10 +59,10 @@ export const mfaRoutes = new Hono<AppEnv>()
 
   // Each setup mints a secret and each verify spends a guess: both are counted per user, after the
   // request is known to be well-formed, so a malformed one never spends an attempt.
-  .get(
-    '/mfa_setup',
-    describeRoute({
-      operationId: 'setupMfa',
+  .on(
+    setupMfa.method,
+    setupMfa.path,
+    guarded(setupMfa, {
       summary: 'A new authenticator secret: its key URI, the secret for manual entry, and a QR code',
       description:
         'Each call asks SaaSus for a new secret; the last one handed out is the one `/mfa_verify` checks. ' +
@@ -85,10 +80,6 @@ export const mfaRoutes = new Hono<AppEnv>()
       },
       errors: ['invalid_access_token', 'upstream_rejected', 'too_many_attempts', 'storage_unavailable'],
     }),
-    requireUser(),
-    requireAccessToken(),
-    limitPerUser('MFA_SETUP_LIMITER'),
-    stepUp({ from: 'header', onlyWhenMfaEnabled: true }),
     async (c) => {
       // The account object keeps the secret (sealed) as pending, for step-up once it is verified.
       const secret = await accountOf(c).setup(c.get('stepUpCode'), async () => {
@@ -107,10 +98,10 @@ export const mfaRoutes = new Hono<AppEnv>()
     },
   )
 
-  .post(
-    '/mfa_verify',
-    describeRoute({
-      operationId: 'verifyMfa',
+  .on(
+    verifyMfa.method,
+    verifyMfa.path,
+    guarded(verifyMfa, {
       summary: 'Registers the authenticator by checking one code it shows now',
       requestBody: { schema: verifyRequest, example: { verification_code: '123456' } },
       response: { schema: messageResponse, example: { message: 'MFA verification successful' } },
@@ -125,11 +116,6 @@ export const mfaRoutes = new Hono<AppEnv>()
         'storage_unavailable',
       ],
     }),
-    requireUser(),
-    requireAccessToken(),
-    jsonBody(),
-    zValidator('json', verifyRequest, invalidField),
-    limitPerUser('MFA_VERIFY_LIMITER'),
     async (c) => {
       const { verification_code } = c.req.valid('json')
       // Never retried: a second attempt would spend another guess of the user's.
@@ -143,10 +129,10 @@ export const mfaRoutes = new Hono<AppEnv>()
     },
   )
 
-  .post(
-    '/mfa_enable',
-    describeRoute({
-      operationId: 'enableMfa',
+  .on(
+    enableMfa.method,
+    enableMfa.path,
+    guarded(enableMfa, {
       summary: 'Turns MFA on (after setup and verify)',
       description:
         'Needs an authenticator registered through this API (setup and verify) since MFA was last turned off; ' +
@@ -155,9 +141,6 @@ export const mfaRoutes = new Hono<AppEnv>()
       response: { schema: messageResponse, example: { message: 'MFA has been enabled' } },
       errors: ['mfa_not_registered', 'storage_unavailable'],
     }),
-    requireUser(),
-    jsonBody(),
-    limitPerUser('MFA_CHANGE_LIMITER'),
     async (c) => {
       await accountOf(c).enable(() =>
         upstream(c.get('saasus').updateMfaPreference(c.get('user').id, { enabled: true, method: 'softwareToken' }), {
@@ -170,20 +153,16 @@ export const mfaRoutes = new Hono<AppEnv>()
     },
   )
 
-  .post(
-    '/mfa_disable',
-    describeRoute({
-      operationId: 'disableMfa',
+  .on(
+    disableMfa.method,
+    disableMfa.path,
+    guarded(disableMfa, {
       summary: 'Turns MFA off',
       description: `Deletes the user's recovery codes too. ${STEP_UP_NOTE}`,
       requestBody: { schema: stepUpRequest, optional: true, example: {} },
       response: { schema: messageResponse, example: { message: 'MFA has been disabled' } },
       errors: ['upstream_rejected', 'storage_unavailable'],
     }),
-    requireUser(),
-    jsonBody(),
-    limitPerUser('MFA_CHANGE_LIMITER'),
-    stepUp({ from: 'body' }),
     async (c) => {
       await accountOf(c).disable(c.get('stepUpCode'), () =>
         upstream(c.get('saasus').updateMfaPreference(c.get('user').id, { enabled: false, method: 'softwareToken' }), {

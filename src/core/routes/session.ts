@@ -6,12 +6,10 @@
  */
 import { Hono } from 'hono'
 import * as z from 'zod/mini'
+import { ApiError } from '../../shared/errors'
+import { ROUTES } from '../../shared/routes'
 import type { AppEnv } from '../app-env'
 import type { Settings } from '../config'
-import { ApiError } from '../../shared/errors'
-import { requireRequestedWith } from '../middleware/requested-with'
-import { requireUser } from '../middleware/user'
-import { describeRoute } from '../openapi/describe'
 import { expiredRefreshCookies, readRefreshCookie, refreshCookie } from '../refresh-cookie'
 import type { Credentials } from '../saasus/types'
 import {
@@ -22,6 +20,7 @@ import {
   userInfoResponse,
 } from '../schemas'
 import { UPSTREAM_ERRORS, upstream } from '../upstream'
+import { guarded } from './route'
 
 /** SaaSus's temporary codes are UUIDs (authapi.yml `Code` → `Uuid`); anything else is refused unasked. */
 const LOGIN_CODE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -50,11 +49,13 @@ function responseBody(credentials: Credentials, settings: Settings): Credentials
 // The session routes call SaaSus without a user; a refusal of our credentials or an outage is all they share.
 const SESSION_ERRORS = ['missing_requested_with', ...UPSTREAM_ERRORS] as const
 
+const { getCredentials, refreshCredentials, getUserInfo, logout } = ROUTES
+
 export const sessionRoutes = new Hono<AppEnv>()
-  .get(
-    '/credentials',
-    describeRoute({
-      operationId: 'getCredentials',
+  .on(
+    getCredentials.method,
+    getCredentials.path,
+    guarded(getCredentials, {
       summary: "Trades the hosted login's one-time code for tokens; sets the refresh-token cookie",
       description:
         'SaaSus `GET /credentials?auth-flow=tempCodeAuth`. The refresh token goes into an HttpOnly cookie ' +
@@ -75,7 +76,6 @@ export const sessionRoutes = new Hono<AppEnv>()
       setsRefreshCookie: true,
       errors: ['invalid_request', 'invalid_login_code', ...SESSION_ERRORS],
     }),
-    requireRequestedWith(),
     async (c) => {
       const code = loginCode(c.req.query('code'))
       // SaaSus answers an unknown, expired or spent code with 404 (or a 500 in its own words).
@@ -90,10 +90,10 @@ export const sessionRoutes = new Hono<AppEnv>()
     },
   )
 
-  .get(
-    '/refresh',
-    describeRoute({
-      operationId: 'refreshCredentials',
+  .on(
+    refreshCredentials.method,
+    refreshCredentials.path,
+    guarded(refreshCredentials, {
       summary: 'New ID and access tokens from the refresh-token cookie',
       description: 'SaaSus `GET /credentials?auth-flow=refreshTokenAuth`. A refused refresh token clears the cookie.',
       parameters: ['RefreshCookie'],
@@ -105,7 +105,6 @@ export const sessionRoutes = new Hono<AppEnv>()
       setsRefreshCookie: true,
       errors: ['missing_refresh_token', 'invalid_refresh_token', ...SESSION_ERRORS],
     }),
-    requireRequestedWith(),
     async (c) => {
       const settings = c.get('settings').refreshCookie
       const refused = (cause?: unknown) =>
@@ -133,10 +132,10 @@ export const sessionRoutes = new Hono<AppEnv>()
     },
   )
 
-  .get(
-    '/userinfo',
-    describeRoute({
-      operationId: 'getUserInfo',
+  .on(
+    getUserInfo.method,
+    getUserInfo.path,
+    guarded(getUserInfo, {
       summary: "The caller's SaaSus UserInfo: e-mail or sign-in ID, tenants, environments and roles",
       response: {
         schema: userInfoResponse,
@@ -149,19 +148,17 @@ export const sessionRoutes = new Hono<AppEnv>()
         },
       },
     }),
-    requireUser(),
     (c) => c.json(c.get('user')),
   )
 
-  .post(
-    '/logout',
-    describeRoute({
-      operationId: 'logout',
+  .on(
+    logout.method,
+    logout.path,
+    guarded(logout, {
       summary: 'Forgets the refresh-token cookies (SaaSus has no call that revokes the token itself)',
       response: { schema: messageResponse, example: { message: 'Signed out' }, headers: NO_STORE },
       setsRefreshCookie: true,
     }),
-    requireRequestedWith(),
     (c) => {
       // SaaSus offers no call that revokes a refresh token: forgetting it is what is possible here.
       for (const cookie of expiredRefreshCookies(c.get('settings').refreshCookie))

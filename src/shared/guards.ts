@@ -1,0 +1,56 @@
+/**
+ * The request checks both Workers make, each written once as a plain function of what the
+ * request carries. The front calls them where the user is, so a malformed request never travels
+ * to the core; the core calls the same ones, so it is safe on its own. Each throws the catalogue's
+ * error, which both Workers answer alike (./answer.ts).
+ */
+import { ApiError } from './errors'
+import { jwtExpiry } from './tokens'
+
+/** RFC 6750 §2.1 b64token, bounded: an ID token is a JWT of a few KiB at most. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]{1,8192}=*)$/i
+
+/**
+ * RFC 6750 §3: the challenge says why, so an SPA knows to refresh rather than
+ * sign in again.
+ */
+const EXPIRED_CHALLENGE = 'Bearer error="invalid_token", error_description="The ID token has expired"'
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i
+
+/** The ID token in a request's Authorization header, or `401 invalid_token` if there is none. */
+export function bearerToken(header: string | undefined): string {
+  const match = BEARER.exec(header?.trim() ?? '')
+  if (!match?.[1]) throw new ApiError('invalid_token')
+  return match[1]
+}
+
+/**
+ * Refuses a token whose own `exp` has passed, with the challenge that says so. Read unverified:
+ * it can refuse a token early, never vouch for one (identity always comes from SaaSus).
+ */
+export function refuseExpired(token: string, now = Date.now()): void {
+  const expiresAt = jwtExpiry(token)
+  if (expiresAt !== undefined && expiresAt <= now) {
+    throw new ApiError('invalid_token', { headers: { 'WWW-Authenticate': EXPIRED_CHALLENGE } })
+  }
+}
+
+/** Whether a Content-Type header declares JSON (`application/json`, `application/*+json`), parameters aside. */
+export function declaresJson(contentType: string | undefined): boolean {
+  return JSON_MEDIA_TYPE.test((contentType ?? '').split(';')[0]?.trim() ?? '')
+}
+
+/**
+ * A body, when there is one, declared as JSON and parsing as JSON. An empty or blank body passes:
+ * the sample SPA posts `{}` to enable and disable, other clients post nothing.
+ */
+export function checkJsonBody(contentType: string | undefined, text: string): void {
+  if (text.trim() === '') return
+  if (!declaresJson(contentType)) throw new ApiError('unsupported_media_type')
+  try {
+    JSON.parse(text)
+  } catch (error) {
+    throw new ApiError('invalid_json', { cause: error })
+  }
+}

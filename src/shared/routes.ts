@@ -1,0 +1,123 @@
+/**
+ * Every route of the API, declared once: its method, its path (Hono's syntax, parameters as
+ * `:name`) and the guards it passes, in the order they run. Both Workers are built from this table:
+ *
+ * - the core (src/core/routes/) chains each route's guards from it, beside the route's handler and
+ *   its OpenAPI description (zod schemas, examples: the core's alone);
+ * - the front (src/front/request-shape.ts) makes the guards' checks that need neither SaaSus nor a
+ *   core binding, in the same order, up to the first guard that does (`frontChecks` below).
+ *
+ * No zod and no binding types here: the front imports it.
+ */
+
+/** The per-user limiters of the core (wrangler.core.toml `[[ratelimits]]`). */
+export type UserLimiter = 'MFA_VERIFY_LIMITER' | 'MFA_SETUP_LIMITER' | 'MFA_CHANGE_LIMITER'
+/** The limiters of the route that takes no bearer, keyed by client address or overall. */
+export type ClientLimiter = 'MFA_RECOVER_LIMITER' | 'MFA_RECOVER_GLOBAL_LIMITER'
+
+/** One check a request passes before its handler runs. */
+export type Guard =
+  /** `Authorization: Bearer <ID token>`, resolved to a user by SaaSus; `cached`: a read that may reuse one. */
+  | { kind: 'user'; cached?: boolean }
+  /** `X-Access-Token`: the user's SaaSus access token. */
+  | { kind: 'accessToken' }
+  /** `X-Requested-With`, on the cookie routes (CSRF). */
+  | { kind: 'requestedWith' }
+  /** A body, when there is one, declared as JSON and parsing as JSON. */
+  | { kind: 'json' }
+  /** The body's shape: the route's own request schema (its OpenAPI description, in the core). */
+  | { kind: 'body' }
+  | { kind: 'limitPerUser'; limiter: UserLimiter }
+  | { kind: 'limitClients'; limiter: ClientLimiter; scope: 'address' | 'overall' }
+  /** With `MFA_STEP_UP=required`, a current code of the authenticator, from the body or a header. */
+  | { kind: 'stepUp'; from: 'body' | 'header'; onlyWhenMfaEnabled?: boolean }
+  /** `409 mfa_not_enabled` unless SaaSus has MFA on. */
+  | { kind: 'mfaEnabled' }
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  path: string
+  guards: readonly Guard[]
+}
+
+const user = { kind: 'user' } as const
+const readingUser = { kind: 'user', cached: true } as const
+const json = { kind: 'json' } as const
+const body = { kind: 'body' } as const
+const changeLimit = { kind: 'limitPerUser', limiter: 'MFA_CHANGE_LIMITER' } as const
+
+/** Keyed by the OpenAPI operationId. */
+export const ROUTES = {
+  // The five routes of SaaSus's sample servers, same paths and shapes.
+  getMfaStatus: { method: 'GET', path: '/mfa_status', guards: [readingUser] },
+  setupMfa: {
+    method: 'GET',
+    path: '/mfa_setup',
+    guards: [
+      user,
+      { kind: 'accessToken' },
+      { kind: 'limitPerUser', limiter: 'MFA_SETUP_LIMITER' },
+      { kind: 'stepUp', from: 'header', onlyWhenMfaEnabled: true },
+    ],
+  },
+  verifyMfa: {
+    method: 'POST',
+    path: '/mfa_verify',
+    guards: [user, { kind: 'accessToken' }, json, body, { kind: 'limitPerUser', limiter: 'MFA_VERIFY_LIMITER' }],
+  },
+  enableMfa: { method: 'POST', path: '/mfa_enable', guards: [user, json, changeLimit] },
+  disableMfa: {
+    method: 'POST',
+    path: '/mfa_disable',
+    guards: [user, json, changeLimit, { kind: 'stepUp', from: 'body' }],
+  },
+
+  // Account protection (docs/account-protection.md).
+  createRecoveryCodes: {
+    method: 'POST',
+    path: '/mfa_recovery_codes',
+    guards: [user, json, changeLimit, { kind: 'mfaEnabled' }, { kind: 'stepUp', from: 'body' }],
+  },
+  getRecoveryCodes: { method: 'GET', path: '/mfa_recovery_codes', guards: [readingUser] },
+  recoverWithCode: {
+    method: 'POST',
+    path: '/mfa_recover',
+    guards: [
+      json,
+      body,
+      { kind: 'limitClients', limiter: 'MFA_RECOVER_LIMITER', scope: 'address' },
+      { kind: 'limitClients', limiter: 'MFA_RECOVER_GLOBAL_LIMITER', scope: 'overall' },
+    ],
+  },
+  getMfaEvents: { method: 'GET', path: '/mfa_events', guards: [readingUser] },
+
+  // The session loop of the sample SPA (docs/spa-guide.md).
+  getCredentials: { method: 'GET', path: '/credentials', guards: [{ kind: 'requestedWith' }] },
+  refreshCredentials: { method: 'GET', path: '/refresh', guards: [{ kind: 'requestedWith' }] },
+  getUserInfo: { method: 'GET', path: '/userinfo', guards: [user] },
+  logout: { method: 'POST', path: '/logout', guards: [{ kind: 'requestedWith' }] },
+} as const satisfies Record<string, RouteSpec>
+
+export type OperationId = keyof typeof ROUTES
+
+/**
+ * A check the front makes itself. `bearer`: a well-formed, unexpired ID token (the part of the
+ * `user` guard that needs no SaaSus); the others are their guards whole.
+ */
+export type FrontCheck = 'bearer' | 'accessToken' | 'requestedWith' | 'json'
+
+/**
+ * The checks of a route's guards the front can make, in order, up to the first guard that needs
+ * SaaSus or a core binding: past it the core would ask SaaSus (or spend a limit) first, so a
+ * later check made early would change what is answered and what SaaSus is asked. `user` gives its
+ * bearer check and ends the list (the core then asks SaaSus who the user is).
+ */
+export function frontChecks(guards: readonly Guard[]): FrontCheck[] {
+  const checks: FrontCheck[] = []
+  for (const guard of guards) {
+    if (guard.kind === 'user') return [...checks, 'bearer']
+    if (guard.kind === 'accessToken' || guard.kind === 'requestedWith' || guard.kind === 'json') checks.push(guard.kind)
+    else return checks
+  }
+  return checks
+}

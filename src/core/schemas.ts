@@ -4,9 +4,9 @@
  * Fields are only ever added, never changed or removed.
  */
 import * as z from 'zod/mini'
-import { EVENT_TYPES } from './account/events'
 import { ERRORS, type ErrorCode } from '../shared/errors'
 import { OPAQUE_TOKEN } from '../shared/tokens'
+import { EVENT_TYPES } from './account/protocol'
 
 /** A code an authenticator app shows: six digits (the body field, and step-up's header). */
 export const SIX_DIGIT_CODE = /^\d{6}$/

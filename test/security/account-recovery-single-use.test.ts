@@ -6,9 +6,14 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createRecoveryCodes, enrolledUser, recover } from '../support/account'
-import { mfaState } from '../support/harness'
+import { normalizeRecoveryCode, recoveryCodeHash } from '../../src/core/account/recovery-code'
+import { RESERVATION_MS } from '../../src/core/account/reservations'
+import { createRecoveryCodes, enrolledUser, occurrences, recover, userAccount } from '../support/account'
+import { mfaState, type TestUser } from '../support/harness'
 import { newTrace, saasusCalls } from '../support/trace'
+
+const callerOf = (user: TestUser, now = Date.now()) => ({ userId: user.id, now, requestId: 'single-use-test' })
+const hashOf = async (code: string) => recoveryCodeHash(normalizeRecoveryCode(code) ?? '')
 
 describe('a recovery code', () => {
   it('sent many times at once is spent by exactly one request', async () => {
@@ -54,5 +59,42 @@ describe('a recovery code', () => {
     expect((await mfaState(user.id)).enabled).toBe(true)
     expect((await recover(code)).status).toBe(200)
     expect((await mfaState(user.id)).enabled).toBe(false)
+  })
+
+  // The object driven directly, as src/core/account/gateway.ts drives it: admitRecover, SaaSus, recordRecovered.
+  it('raced twice in the account object is held by the first: the second is refused before SaaSus is asked', async () => {
+    const { user } = await enrolledUser()
+    const hash = await hashOf((await createRecoveryCodes(user))[0] ?? '')
+    const [first, second] = await Promise.all([
+      userAccount(user.id).admitRecover(callerOf(user), hash),
+      userAccount(user.id).admitRecover(callerOf(user), hash),
+    ])
+    expect([first, second]).toEqual(expect.arrayContaining([{ ok: true }, { refused: 'wrong_code' }]))
+    expect(await userAccount(user.id).recordRecovered(callerOf(user), hash, 'ok')).toEqual({ ok: true })
+    expect(await userAccount(user.id).admitRecover(callerOf(user), hash)).toEqual({ refused: 'wrong_code' })
+  })
+
+  it('is spent once even when a hold lapsed and a second request got in: the later record is refused', async () => {
+    const { user } = await enrolledUser()
+    const hash = await hashOf((await createRecoveryCodes(user))[0] ?? '')
+    const now = Date.now()
+    expect(await userAccount(user.id).admitRecover(callerOf(user, now), hash)).toEqual({ ok: true })
+    // The first Worker is slow past the hold; a second request for the same code is admitted.
+    const later = callerOf(user, now + RESERVATION_MS)
+    expect(await userAccount(user.id).admitRecover(later, hash)).toEqual({ ok: true })
+    // Both turned MFA off at SaaSus; whichever records first spends the code, the other is refused.
+    expect(await userAccount(user.id).recordRecovered(later, hash, 'ok')).toEqual({ ok: true })
+    expect(await userAccount(user.id).recordRecovered(callerOf(user, now), hash, 'ok')).toEqual({
+      refused: 'wrong_code',
+    })
+    expect(await occurrences(user, 'recovery_code_used')).toBe(1)
+  })
+
+  it('is released when SaaSus fails, and works at once afterwards', async () => {
+    const { user } = await enrolledUser()
+    const hash = await hashOf((await createRecoveryCodes(user))[0] ?? '')
+    expect(await userAccount(user.id).admitRecover(callerOf(user), hash)).toEqual({ ok: true })
+    expect(await userAccount(user.id).recordRecovered(callerOf(user), hash, 'failed')).toEqual({ ok: true })
+    expect(await userAccount(user.id).admitRecover(callerOf(user), hash)).toEqual({ ok: true })
   })
 })

@@ -105,7 +105,7 @@ describe('flushing the evidence', () => {
 
   it('without the limit (the object driven directly), 60 enables are one entry counting 61', async () => {
     const { user } = await enrolledUser(api)
-    for (let i = 0; i < 60; i++) await userAccount(user.id).enable(callerOf(user), async () => 'ok' as const)
+    for (let i = 0; i < 60; i++) await userAccount(user.id).recordEnabled(callerOf(user))
     const enabled = (await events(user)).filter((event) => event.type === 'mfa_enabled')
     expect(enabled).toHaveLength(1)
     expect(enabled[0]?.count).toBe(61)
@@ -116,11 +116,7 @@ describe('flushing the evidence', () => {
     const start = Date.now() - 80 * DAY
     // Five wrong recovery codes lock the recovery budget: the evidence.
     for (let i = 0; i < 5; i++) {
-      await userAccount(user.id).recover(
-        callerOf(user, start),
-        crypto.randomUUID().replaceAll('-', ''),
-        async () => 'ok',
-      )
+      await userAccount(user.id).admitRecover(callerOf(user, start), crypto.randomUUID().replaceAll('-', ''))
     }
     for (let i = 1; i <= 60; i++) {
       await userAccount(user.id).createRecoveryCodes(callerOf(user, start + i * 1.2 * DAY), null, [])
@@ -147,11 +143,11 @@ describe('keeping the owner out of recovery', () => {
     const { user, secret } = await enrolledUser(api)
     const refusedHash = () => crypto.randomUUID().replaceAll('-', '')
     for (let i = 0; i < 5; i++) {
-      expect(await userAccount(user.id).recover(callerOf(user), refusedHash(), async () => 'ok')).toEqual({
+      expect(await userAccount(user.id).admitRecover(callerOf(user), refusedHash())).toEqual({
         refused: 'wrong_code',
       })
     }
-    expect(await userAccount(user.id).recover(callerOf(user), refusedHash(), async () => 'ok')).toMatchObject({
+    expect(await userAccount(user.id).admitRecover(callerOf(user), refusedHash())).toMatchObject({
       refused: 'locked',
     })
     expect((await disable(user, codeAt(secret, 1))).status).toBe(200)

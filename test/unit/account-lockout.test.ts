@@ -5,7 +5,14 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type AttemptState, admit, afterFailure, MAX_FAILURES, NO_ATTEMPTS, waitAfter } from '../../src/core/account/lockout'
+import {
+  type AttemptState,
+  admit,
+  afterFailure,
+  MAX_FAILURES,
+  NO_ATTEMPTS,
+  waitAfter,
+} from '../../src/core/account/lockout'
 
 const MINUTE = 60_000
 

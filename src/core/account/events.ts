@@ -15,21 +15,7 @@
  * An event holds its type, times, count, the client's country and user agent
  * (the last occurrence's): no secret, code, token or IP address.
  */
-import type { Caller } from './protocol'
-
-export const EVENT_TYPES = [
-  'authenticator_setup',
-  'authenticator_registered',
-  'mfa_enabled',
-  'mfa_disabled',
-  'recovery_codes_created',
-  'recovery_code_used',
-  'step_up_failed',
-  'locked_out',
-  'recovery_locked_out',
-] as const
-
-export type EventType = (typeof EVENT_TYPES)[number]
+import type { AccountEvent, Caller, EventType } from './protocol'
 
 /** Events that record an attack or MFA turned off: never pushed out by newer ones. */
 export const EVIDENCE_TYPES: readonly EventType[] = [
@@ -39,17 +25,6 @@ export const EVIDENCE_TYPES: readonly EventType[] = [
   'locked_out',
   'recovery_locked_out',
 ]
-
-export interface AccountEvent {
-  type: EventType
-  /** Epoch ms of the last occurrence. */
-  at: number
-  /** Epoch ms of the first occurrence this entry counts. */
-  firstAt: number
-  count: number
-  country?: string
-  userAgent?: string
-}
 
 /** Routine entries (set up, registered, enabled, codes created) kept: the newest this many. */
 export const ROUTINE_KEPT = 50

@@ -2,12 +2,16 @@
  * Storage faults for tests of the failure order (docs/account-protection.md):
  * an object can be told to fail once at a named point of its next operation.
  * Off unless the env has ACCOUNT_FAULTS = "enabled", which only the test
- * configuration (vitest.config.ts) sets; wrangler.toml never does, so in
+ * configuration (vitest.config.ts) sets; wrangler.core.toml never does, so in
  * production arming one throws and nothing ever trips.
  */
 
-/** `enter`: the object cannot be reached; `commit`: its last transaction fails (and rolls back). */
-export type FaultPoint = 'enter' | 'commit'
+/**
+ * `enter`: the object cannot be reached (at the next call of any operation);
+ * `record`: it cannot be reached when the Worker comes back with SaaSus's answer
+ * (the next `record…` call); `commit`: its last transaction fails (and rolls back).
+ */
+export type FaultPoint = 'enter' | 'record' | 'commit'
 
 export class StorageFault extends Error {
   constructor(point: FaultPoint) {
@@ -30,8 +34,8 @@ export class FaultSwitch {
     this.armed.add(point)
   }
 
-  /** Throws once where a fault was armed. */
-  trip(point: FaultPoint): void {
-    if (this.armed.delete(point)) throw new StorageFault(point)
+  /** Throws once where a fault was armed: at the first of `points` armed. */
+  trip(...points: FaultPoint[]): void {
+    for (const point of points) if (this.armed.delete(point)) throw new StorageFault(point)
   }
 }

@@ -1,15 +1,18 @@
 /**
- * The routes' side of the account objects: one RPC per operation to the
- * caller's object, with the SaaSus call of the operation passed along as a
- * function the object calls back when its own checks pass. What comes back is
- * turned into this API's errors here; an object that cannot be reached (or whose
- * transaction failed) is `503 storage_unavailable`, and the SaaSus error of a
- * failed call is answered as the route would answer it without storage.
+ * The routes' side of the account objects (./protocol.ts): one function per
+ * operation. It asks the caller's object to admit the operation, makes the
+ * operation's SaaSus call here in the Worker (the route's own call, with its
+ * client, trace headers and log), then tells the object how that call ended.
+ * The object answers and never calls back. Refusals become this API's errors
+ * here; an object that cannot be reached (or whose transaction failed) is
+ * `503 storage_unavailable`; a failed SaaSus call is answered with the error it
+ * threw, as the route would answer it without storage.
  */
-import type { AppEnv } from '../app-env'
+
 import { ApiError, type ErrorCode } from '../../shared/errors'
+import type { AppEnv } from '../app-env'
 import { accountObject, recoveryIndex } from './objects'
-import type { Caller, Outcome, UpstreamOutcome } from './protocol'
+import type { Caller, Outcome, RecoveryIndexRpc, UpstreamOutcome, UserAccountRpc } from './protocol'
 
 /** What of a route's context the gateway reads: any route of the app's env passes. */
 interface Ctx {
@@ -17,27 +20,6 @@ interface Ctx {
   get<Key extends 'user' | 'requestId' | 'storageCalls'>(key: Key): AppEnv['Variables'][Key]
   req: { raw: Request; header(name: string): string | undefined }
   set(key: 'storageCalls', value: number): void
-}
-
-/** A SaaSus call made on the object's request; its error is kept for the answer. */
-class UpstreamStep {
-  failure: unknown
-
-  constructor(
-    private readonly call: () => Promise<unknown>,
-    /** The error code that means "a wrong code": an attempt that counts. */
-    private readonly countedAs?: ErrorCode,
-  ) {}
-
-  readonly run = async (): Promise<UpstreamOutcome> => {
-    try {
-      await this.call()
-      return 'ok'
-    } catch (error) {
-      this.failure = error
-      return error instanceof ApiError && error.code === this.countedAs ? 'refused' : 'failed'
-    }
-  }
 }
 
 function callerOf(c: Ctx, userId: string): Caller {
@@ -52,8 +34,8 @@ function callerOf(c: Ctx, userId: string): Caller {
   }
 }
 
-/** Counts a storage round trip for the request log, and maps an unreachable object to 503. */
-async function storage<T>(c: Ctx, operation: string, run: () => Promise<T>): Promise<T> {
+/** One RPC round trip: counted for the request log, and an unreachable object is 503. */
+async function storage<T>(c: Ctx, operation: string, run: () => PromiseLike<T>): Promise<T> {
   c.set('storageCalls', (c.get('storageCalls') ?? 0) + 1)
   try {
     return await run()
@@ -66,108 +48,122 @@ async function storage<T>(c: Ctx, operation: string, run: () => Promise<T>): Pro
   }
 }
 
-/** An RPC's answer as the plain outcome it is (RPC types wrap each member of a union on its own). */
-const asOutcome = async (answer: PromiseLike<Outcome>): Promise<Outcome> => await answer
-
-/** Throws the API error an outcome stands for; `wrongCode` names what a wrong code is on this route. */
-function settle(outcome: Outcome, wrongCode: ErrorCode, step?: UpstreamStep): void {
-  if ('ok' in outcome) return
+/** An object's answer, or the API error its refusal stands for; `wrongCode` is what a wrong code is on this route. */
+function admitted<T extends object>(outcome: Outcome<T>, wrongCode: ErrorCode = 'invalid_verification_code'): T {
+  if ('ok' in outcome) return outcome
   switch (outcome.refused) {
     case 'locked':
       throw new ApiError('too_many_attempts', { headers: { 'Retry-After': String(outcome.retryAfterSeconds) } })
     case 'wrong_code':
-      // A wrong code at SaaSus: its own error (invalid_verification_code), as without storage.
-      throw step?.failure ?? new ApiError(wrongCode)
+      throw new ApiError(wrongCode)
     case 'step_up_unavailable':
       throw new ApiError('step_up_unavailable')
     case 'not_registered':
       throw new ApiError('mfa_not_registered')
-    case 'upstream':
-      throw step?.failure ?? new ApiError('internal_error')
   }
+}
+
+/** How the route's SaaSus call ended, for the object; the error it threw stays here, to answer with. */
+type Called = { outcome: 'ok' } | { outcome: Exclude<UpstreamOutcome, 'ok'>; error: unknown }
+
+/** Makes the SaaSus call; an ApiError of code `wrongCode` is a wrong code, an attempt that counts. */
+async function call(saasus: () => Promise<void>, wrongCode?: ErrorCode): Promise<Called> {
+  try {
+    await saasus()
+    return { outcome: 'ok' }
+  } catch (error) {
+    const counted = wrongCode !== undefined && error instanceof ApiError && error.code === wrongCode
+    return { outcome: counted ? 'wrong_code' : 'failed', error }
+  }
+}
+
+/**
+ * Tells the object how the call ended (`record`), then throws the call's own
+ * error if it failed. After an outage the object only ends a reservation: if it
+ * cannot be told, the reservation lapses, and SaaSus's error is still the answer.
+ */
+async function report(called: Called, record: () => Promise<unknown>): Promise<void> {
+  if (called.outcome === 'failed') {
+    await record().catch(() => undefined)
+    throw called.error
+  }
+  await record()
+  if (called.outcome === 'wrong_code') throw called.error
 }
 
 /** The signed-in user's account object, for the routes that have `requireUser`. */
 export function accountOf(c: Ctx) {
   const userId = c.get('user').id
-  const stub = accountObject(c.env, userId)
+  const stub: UserAccountRpc = accountObject(c.env, userId)
   const caller = callerOf(c, userId)
 
   return {
-    /** Runs `mint` (the SaaSus secret-code call) once any step-up passed, and keeps the secret it returns. */
+    /**
+     * Admitted first (any step-up code checked), so SaaSus mints no secret while the object is out of
+     * reach; then `mint` (SaaSus's secret-code call); the object keeps the secret it returns.
+     */
     async setup(stepUp: string | null, mint: () => Promise<string>): Promise<string> {
-      let secret: string | undefined
-      const step = new UpstreamStep(async () => {
-        secret = await mint()
-      })
-      const outcome = await storage(c, 'setup', () =>
-        asOutcome(stub.setup(caller, stepUp, async () => ((await step.run()) === 'ok' ? (secret ?? null) : null))),
-      )
-      settle(outcome, 'invalid_verification_code', step)
-      if (secret === undefined) throw new ApiError('internal_error')
+      admitted(await storage(c, 'admitSetup', () => stub.admitSetup(caller, stepUp)))
+      const secret = await mint()
+      await storage(c, 'recordSetup', () => stub.recordSetup(caller, secret))
       return secret
     },
 
-    /** Runs `check` (the SaaSus verification) as a counted attempt. */
+    /** `check` (SaaSus's verification) as a counted attempt. */
     async verify(code: string, check: () => Promise<void>): Promise<void> {
-      const step = new UpstreamStep(check, 'invalid_verification_code')
-      settle(
-        await storage(c, 'verify', () => asOutcome(stub.verify(caller, code, step.run))),
-        'invalid_verification_code',
-        step,
+      const { reservation } = admitted(await storage(c, 'admitVerify', () => stub.admitVerify(caller)))
+      const called = await call(check, 'invalid_verification_code')
+      await report(called, () =>
+        storage(c, 'recordVerify', () => stub.recordVerify(caller, reservation, called.outcome, code)),
       )
     },
 
     async enable(apply: () => Promise<void>): Promise<void> {
-      const step = new UpstreamStep(apply)
-      settle(
-        await storage(c, 'enable', () => asOutcome(stub.enable(caller, step.run))),
-        'invalid_verification_code',
-        step,
-      )
+      admitted(await storage(c, 'admitEnable', () => stub.admitEnable()))
+      await apply()
+      await storage(c, 'recordEnabled', () => stub.recordEnabled(caller))
     },
 
     async disable(stepUp: string | null, apply: () => Promise<void>): Promise<void> {
-      const step = new UpstreamStep(apply)
-      settle(
-        await storage(c, 'disable', () => asOutcome(stub.disable(caller, stepUp, step.run))),
-        'invalid_verification_code',
-        step,
-      )
+      admitted(await storage(c, 'admitDisable', () => stub.admitDisable(caller, stepUp)))
+      await apply()
+      await storage(c, 'recordDisabled', () => stub.recordDisabled(caller))
     },
 
     async createRecoveryCodes(stepUp: string | null, hashes: readonly string[]): Promise<void> {
-      const outcome = await storage(c, 'create_recovery_codes', () =>
-        asOutcome(stub.createRecoveryCodes(caller, stepUp, hashes)),
-      )
+      const outcome = await storage(c, 'createRecoveryCodes', () => stub.createRecoveryCodes(caller, stepUp, hashes))
       // The object indexed the codes on the way: a second round trip.
       if ('ok' in outcome) c.set('storageCalls', (c.get('storageCalls') ?? 0) + 1)
-      settle(outcome, 'invalid_verification_code')
+      admitted(outcome)
     },
 
-    recoveryCodes: () => storage(c, 'recovery_codes', () => stub.recoveryCodes()),
+    recoveryCodes: () => storage(c, 'recoveryCodes', () => stub.recoveryCodes()),
 
     events: () => storage(c, 'events', () => stub.events(caller.now)),
   }
 }
 
 /**
- * `POST /mfa_recover`: finds the code's owner in the index, then has their
- * object spend it, turning MFA off at SaaSus with `apply(userId)` in between.
+ * `POST /mfa_recover`: finds the code's owner in the index; their object holds
+ * the code while `apply(userId)` turns MFA off at SaaSus, then spends it.
  */
 export async function recoverWithCode(
   c: Ctx,
   hash: string,
   apply: (userId: string) => Promise<void>,
 ): Promise<{ userId: string }> {
-  const userId = await storage(c, 'recovery_index', () => recoveryIndex(c.env).ownerOf(hash))
+  const index: RecoveryIndexRpc = recoveryIndex(c.env)
+  const userId = await storage(c, 'ownerOf', () => index.ownerOf(hash))
   if (userId === null) throw new ApiError('invalid_recovery_code')
-  const stub = accountObject(c.env, userId)
-  const step = new UpstreamStep(() => apply(userId))
-  settle(
-    await storage(c, 'recover', () => asOutcome(stub.recover(callerOf(c, userId), hash, step.run))),
-    'invalid_recovery_code',
-    step,
+  const stub: UserAccountRpc = accountObject(c.env, userId)
+  const caller = callerOf(c, userId)
+  admitted(await storage(c, 'admitRecover', () => stub.admitRecover(caller, hash)), 'invalid_recovery_code')
+  const called = await call(() => apply(userId))
+  await report(called, async () =>
+    admitted(
+      await storage(c, 'recordRecovered', () => stub.recordRecovered(caller, hash, called.outcome)),
+      'invalid_recovery_code',
+    ),
   )
   return { userId }
 }

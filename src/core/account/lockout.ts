@@ -6,7 +6,8 @@
  * an hour at most; a success clears the count.
  *
  * Attempts whose outcome is not known yet count as failures already, so that
- * concurrent requests cannot slip past the limit while SaaSus is deciding.
+ * concurrent requests cannot slip past the limit while SaaSus is deciding
+ * (the object's reservations, ./reservations.ts, until recorded or lapsed).
  */
 
 export const MAX_FAILURES = 5

@@ -1,5 +1,5 @@
 /**
- * How the account objects are found (wrangler.toml `[[durable_objects.bindings]]`):
+ * How the account objects are found (wrangler.core.toml `[[durable_objects.bindings]]`):
  * one per SaaSus user id, and one index of recovery codes. Kept apart from the
  * classes, which import `cloudflare:workers`, so the app's module graph (and the
  * Node scripts that bundle it) never loads them.

@@ -7,8 +7,9 @@
  */
 import { DurableObject } from 'cloudflare:workers'
 import { type FaultPoint, FaultSwitch } from './faults'
+import type { RecoveryIndexRpc } from './protocol'
 
-export class RecoveryCodeIndex extends DurableObject<Env> {
+export class RecoveryCodeIndex extends DurableObject<Env> implements RecoveryIndexRpc {
   private readonly sql: SqlStorage
   private readonly faults: FaultSwitch
 
@@ -19,7 +20,7 @@ export class RecoveryCodeIndex extends DurableObject<Env> {
     this.faults = new FaultSwitch(env)
   }
 
-  add(userId: string, hashes: readonly string[]): void {
+  async add(userId: string, hashes: readonly string[]): Promise<void> {
     this.faults.trip('enter')
     this.ctx.storage.transactionSync(() => {
       for (const hash of hashes) {
@@ -28,22 +29,20 @@ export class RecoveryCodeIndex extends DurableObject<Env> {
     })
   }
 
-  ownerOf(hash: string): string | null {
+  async ownerOf(hash: string): Promise<string | null> {
     this.faults.trip('enter')
     const row = this.sql.exec<{ user_id: string }>('SELECT user_id FROM owners WHERE hash = ?', hash).toArray()[0]
     return row?.user_id ?? null
   }
 
-  /** Forgets codes that no longer work; only the user's own entries. */
-  remove(userId: string, hashes: readonly string[]): void {
+  async remove(userId: string, hashes: readonly string[]): Promise<void> {
     this.faults.trip('enter')
     this.ctx.storage.transactionSync(() => {
       for (const hash of hashes) this.sql.exec('DELETE FROM owners WHERE hash = ? AND user_id = ?', hash, userId)
     })
   }
 
-  /** Tests only (./faults.ts). */
-  armFault(point: FaultPoint): void {
+  async armFault(point: FaultPoint): Promise<void> {
     this.faults.arm(point)
   }
 }

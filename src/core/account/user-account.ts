@@ -1,24 +1,36 @@
 /**
  * One user's account state, in a Durable Object with SQLite storage (one object
  * per SaaSus user id): the authenticator secret the API keeps (sealed), the
- * recovery code hashes, the attempt count and the security events.
+ * recovery code hashes, the attempt counts and the security events. Its RPC
+ * surface, and the order an operation's calls come in, is ./protocol.ts.
  *
- * Each operation is one RPC from the Worker. The object runs it in order: its
- * own checks (limit, step-up), then the SaaSus call through the function the
- * Worker passed (so SaaSus is asked only when the checks pass, and the call's
- * client, trace headers and log stay the Worker's), then one transaction that
- * commits the change with its event. One object per user serialises that user's
- * operations, which is what makes the counts exact and a code single-use.
- * docs/account-protection.md has the order of every operation and what a
- * failure between two steps leaves behind.
+ * The object answers and never calls the Worker back. `admit…` runs its checks
+ * (limit, step-up, registration) and reserves what the Worker's SaaSus call may
+ * spend (an attempt, a recovery code: ./reservations.ts); `record…` ends the
+ * reservation and commits the change with its event in one transaction. Each
+ * check and its reservation, and each reservation's end and its commit, run
+ * without a request in between (SQLite storage is synchronous), and one object
+ * per user serialises that user's requests: that is what makes the counts exact
+ * and a code single-use. docs/account-protection.md has the order of every
+ * operation and what a failure between two steps leaves behind.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { configFor } from '../config'
-import { type EventType, eventsExpireAt, insertEvent, listEvents, logEvents, pruneEvents } from './events'
+import { eventsExpireAt, insertEvent, listEvents, logEvents, pruneEvents } from './events'
 import { type FaultPoint, FaultSwitch } from './faults'
 import { admit, afterFailure, NO_ATTEMPTS } from './lockout'
 import { recoveryIndex } from './objects'
-import type { Caller, Outcome, RecoveryCodesSummary, Refusal, UpstreamOutcome } from './protocol'
+import type {
+  Admitted,
+  Caller,
+  EventType,
+  Outcome,
+  RecoveryCodesSummary,
+  Refusal,
+  UpstreamOutcome,
+  UserAccountRpc,
+} from './protocol'
+import { Reservations } from './reservations'
 import { createSecretBox, type SecretBox } from './secret-box'
 import { AccountTables, type Budget } from './tables'
 import { matchingStep } from './totp'
@@ -26,18 +38,15 @@ import { matchingStep } from './totp'
 const sameBytes = (a: ArrayBuffer, b: ArrayBuffer) =>
   a.byteLength === b.byteLength && new Uint8Array(a).every((byte, i) => byte === new Uint8Array(b)[i])
 
-/** A step the object takes through the Worker: the SaaSus call of the operation. */
-type Upstream = () => Promise<UpstreamOutcome>
-
-export class UserAccount extends DurableObject<Env> {
+export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
   private readonly tables: AccountTables
   /** Absent without MFA_ENCRYPTION_KEY: secrets are then not kept and step-up is unavailable. */
   private readonly box: SecretBox | undefined
   private readonly faults: FaultSwitch
-  /** Admitted attempts whose outcome is not known yet (./lockout.ts). */
-  private inFlight = 0
-  /** Recovery codes being spent now: a second request for one is refused, not queued behind it. */
-  private readonly spending = new Set<string>()
+  /** Admitted six-digit code attempts (verify, step-up) not recorded yet: failures until then (./lockout.ts). */
+  private readonly attempts = new Reservations()
+  /** Recovery codes being spent, by hash: a second request for one is refused, not queued behind it. */
+  private readonly spending = new Reservations()
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -47,32 +56,36 @@ export class UserAccount extends DurableObject<Env> {
     this.faults = new FaultSwitch(env)
   }
 
-  /** `GET /mfa_setup`: after any step-up, asks the Worker to mint a secret at SaaSus and keeps it as pending. */
-  async setup(caller: Caller, stepUp: string | null, mint: () => Promise<string | null>): Promise<Outcome> {
+  async admitSetup(caller: Caller, stepUp: string | null): Promise<Outcome> {
     this.faults.trip('enter')
-    if (stepUp !== null) {
-      const refused = await this.stepUp(caller, stepUp)
-      if (refused) return refused
-    }
-    const secret = await mint()
-    if (secret === null) return { refused: 'upstream' }
+    if (stepUp === null) return { ok: true }
+    return (await this.stepUp(caller, stepUp)) ?? { ok: true }
+  }
+
+  async recordSetup(caller: Caller, secret: string): Promise<void> {
+    this.faults.trip('enter', 'record')
     const sealed = this.box ? await this.box.seal(secret, caller.userId) : undefined
     this.commit(caller, ['authenticator_setup'], () => {
       if (sealed) this.tables.writeSecret('pending', sealed, 0)
       // Without a key the secret is not kept, and an older pending one is no longer SaaSus's.
       else this.tables.deleteSecrets('pending')
     })
-    return { ok: true }
   }
 
-  /** `POST /mfa_verify`: a counted attempt; on success the pending secret becomes the current one. */
-  async verify(caller: Caller, code: string, check: Upstream): Promise<Outcome> {
+  async admitVerify(caller: Caller): Promise<Outcome<Admitted>> {
     this.faults.trip('enter')
-    const refused = await this.attempt(caller, async () => {
-      const outcome = await check()
-      return outcome === 'refused' ? 'wrong' : outcome
-    })
-    if (refused) return refused
+    return this.admitCode(caller) ?? { ok: true, reservation: this.attempts.open(caller.now) }
+  }
+
+  async recordVerify(caller: Caller, reservation: string, outcome: UpstreamOutcome, code: string): Promise<void> {
+    this.faults.trip('enter', 'record')
+    // Recorded whether or not the reservation is still there (it may have lapsed): a wrong code counts.
+    this.attempts.close(reservation)
+    if (outcome === 'failed') return
+    if (outcome === 'wrong_code') {
+      this.recordFailure(caller, 'codes')
+      return
+    }
     // SaaSus registered the secret it minted last. Keep it as current only if the code proves it is
     // the pending one held here (two setups racing could have left another); else hold none.
     const pending = this.tables.readSecret('pending')
@@ -84,25 +97,24 @@ export class UserAccount extends DurableObject<Env> {
       this.tables.deleteSecrets()
       if (pending && step !== undefined) this.tables.writeSecret('current', pending.sealed, step)
     })
-    return { ok: true }
   }
 
   /**
-   * `POST /mfa_enable`: only with an authenticator registered through this API
-   * since MFA was last turned off (else SaaSus would turn MFA back on with
-   * whatever it still has registered, a lost device included); then records
-   * the event once SaaSus has turned MFA on.
+   * Enabling needs an authenticator registered through this API since MFA was
+   * last turned off: else SaaSus would turn MFA back on with whatever it still
+   * has registered, a lost device included.
    */
-  async enable(caller: Caller, apply: Upstream): Promise<Outcome> {
+  async admitEnable(): Promise<Outcome> {
     this.faults.trip('enter')
-    if (!this.tables.registered()) return { refused: 'not_registered' }
-    if ((await apply()) !== 'ok') return { refused: 'upstream' }
-    this.commit(caller, ['mfa_enabled'], () => {})
-    return { ok: true }
+    return this.tables.registered() ? { ok: true } : { refused: 'not_registered' }
   }
 
-  /** `POST /mfa_disable`: after any step-up, turns MFA off at SaaSus, then deletes the recovery codes. */
-  async disable(caller: Caller, stepUp: string | null, apply: Upstream): Promise<Outcome> {
+  async recordEnabled(caller: Caller): Promise<void> {
+    this.faults.trip('enter', 'record')
+    this.commit(caller, ['mfa_enabled'], () => {})
+  }
+
+  async admitDisable(caller: Caller, stepUp: string | null): Promise<Outcome> {
     this.faults.trip('enter')
     if (stepUp !== null) {
       const refused = await this.stepUp(caller, stepUp)
@@ -110,45 +122,18 @@ export class UserAccount extends DurableObject<Env> {
     }
     // Before SaaSus is asked: whatever happens next, enabling again needs a new registration.
     this.ctx.storage.transactionSync(() => this.tables.forgetRegistration())
-    if ((await apply()) !== 'ok') return { refused: 'upstream' }
-    let spent: string[] = []
-    this.commit(caller, ['mfa_disabled'], () => {
-      spent = this.tables.deleteRecoveryCodes()
-    })
+    return { ok: true }
+  }
+
+  async recordDisabled(caller: Caller): Promise<void> {
+    this.faults.trip('enter', 'record')
+    const spent = this.commit(caller, ['mfa_disabled'], () => this.tables.deleteRecoveryCodes())
     this.forgetInIndex(caller, spent)
-    return { ok: true }
   }
 
-  /**
-   * `POST /mfa_recovery_codes`: after any step-up, indexes the new hashes, then
-   * replaces the old codes with them. The codes themselves never reach storage.
-   */
-  async createRecoveryCodes(caller: Caller, stepUp: string | null, hashes: readonly string[]): Promise<Outcome> {
+  async admitRecover(caller: Caller, hash: string): Promise<Outcome> {
     this.faults.trip('enter')
-    if (stepUp !== null) {
-      const refused = await this.stepUp(caller, stepUp)
-      if (refused) return refused
-    }
-    // Indexed first: a code shown to the user must be findable. A failure after this leaves
-    // index entries that no account honours, which is harmless.
-    await recoveryIndex(this.env).add(caller.userId, hashes)
-    let replaced: string[] = []
-    this.commit(caller, ['recovery_codes_created'], () => {
-      replaced = this.tables.deleteRecoveryCodes()
-      this.tables.insertRecoveryCodes(hashes, caller.now)
-    })
-    this.forgetInIndex(caller, replaced)
-    return { ok: true }
-  }
-
-  /**
-   * `POST /mfa_recover`: spends a recovery code once. SaaSus is asked to turn MFA
-   * off while the code is held here; only when it did are the codes (this one and
-   * the rest) and the kept secrets deleted, in one transaction with the events.
-   */
-  async recover(caller: Caller, hash: string, apply: Upstream): Promise<Outcome> {
-    this.faults.trip('enter')
-    if (this.spending.has(hash)) return { refused: 'wrong_code' }
+    if (this.spending.holds(hash, caller.now)) return { refused: 'wrong_code' }
     // Recovery codes have a budget of their own: wrong six-digit codes never block recovery.
     const locked = admit(this.tables.attempts('recovery'), 0, caller.now)
     if (locked) return { refused: 'locked', ...locked }
@@ -158,36 +143,57 @@ export class UserAccount extends DurableObject<Env> {
     }
     // Before SaaSus is asked, and before the hold (a storage failure here must not strand it).
     this.ctx.storage.transactionSync(() => this.tables.forgetRegistration())
-    this.spending.add(hash)
-    let outcome: UpstreamOutcome
-    try {
-      outcome = await apply()
-    } catch {
-      outcome = 'failed'
-    }
+    this.spending.open(caller.now, hash)
+    return { ok: true }
+  }
+
+  /**
+   * Only when SaaSus turned MFA off are the codes (this one and the rest) and the
+   * kept secrets deleted, in one transaction with the events.
+   */
+  async recordRecovered(caller: Caller, hash: string, outcome: UpstreamOutcome): Promise<Outcome> {
+    this.faults.trip('enter', 'record')
     // From here on synchronous: no other request sees the code between its release and its deletion.
-    this.spending.delete(hash)
-    if (outcome !== 'ok') return { refused: 'upstream' }
-    let spent: string[] = []
-    this.commit(caller, ['recovery_code_used', 'mfa_disabled'], () => {
-      spent = this.tables.deleteRecoveryCodes()
+    this.spending.close(hash)
+    if (outcome !== 'ok') return { ok: true }
+    // Another request spent it after this one's hold lapsed: MFA is off either way, and the code spent once.
+    if (!this.tables.hasRecoveryCode(hash)) return { refused: 'wrong_code' }
+    const spent = this.commit(caller, ['recovery_code_used', 'mfa_disabled'], () => {
       this.tables.deleteSecrets()
       // The owner is back in: a lockout a thief ran up with wrong codes ends here.
       this.tables.saveAttempts('codes', NO_ATTEMPTS)
       this.tables.saveAttempts('recovery', NO_ATTEMPTS)
+      return this.tables.deleteRecoveryCodes()
     })
     this.forgetInIndex(caller, spent)
     return { ok: true }
   }
 
-  /** `GET /mfa_recovery_codes`. */
-  recoveryCodes(): RecoveryCodesSummary {
+  /** The codes themselves never reach storage, only their hashes. */
+  async createRecoveryCodes(caller: Caller, stepUp: string | null, hashes: readonly string[]): Promise<Outcome> {
+    this.faults.trip('enter')
+    if (stepUp !== null) {
+      const refused = await this.stepUp(caller, stepUp)
+      if (refused) return refused
+    }
+    // Indexed first: a code shown to the user must be findable. A failure after this leaves
+    // index entries that no account honours, which is harmless.
+    await recoveryIndex(this.env).add(caller.userId, hashes)
+    const replaced = this.commit(caller, ['recovery_codes_created'], () => {
+      const old = this.tables.deleteRecoveryCodes()
+      this.tables.insertRecoveryCodes(hashes, caller.now)
+      return old
+    })
+    this.forgetInIndex(caller, replaced)
+    return { ok: true }
+  }
+
+  async recoveryCodes(): Promise<RecoveryCodesSummary> {
     this.faults.trip('enter')
     return this.tables.recoveryCodes()
   }
 
-  /** `GET /mfa_events`: newest first. */
-  events(now: number) {
+  async events(now: number) {
     this.faults.trip('enter')
     return listEvents(this.tables.sql, now)
   }
@@ -199,8 +205,7 @@ export class UserAccount extends DurableObject<Env> {
     if (expiresAt !== undefined) await this.ctx.storage.setAlarm(expiresAt)
   }
 
-  /** Tests only (./faults.ts): off unless ACCOUNT_FAULTS is "enabled". */
-  armFault(point: FaultPoint): void {
+  async armFault(point: FaultPoint): Promise<void> {
     this.faults.arm(point)
   }
 
@@ -219,48 +224,35 @@ export class UserAccount extends DurableObject<Env> {
       return { refused: 'step_up_unavailable' }
     }
     const resealed = opened.stale ? await box.seal(opened.plaintext, caller.userId) : undefined
-    return this.attempt(
-      caller,
-      async () => {
-        const step = await matchingStep(opened.plaintext, code, caller.now, current.lastStep)
-        // Synchronous from here: the replay check and the write see the same state.
-        const latest = this.tables.readSecret('current')
-        // A code of an authenticator replaced meanwhile is as wrong as any other.
-        const replaced = !latest || !sameBytes(latest.sealed.iv, current.sealed.iv)
-        if (step === undefined || replaced || step <= latest.lastStep) return 'wrong'
-        this.ctx.storage.transactionSync(() => {
-          this.tables.writeSecret('current', resealed ?? latest.sealed, step)
-          this.tables.saveAttempts('codes', NO_ATTEMPTS)
-        })
-        return 'ok'
-      },
-      'step_up_failed',
-    )
+    const locked = this.admitCode(caller)
+    if (locked) return locked
+    // In flight while the code is checked (the check awaits Web Crypto, and other requests may run).
+    const reservation = this.attempts.open(caller.now)
+    let step: number | undefined
+    try {
+      step = await matchingStep(opened.plaintext, code, caller.now, current.lastStep)
+    } finally {
+      this.attempts.close(reservation)
+    }
+    // Synchronous from here: the replay check and the write see the same state.
+    const latest = this.tables.readSecret('current')
+    // A code of an authenticator replaced meanwhile is as wrong as any other.
+    const replaced = !latest || !sameBytes(latest.sealed.iv, current.sealed.iv)
+    if (step === undefined || replaced || step <= latest.lastStep) {
+      this.recordFailure(caller, 'codes', 'step_up_failed')
+      return { refused: 'wrong_code' }
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.tables.writeSecret('current', resealed ?? latest.sealed, step)
+      this.tables.saveAttempts('codes', NO_ATTEMPTS)
+    })
+    return undefined
   }
 
-  /**
-   * One counted attempt: admitted under the limit, in flight while `check` runs,
-   * and a wrong answer recorded as a failure in the same synchronous step that
-   * ends its flight. A success is committed by the caller.
-   */
-  private async attempt(
-    caller: Caller,
-    check: () => Promise<'ok' | 'wrong' | 'failed'>,
-    failureEvent?: EventType,
-  ): Promise<Refusal | undefined> {
-    const locked = admit(this.tables.attempts('codes'), this.inFlight, caller.now)
-    if (locked) return { refused: 'locked', ...locked }
-    this.inFlight += 1
-    let result: 'ok' | 'wrong' | 'failed'
-    try {
-      result = await check()
-    } finally {
-      this.inFlight -= 1
-    }
-    if (result === 'ok') return undefined
-    if (result === 'failed') return { refused: 'upstream' }
-    this.recordFailure(caller, 'codes', failureEvent)
-    return { refused: 'wrong_code' }
+  /** The six-digit codes' lockout, with the attempts still in flight counted as failures already. */
+  private admitCode(caller: Caller): Refusal | undefined {
+    const locked = admit(this.tables.attempts('codes'), this.attempts.live(caller.now), caller.now)
+    return locked && { refused: 'locked', ...locked }
   }
 
   private recordFailure(caller: Caller, budget: Budget, event?: EventType): void {
@@ -270,17 +262,20 @@ export class UserAccount extends DurableObject<Env> {
     this.commit(caller, events, () => this.tables.saveAttempts(budget, state))
   }
 
-  /** One transaction: the change and its events, or neither. Then their log lines. */
-  private commit(caller: Caller, events: readonly EventType[], change: () => void): void {
-    this.ctx.storage.transactionSync(() => {
-      change()
+  /** One transaction: the change and its events, or neither. Then their log lines. Returns what the change did. */
+  private commit<T>(caller: Caller, events: readonly EventType[], change: () => T): T {
+    const result = this.ctx.storage.transactionSync(() => {
+      const done = change()
       for (const type of events) insertEvent(this.tables.sql, type, caller)
       this.faults.trip('commit')
+      return done
     })
-    if (events.length === 0) return
-    logEvents(events, caller)
-    const expiresAt = eventsExpireAt(this.tables.sql)
-    if (expiresAt !== undefined) void this.ctx.storage.setAlarm(expiresAt)
+    if (events.length > 0) {
+      logEvents(events, caller)
+      const expiresAt = eventsExpireAt(this.tables.sql)
+      if (expiresAt !== undefined) void this.ctx.storage.setAlarm(expiresAt)
+    }
+    return result
   }
 
   /** Drops codes that no longer work from the index, after the fact: an entry left behind is harmless. */

@@ -1,193 +1,170 @@
 /**
- * `npm run dev`: the API on http://127.0.0.1:8787.
- *
- * With SaaSus credentials in .dev.vars it runs alone and talks to SaaSus. Without
- * them (or with --emulator) it first starts the local SaaSus emulator on :8788,
- * wires the API to it and prints the seeded users' tokens. Either way the API's
- * settings are wrangler.toml's [vars], then .dev.vars, then `--var NAME:value`;
- * with the emulator, the SaaSus credentials and URL are the emulator's.
- *
- * Everything is checked before anything starts: the options, the settings (by the
- * API's own parser) and the ports. A mistake is one line and a non-zero exit.
+ * `npm run dev`: the API on http://127.0.0.1:8787, its front and core in one `wrangler dev -c
+ * wrangler.toml -c wrangler.core.toml`. Without SaaSus credentials in .dev.vars (or with --emulator)
+ * the SaaSus emulator runs beside it on :8788 (`wrangler dev -c emulator/wrangler.toml`) and the
+ * seeded users' tokens are printed. wrangler runs, binds, reloads and logs the Workers; this script
+ * checks the options, the settings and the ports first, a mistake being one line and a non-zero exit.
  */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import { parseArgs } from 'node:util'
 import { DIALECT_NAMES } from '../emulator/src/dialects.ts'
-import { type DevArgs, parseDevArgs, USAGE, UsageError } from './dev-args.ts'
-import { type ApiSettings, apiSettings, readDevVars, SAASUS_CREDENTIALS } from './dev-vars.ts'
-import { importBundled } from './import-bundled.ts'
-import { assertPortFree, PortTakenError, seededUsers, startStack, startWorker, type WorkerProcess } from './stack.ts'
+import { apiCommand, closest, devSettings, readDevVars, SAASUS_CREDENTIALS, settingsProblems } from './dev-settings.ts'
+import { OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './wrangler-local.ts'
 
-const HELP = `${USAGE}
+const HELP = `usage: npm run dev -- [--emulator] [--dialect <name>] [--var NAME:value]... [--port <n>] [--emulator-port <n>]
 
-Starts the API under wrangler dev. Without SaaSus credentials in .dev.vars (or
-with --emulator) it starts the local SaaSus emulator too and wires the API to it.
+Starts the API under wrangler dev, and the SaaSus emulator unless .dev.vars has SaaSus credentials.
 
   --emulator            use the emulator even when .dev.vars has SaaSus credentials
   --dialect <name>      the words the emulator refuses in: ${DIALECT_NAMES.join(', ')}
-  --var NAME:value      one of the API's settings (wrangler.toml [vars]); wins over .dev.vars
+  --var NAME:value      one of the API's settings (either Worker's [vars]); wins over .dev.vars
   --port <n>            the API's port (or API_PORT; default 8787)
   --emulator-port <n>   the emulator's port (or EMULATOR_PORT; default 8788)`
+const OPTIONS = {
+  emulator: { type: 'boolean' },
+  dialect: { type: 'string' },
+  var: { type: 'string', multiple: true },
+  port: { type: 'string' },
+  'emulator-port': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
 
-function fail(message: string, code = 1): never {
+function fail(message: string, code = 2): never {
   console.error(`npm run dev: ${message}`)
   process.exit(code)
 }
 
-function readArgs(): DevArgs {
+const options = (() => {
   try {
-    return parseDevArgs(process.argv.slice(2), process.env)
+    return parseArgs({ options: OPTIONS, strict: true, allowPositionals: false }).values
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    return fail(`${error.message}\n${USAGE}`, 2)
+    const { code, message } = error as { code?: string; message: string }
+    const option = /'(-[^']*)'/.exec(message)?.[1] ?? ''
+    const guess = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && closest(option.replace(/^-+/, ''), Object.keys(OPTIONS))
+    const line = guess === false ? message : `unknown option ${option}${guess ? ` (did you mean --${guess}?)` : ''}`
+    return fail(`${line}\n${HELP.split('\n')[0]}`)
   }
-}
-
-const args = readArgs()
-if (args.help) {
+})()
+if (options.help) {
   console.log(HELP)
   process.exit(0)
 }
 
-const devVars = readDevVars()
-const realSaasus = SAASUS_CREDENTIALS.every((name) => devVars[name]) && !args.emulator
-if (realSaasus && args.emulatorOnly.length > 0) {
-  fail(
-    `${args.emulatorOnly.join(' and ')}: only for the emulator, and .dev.vars has SaaSus credentials, so the API talks to SaaSus; add --emulator`,
-    2,
-  )
+function port(flag: 'port' | 'emulator-port', variable: string, fallback: number): number {
+  const given = options[flag] ?? process.env[variable] ?? String(fallback)
+  if (/^\d+$/.test(given) && Number(given) >= 1 && Number(given) <= 65_535) return Number(given)
+  return fail(`${options[flag] === undefined ? variable : `--${flag}`} must be a port from 1 to 65535, not "${given}"`)
 }
-
-function readSettings(): ApiSettings {
-  try {
-    return apiSettings({ devVars, cliVars: args.vars, realSaasus, emulatorPort: args.emulatorPort })
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    return fail(error.message, 2)
-  }
+const apiPort = port('port', 'API_PORT', 8787)
+const emulatorPort = port('emulator-port', 'EMULATOR_PORT', 8788)
+const { dialect } = options
+if (dialect !== undefined && !(DIALECT_NAMES as string[]).includes(dialect)) {
+  const guess = closest(dialect, DIALECT_NAMES)
+  fail(`--dialect ${dialect}: none such${guess ? ` (did you mean ${guess}?)` : ''}; one of ${DIALECT_NAMES.join(', ')}`)
 }
-const settings = readSettings()
-
-// The API's own parser (src/core/config.ts), so that a bad value fails here and not on every request.
-const { parseConfig, ConfigError } = await importBundled<typeof import('../src/core/config.ts')>(
-  "export { parseConfig, ConfigError } from './src/core/config.ts'",
+const cliVars = Object.fromEntries(
+  (options.var ?? []).map((text) => {
+    const colon = text.indexOf(':')
+    if (colon < 1) fail(`--var takes NAME:value, as in --var MFA_ISSUER:Acme, not "${text}"`)
+    return [text.slice(0, colon), text.slice(colon + 1)]
+  }),
 )
-try {
-  parseConfig(settings.env)
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error
-  const from = (problem: string) => {
-    const name = /^[A-Z_][A-Z0-9_]*/.exec(problem)?.[0] ?? ''
-    return name in args.vars ? ' (from --var)' : name in devVars ? ' (from .dev.vars)' : ''
-  }
-  fail(`the API would refuse its settings: ${error.problems.map((problem) => problem + from(problem)).join('; ')}`, 2)
-}
+
+const devVars = readDevVars()
+// --dialect and --emulator-port ask for the emulator as --emulator does.
+const wantsEmulator = options.emulator || dialect !== undefined || options['emulator-port'] !== undefined
+const realSaasus = !wantsEmulator && SAASUS_CREDENTIALS.every((name) => devVars[name])
+if (!realSaasus && apiPort === emulatorPort) fail(`the API and the emulator cannot share port ${apiPort}`)
+const settings = await Promise.resolve()
+  .then(() => devSettings({ devVars, cliVars, ...(realSaasus ? {} : { emulatorPort }) }))
+  .catch((error: Error) => fail(error.message))
+const problems = await settingsProblems(settings.env)
+const source = (name = '') => (name in cliVars ? ' (from --var)' : name in devVars ? ' (from .dev.vars)' : '')
+const described = problems.map((problem) => problem + source(/^\w+/.exec(problem)?.[0]))
+if (problems.length > 0) fail(`the API would refuse its settings: ${described.join('; ')}`)
 
 const ports = [
-  { port: args.apiPort, what: 'the API', variable: 'API_PORT', flag: '--port' },
-  ...(realSaasus
-    ? []
-    : [{ port: args.emulatorPort, what: 'the emulator', variable: 'EMULATOR_PORT', flag: '--emulator-port' }]),
-]
-
-/** The first free port after `port` (at most 20 tries), to suggest in place of a taken one. */
-async function freePortAfter(port: number): Promise<number | undefined> {
-  for (let candidate = port + 1; candidate <= Math.min(port + 20, 65_535); candidate++) {
-    if (ports.some((other) => other.port === candidate)) continue
-    try {
-      await assertPortFree(candidate)
-      return candidate
-    } catch {
-      // Taken too: try the next.
-    }
-  }
-  return undefined
+  { port: apiPort, what: 'the API', variable: 'API_PORT', flag: '--port' },
+  { port: emulatorPort, what: 'the emulator', variable: 'EMULATOR_PORT', flag: '--emulator-port' },
+].slice(0, realSaasus ? 1 : 2)
+const isFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer().once('error', () => resolve(false))
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)))
+  })
+for (const { port, what, variable, flag } of ports) {
+  if (await isFree(port)) continue
+  let free = port + 1
+  while (free < port + 20 && (ports.some((other) => other.port === free) || !(await isFree(free)))) free++
+  const advice = `stop that one, or choose another port: ${variable}=${free} npm run dev (or npm run dev -- ${flag} ${free})`
+  fail(`port ${port} (${what}) is taken, probably by another npm run dev; ${advice}`, 1)
 }
 
-async function portTaken(port: number): Promise<never> {
-  const entry = ports.find((other) => other.port === port) ?? ports[0]
-  const free = (await freePortAfter(port)) ?? '<port>'
-  return fail(
-    `port ${port} (${entry?.what}) is taken, probably by another npm run dev; stop that one, or choose another port: ${entry?.variable}=${free} npm run dev (or npm run dev -- ${entry?.flag} ${free})`,
+const children: ChildProcess[] = []
+let stopping = false
+async function stop(code: number): Promise<never> {
+  stopping = true
+  const running = children.filter((child) => child.exitCode === null && child.signalCode === null)
+  await Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'))))
+  process.exit(code)
+}
+process.on('SIGINT', () => void stop(0))
+process.on('SIGTERM', () => void stop(0))
+// `kill <npm's pid>` stops npm and its shell but not this script: once orphaned, it stops the wranglers itself.
+const parent = process.ppid
+setInterval(() => process.ppid !== parent && !stopping && void stop(0), 1_000).unref()
+
+/** Starts one wrangler dev, its output the terminal's, and resolves once it reports it is ready. */
+function wrangler(args: string[], env: Record<string, string> = {}): Promise<unknown> {
+  const child = spawn(process.execPath, [WRANGLER, ...args, '--show-interactive-dev-session=false'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...OFFLINE_WRANGLER_ENV, ...env },
+  })
+  children.push(child)
+  child.once('exit', (code, signal) => {
+    if (stopping) return
+    console.error(`npm run dev: a wrangler dev stopped (${signal ?? `exit code ${code}`}); its output is above`)
+    void stop(1)
+  })
+  return new Promise((resolve) =>
+    child.on('message', (message) => String(message).includes('DEV_SERVER_READY') && resolve(0)),
   )
 }
 
-const processes: WorkerProcess[] = []
-let stopping = false
-const shutdown = async (code: number) => {
-  stopping = true
-  await Promise.all(processes.map((p) => p.stop()))
-  process.exit(code)
+const api = `http://127.0.0.1:${apiPort}`
+const emulator = `http://127.0.0.1:${emulatorPort}`
+if (!realSaasus) {
+  const emulatorArgs = ['dev', '-c', 'emulator/wrangler.toml', '--ip', '127.0.0.1', '--port', String(emulatorPort)]
+  const dialectVar = dialect ? ['--var', `EMULATOR_DIALECT:${dialect}`] : []
+  // One at a time: two wrangler dev starting together can pick the same free internal port.
+  await wrangler([...emulatorArgs, '--var', `DEMO_API_URL:${api}`, ...dialectVar])
 }
-process.on('SIGINT', () => void shutdown(0))
-process.on('SIGTERM', () => void shutdown(0))
-// `kill <npm's pid>` reaches npm and its shell but not this script, which would leave the wranglers
-// serving with nobody to stop them: once this script is orphaned, it stops them itself.
-const parent = process.ppid
-setInterval(() => {
-  if (process.ppid !== parent && !stopping) void shutdown(0)
-}, 1000).unref()
+const command = apiCommand(apiPort, settings.env)
+await wrangler(command.args, command.env)
+await fetch(api).catch(() => undefined) // wrangler reports ready before the Workers answer
 
-/** A wrangler that stops on its own takes the other one with it, and the exit code says so. */
-function watch(name: string, worker: WorkerProcess) {
-  processes.push(worker)
-  worker.child.once('exit', (code, signal) => {
-    if (stopping) return
-    console.error(`npm run dev: ${name}'s wrangler dev stopped (${signal ?? `exit code ${code}`}); stopping`)
-    void shutdown(1)
-  })
-}
-
-async function start() {
-  try {
-    if (realSaasus) {
-      const api = await startWorker({
-        port: args.apiPort,
-        echo: true,
-        vars: settings.vars,
-        ...(settings.secrets ? { secrets: settings.secrets } : {}),
-      })
-      return { api, emulator: undefined }
-    }
-    return await startStack({
-      apiPort: args.apiPort,
-      emulatorPort: args.emulatorPort,
-      apiVars: settings.vars,
-      echo: true,
-      ...(args.dialect ? { emulatorVars: { EMULATOR_DIALECT: args.dialect } } : {}),
-    })
-  } catch (error) {
-    // The stack checks every port before it starts anything, so a taken one leaves nothing running.
-    if (error instanceof PortTakenError) return portTaken(error.port)
-    const { code, message } = error as NodeJS.ErrnoException
-    // A listen error (EACCES, say) comes before wrangler starts; otherwise wrangler's output above says why.
-    return fail(code ? `cannot listen: ${message}` : `${message.split('\n')[0]} (wrangler's output is above)`)
+const lines = realSaasus
+  ? ['SaaSus credentials found in .dev.vars: the API talks to SaaSus.', `API: ${api}  (reference: ${api}/docs)`]
+  : [
+      `API:             ${api}  (SaaSus calls go to the emulator)`,
+      `SaaSus emulator: ${emulator}  (users and tokens: ${emulator}/_emulator/users)`,
+      `Demo page:       ${emulator}/  (enroll a seeded user with your authenticator app)`,
+      `API reference:   ${api}/docs`,
+      `SaaSus refuses in the "${dialect ?? 'emulator'}" dialect (npm run dev -- --dialect <name>)`,
+    ]
+const given = [[settings.fromDevVars, '.dev.vars'] as const, [Object.keys(cliVars), '--var'] as const]
+const yours = given.filter(([names]) => names.length > 0).map(([names, from]) => `${names.join(', ')} from ${from}`)
+if (yours.length > 0) lines.push(`Your settings:   ${yours.join('; ')}`)
+lines.push(...settings.notes.map((note) => `Note: ${note}`))
+if (!realSaasus) {
+  type User = { email: string; sign_in_id: string; id_token: string; access_token: string }
+  const users = (await (await fetch(`${emulator}/_emulator/users`)).json()) as User[]
+  lines.push('')
+  for (const user of users) {
+    lines.push(`  ${user.email || `sign-in ID ${user.sign_in_id}`}`, `    ID token:     ${user.id_token}`)
+    lines.push(`    access token: ${user.access_token}`)
   }
 }
-
-const { api, emulator } = await start()
-watch('the API', api)
-if (emulator) watch('the emulator', emulator)
-
-const given = (source: string, names: string[]) => (names.length > 0 ? [`${names.join(', ')} from ${source}`] : [])
-const settingsLine = [...given('.dev.vars', settings.fromDevVars), ...given('--var', Object.keys(args.vars))].join('; ')
-
-if (!emulator) {
-  console.log('\nSaaSus credentials found in .dev.vars: the API talks to SaaSus.')
-  console.log(`API: ${api.url}  (reference: ${api.url}/docs)`)
-} else {
-  console.log(`\nAPI:             ${api.url}  (SaaSus calls go to the emulator)`)
-  console.log(`SaaSus emulator: ${emulator.url}  (users and tokens: ${emulator.url}/_emulator/users)`)
-  console.log(`Demo page:       ${emulator.url}/  (enroll a seeded user with your authenticator app)`)
-  console.log(`API reference:   ${api.url}/docs`)
-  console.log(`SaaSus refuses in the "${args.dialect ?? 'emulator'}" dialect (npm run dev -- --dialect <name>)`)
-}
-if (settingsLine) console.log(`Your settings:   ${settingsLine}`)
-for (const note of settings.notes) console.log(`Note: ${note}`)
-if (emulator) {
-  console.log()
-  for (const user of await seededUsers(emulator.url)) {
-    console.log(`  ${user.email || `sign-in ID ${user.sign_in_id}`}`)
-    console.log(`    ID token:     ${user.id_token}`)
-    console.log(`    access token: ${user.access_token}`)
-  }
-}
-console.log(`\nCtrl-C stops ${emulator ? 'both' : 'it'}.`)
+console.log(`\n${lines.join('\n')}\n\nCtrl-C stops ${realSaasus ? 'it' : 'both'}.`)

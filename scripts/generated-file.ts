@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
-import { ROOT } from './stack.ts'
+import { ROOT } from './wrangler-local.ts'
 
 export function writeOrCheck(path: string, generated: string, command: string): void {
   const name = relative(ROOT, path)

@@ -4,7 +4,7 @@
  * and the bundle is imported from memory.
  */
 import { buildSync } from 'esbuild'
-import { ROOT } from './stack.ts'
+import { ROOT } from './wrangler-local.ts'
 
 /**
  * Bundles a module given as source text (its imports resolved from the project

@@ -13,11 +13,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { readDevVars } from './dev-vars.ts'
+import { readDevVars } from './dev-settings.ts'
 import { importBundled } from './import-bundled.ts'
 import type { ProbeReport, ProbeResult } from './probe/probe.ts'
 import { notes, resultTable, verdictText } from './probe/table.ts'
-import { ROOT } from './stack.ts'
+import { ROOT } from './wrangler-local.ts'
 
 type Bundle = typeof import('./probe/probe.ts') &
   typeof import('../src/core/config.ts') &

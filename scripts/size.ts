@@ -1,5 +1,5 @@
 /**
- * `npm run size`: each Worker's deployable bundle, as `wrangler deploy --dry-run
+ * Part of `npm run check`: each Worker's deployable bundle, as `wrangler deploy --dry-run
  * --minify` reports it (offline: nothing is uploaded). `--check` fails when a
  * gzip size is past its budget; `npm run check` (and so `npm test`) runs it.
  *

@@ -1,28 +1,24 @@
 /**
- * Starts the local stack under `wrangler dev`: the SaaSus emulator, then the API
- * (its front and its core, one `wrangler dev` for both) pointed at it. Used by `npm run dev`, the browser tests, the benchmark and the
- * load script, so that each runs the real Worker the same way.
+ * Starts the local stack under `wrangler dev`: the SaaSus emulator, then the API (its front and its
+ * core, one `wrangler dev` for both, as `npm run dev` runs them) pointed at it. Used by the browser
+ * tests, the replays, the benchmark and the load script, so that each runs the real Worker the same way.
  *
  * Node's type stripping runs this file as is (on the Node 24 that npm scripts run).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { EMULATOR_CREDENTIALS } from '../emulator/src/credentials.ts'
-import { CORE_CONFIG, FRONT_CONFIG, splitSettings } from './worker-settings.ts'
+import { apiCommand, localOrigins } from './dev-settings.ts'
+import { EMULATOR_SECRETS, OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './wrangler-local.ts'
 
-export { EMULATOR_CREDENTIALS }
-
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-// Run by the Node that runs this script (24, from the `node` devDependency), not by
-// whatever `node` the bin's shebang finds first on PATH (the system's may be 20).
-export const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
-
-/** Every wrangler this project runs gets these: both would try the network (the Request.cf object download, usage metrics). */
-export const OFFLINE_WRANGLER_ENV = { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' } as const
+export {
+  DEV_MFA_ENCRYPTION_KEY,
+  EMULATOR_CREDENTIALS,
+  EMULATOR_SECRETS,
+  OFFLINE_WRANGLER_ENV,
+  ROOT,
+  WRANGLER,
+} from './wrangler-local.ts'
+export { localOrigins }
 
 /**
  * `wrangler deploy --dry-run --outdir <outdir>`: what `wrangler deploy` would upload for a config,
@@ -48,24 +44,6 @@ export function dryRunBundle(options: {
   })
 }
 
-/**
- * The key that seals kept authenticator secrets (MFA_ENCRYPTION_KEY) in local runs and tests
- * against the emulator: a well-known development value, like the emulator's credentials; never deploy it.
- */
-export const DEV_MFA_ENCRYPTION_KEY = 'dev:g3TL0bS/Tdt6yqXllR8I+x0XBeB540cRYV3syyHlvMw='
-
-/** The core's secrets wherever it talks to the emulator: its credentials and the development key. */
-export const EMULATOR_SECRETS = { ...EMULATOR_CREDENTIALS, MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY }
-
-/**
- * What the core gets through the process environment under `npm run dev`: the stack's secrets,
- * then its settings, which win (a `.dev.vars` MFA_ENCRYPTION_KEY over the development key, as
- * scripts/dev-vars.ts checks them before anything starts).
- */
-export function coreEnvironment(vars: Record<string, string>, secrets: Record<string, string> = {}) {
-  return { ...secrets, ...splitSettings(vars).core }
-}
-
 export interface WorkerProcess {
   url: string
   child: ChildProcess
@@ -79,9 +57,9 @@ export interface StartOptions {
    * its core (wrangler.core.toml, behind the front's CORE binding) in one `wrangler dev`.
    */
   config?: string
-  /** Settings; for the API, each goes to the Worker that reads it (scripts/worker-settings.ts). */
+  /** Settings; for the API, each reaches the Worker whose config declares it (scripts/dev-settings.ts). */
   vars?: Record<string, string>
-  /** The core's secrets (the API only), handed over in the process environment with its settings. */
+  /** The core's secrets (the API only), handed over in the process environment, never as --var. */
   secrets?: Record<string, string>
   /** Echo wrangler's output (request lines, logs) to this process's stdout. */
   echo?: boolean
@@ -112,46 +90,22 @@ export async function assertPortFree(port: number): Promise<void> {
 }
 
 /**
- * The core's config, copied into a directory of its own with its entry made absolute. wrangler
- * gives a Worker the `.dev.vars` beside its config in place of the process environment (tried), so
- * the core's copy has none beside it: the settings and secrets handed over here then reach it
- * whatever the project's `.dev.vars` says (npm run dev has already read that file and passes it on).
- */
-function writeCoreConfig(): { dir: string; file: string } {
-  const toml = readFileSync(join(ROOT, CORE_CONFIG), 'utf8')
-  const entry = /^main\s*=\s*"([^"]+)"/m.exec(toml)?.[1]
-  if (!entry) throw new Error(`${CORE_CONFIG} has no main = "…" line`)
-  const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-edge-core-'))
-  const file = join(dir, 'wrangler.toml')
-  writeFileSync(file, toml.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(join(ROOT, entry))}`))
-  return { dir, file }
-}
-
-/**
  * Starts one `wrangler dev` and resolves once that process reports it listens and
  * answers HTTP. A port that is taken fails at once, before wrangler starts.
  */
 export async function startWorker(options: StartOptions): Promise<WorkerProcess> {
   await assertPortFree(options.port)
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false']
-  const env: NodeJS.ProcessEnv = { ...process.env, ...OFFLINE_WRANGLER_ENV }
-  let coreConfig: { dir: string; file: string } | undefined
-  if (options.config) {
-    args.push('--config', options.config)
-    for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`)
-    if (options.secrets) throw new Error('startWorker: secrets are for the API (no config) only')
-  } else {
-    // The front first: it gets the port, and `--var` reaches only it. The core's settings and
-    // secrets travel in the process environment, which this switch shows to every Worker
-    // (docs/configuration.md, "Locally"); the front reads none of them.
-    coreConfig = writeCoreConfig()
-    args.push('--config', FRONT_CONFIG, '--config', coreConfig.file)
-    // One place for the account objects' local state, wherever the core's config was written.
-    args.push('--persist-to', join(ROOT, '.wrangler', 'state'))
-    for (const [name, value] of Object.entries(splitSettings(options.vars ?? {}).front))
-      args.push('--var', `${name}:${value}`)
-    Object.assign(env, coreEnvironment(options.vars ?? {}, options.secrets), { CLOUDFLARE_INCLUDE_PROCESS_ENV: 'true' })
-  }
+  if (options.secrets && options.config) throw new Error('startWorker: secrets are for the API (no config) only')
+  const vars = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`])
+  // The API as npm run dev runs it (scripts/dev-settings.ts): its settings and secrets reach each Worker there.
+  const command = options.config
+    ? {
+        args: ['dev', '--config', options.config, '--ip', '127.0.0.1', '--port', String(options.port), ...vars],
+        env: {},
+      }
+    : apiCommand(options.port, { ...options.secrets, ...options.vars })
+  const args = [...command.args, '--show-interactive-dev-session=false']
+  const env = { ...process.env, ...OFFLINE_WRANGLER_ENV, ...command.env }
   const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env })
   const url = `http://127.0.0.1:${options.port}`
   let output = ''
@@ -174,9 +128,6 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
   }
   child.stdout?.on('data', onData)
   child.stderr?.on('data', onData)
-  child.once('exit', () => {
-    if (coreConfig) rmSync(coreConfig.dir, { recursive: true, force: true })
-  })
 
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -224,18 +175,6 @@ export interface Stack {
   api: WorkerProcess
   emulator: WorkerProcess
   stop(): Promise<void>
-}
-
-/** The origins a local SPA is usually served from, plus the emulator's own (the demo page). */
-export function localOrigins(emulatorPort: number): string {
-  return [
-    'http://localhost:3000',
-    'http://127.0.0.1:3000',
-    'http://localhost:5173',
-    'http://127.0.0.1:5173',
-    `http://localhost:${emulatorPort}`,
-    `http://127.0.0.1:${emulatorPort}`,
-  ].join(',')
 }
 
 /** Starts the emulator and the API wired to it, the API's SaaSus calls going to 127.0.0.1. */

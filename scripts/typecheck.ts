@@ -1,5 +1,5 @@
 /**
- * `npm run typecheck`: runs `tsc` on every tsconfig in the repository, after
+ * Part of `npm run check`: runs `tsc` on every tsconfig in the repository, after
  * checking that each TypeScript file is in exactly one of them. The files differ
  * in where they run (workerd, Node, a browser driven from Node), so no one
  * tsconfig fits all; this check keeps a new file from falling between them.
@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { dirname, join, relative, resolve } from 'node:path'
 import ts from 'typescript'
-import { ROOT } from './stack.ts'
+import { ROOT } from './wrangler-local.ts'
 
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
 
@@ -45,7 +45,7 @@ for (const config of configs) {
 
 const problems: string[] = []
 // A pathspec's * also matches /, so '*.ts' finds them in every folder.
-// types/ holds what `npm run cf-typegen` writes: each config lists the declarations it reads.
+// types/ holds what `npm run generate` writes: each config lists the declarations it reads.
 for (const file of repoFiles('*.ts').filter((name) => !name.startsWith('types/'))) {
   const found = owners.get(file) ?? []
   if (found.length === 0) problems.push(`${file} is in no tsconfig (${configs.join(', ')})`)

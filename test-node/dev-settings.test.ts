@@ -1,60 +1,76 @@
 /**
- * What `npm run dev` checks before it starts anything: the settings the API will see,
- * which its own parser then judges (scripts/dev.ts).
+ * What `npm run dev` gives the API before wrangler takes over: the settings it merges and checks,
+ * and the `wrangler dev` command that hands them to each Worker.
  */
 import { describe, expect, it } from 'vitest'
-import { apiSettings } from '../scripts/dev-vars.ts'
-import { coreEnvironment, DEV_MFA_ENCRYPTION_KEY, EMULATOR_SECRETS } from '../scripts/stack.ts'
-import { FRONT_SETTINGS } from '../scripts/worker-settings.ts'
+import { apiCommand, devSettings, FRONT_SETTINGS } from '../scripts/dev-settings.ts'
+import { DEV_MFA_ENCRYPTION_KEY } from '../scripts/wrangler-local.ts'
 import { ALLOWED_ORIGINS, FRONT_BINDINGS } from '../test/support/bindings.ts'
 
 const emulatorMode = (cliVars: Record<string, string>, devVars: Record<string, string> = {}) =>
-  apiSettings({ devVars, cliVars, realSaasus: false, emulatorPort: 8788 })
+  devSettings({ devVars, cliVars, emulatorPort: 8788 })
+const REAL_CREDENTIALS = { SAASUS_SAAS_ID: 'a', SAASUS_API_KEY: 'b', SAASUS_SECRET_KEY: 'c' }
 
-describe('npm run dev, the settings it checks', () => {
-  it('gives the emulator mode the development key the stack gives the API, so step-up can be required', () => {
+describe('npm run dev, the settings it merges', () => {
+  it('gives the emulator mode the development key, so step-up can be required', () => {
     const { env } = emulatorMode({ MFA_STEP_UP: 'required' })
     expect(env.MFA_STEP_UP).toBe('required')
     expect(env.MFA_ENCRYPTION_KEY).toBe(DEV_MFA_ENCRYPTION_KEY)
   })
 
-  it("lets .dev.vars's own key win over the development one, in the check and in what the stack gives the core", () => {
-    const { env, vars } = emulatorMode({}, { MFA_ENCRYPTION_KEY: 'mine:AAAA' })
+  it("lets .dev.vars's own key win over the development one, in the check and in what wrangler gives the core", () => {
+    const { env } = emulatorMode({}, { MFA_ENCRYPTION_KEY: 'mine:AAAA' })
     expect(env.MFA_ENCRYPTION_KEY).toBe('mine:AAAA')
-    expect(coreEnvironment(vars, EMULATOR_SECRETS).MFA_ENCRYPTION_KEY).toBe('mine:AAAA')
+    expect(apiCommand(8787, env).env.MFA_ENCRYPTION_KEY).toBe('mine:AAAA')
+  })
+
+  it("keeps the emulator's connection in emulator mode: .dev.vars's set aside with a note, a --var refused", () => {
+    const { env, notes } = emulatorMode({}, { ...REAL_CREDENTIALS, SAASUS_API_URL_BASE: 'https://saasus.example' })
+    expect(env).toMatchObject({ SAASUS_SAAS_ID: 'emulator-saas-id', SAASUS_API_URL_BASE: 'http://127.0.0.1:8788' })
+    expect(notes.join('\n')).toContain('set aside')
+    expect(() => emulatorMode({ SAASUS_API_URL_BASE: 'https://saasus.example' })).toThrow(/emulator's/)
+  })
+
+  it("keeps the emulator's origins beside an ALLOWED_ORIGINS of yours, so the demo page still works", () => {
+    const { env } = emulatorMode({ ALLOWED_ORIGINS: 'https://app.example' })
+    expect(env.ALLOWED_ORIGINS).toBe('https://app.example,http://localhost:8788,http://127.0.0.1:8788')
   })
 
   it('gives no development key when the API talks to the real SaaSus', () => {
-    const { env } = apiSettings({
-      devVars: { SAASUS_SAAS_ID: 'a', SAASUS_API_KEY: 'b', SAASUS_SECRET_KEY: 'c' },
-      cliVars: { MFA_STEP_UP: 'required' },
-      realSaasus: true,
-      emulatorPort: 8788,
-    })
+    const { env } = devSettings({ devVars: REAL_CREDENTIALS, cliVars: { MFA_STEP_UP: 'required' } })
     expect(env.MFA_ENCRYPTION_KEY).toBeUndefined()
   })
 
-  it('hands real SaaSus credentials and .dev.vars settings on, with --var winning, for the core never reads .dev.vars itself', () => {
-    const { vars, secrets } = apiSettings({
-      devVars: {
-        SAASUS_SAAS_ID: 'a',
-        SAASUS_API_KEY: 'b',
-        SAASUS_SECRET_KEY: 'c',
-        USER_CACHE_TTL_SECONDS: '30',
-        MFA_STEP_UP: 'off',
-      },
-      cliVars: { SAASUS_API_URL_BASE: 'https://saasus.example', MFA_STEP_UP: 'required' },
-      realSaasus: true,
-      emulatorPort: 8788,
-    })
-    expect(secrets).toEqual({ SAASUS_SAAS_ID: 'a', SAASUS_API_KEY: 'b', SAASUS_SECRET_KEY: 'c' })
-    expect(vars).toMatchObject({
+  it('refuses a --var neither Worker declares, naming the nearest one', () => {
+    expect(() => emulatorMode({ MFA_STEP_UPP: 'required' })).toThrow('(did you mean MFA_STEP_UP?)')
+  })
+})
+
+describe('npm run dev, the wrangler dev it runs', () => {
+  const { env } = devSettings({
+    devVars: { ...REAL_CREDENTIALS, USER_CACHE_TTL_SECONDS: '30', MFA_STEP_UP: 'off' },
+    cliVars: { SAASUS_API_URL_BASE: 'https://saasus.example', MFA_STEP_UP: 'required', REQUEST_LOG: 'failures' },
+  })
+  const command = apiCommand(8787, env)
+
+  it('runs the front first (it gets the port) and the core behind it', () => {
+    expect(command.args.slice(0, 5)).toEqual(['dev', '-c', 'wrangler.toml', '-c', expect.stringMatching(/core/)])
+    expect(command.args).toContain('8787')
+  })
+
+  it('hands the core .dev.vars and --var in the environment, --var winning, for --var reaches the front only', () => {
+    expect(command.env).toMatchObject({
+      ...REAL_CREDENTIALS,
       SAASUS_API_URL_BASE: 'https://saasus.example',
       USER_CACHE_TTL_SECONDS: '30',
       MFA_STEP_UP: 'required',
     })
-    // The credentials travel as secrets only, never as settings a log could print.
-    expect(Object.keys(vars)).not.toContain('SAASUS_SECRET_KEY')
+  })
+
+  it('gives the front its own settings as --var, and nothing else: no secret on a command line a log could print', () => {
+    const vars = command.args.filter((_, i) => command.args[i - 1] === '--var')
+    expect(vars.sort()).toEqual(['REQUEST_LOG:failures', 'SERVE_API_REFERENCE:true'])
+    expect(command.args.join(' ')).not.toContain('SAASUS_SECRET_KEY')
   })
 })
 

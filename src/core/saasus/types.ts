@@ -1,6 +1,6 @@
 /**
  * The SaaSus objects this API exchanges, typed from the official definition
- * (`spec/saasus-authapi.yml` → `spec/saasus-authapi.d.ts` by `npm run gen:saasus`), with zod
+ * (`spec/saasus-authapi.yml` → `spec/saasus-authapi.d.ts` by `npm run generate`), with zod
  * schemas that check SaaSus's answers at run time against those same types.
  */
 import * as z from 'zod/mini'

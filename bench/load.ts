@@ -28,11 +28,16 @@ export interface LoadSpec {
   amount?: number
   durationSeconds?: number
   /**
-   * Headers handed out in turn, one set per request across all connections: the
-   * routes with per-user limits (setup) are driven with many users, each well
-   * under its limit.
+   * Headers handed out in turn across all connections: the routes with per-user
+   * limits are driven with many users, each well under its limit.
    */
   headerPool?: Record<string, string>[]
+  /**
+   * `request` (the default): the next set for every request (setup). `cycle`: the next set for each
+   * pass a connection makes through `requests`, kept for the whole pass, so that one user makes one
+   * enable and then its disable (a user's state carries from one request to the next).
+   */
+  poolTurn?: 'request' | 'cycle'
 }
 
 export interface LoadResult {
@@ -43,9 +48,15 @@ export interface LoadResult {
   rps: number
   p50: number
   p99: number
+  /** The non-2xx answers by status and error code, e.g. `{ "429 too_many_attempts": 12 }`. */
+  refusals: Record<string, number>
 }
 
-export function summarize(result: autocannon.Result, seconds = result.duration): LoadResult {
+export function summarize(
+  result: autocannon.Result,
+  seconds = result.duration,
+  refusals: Record<string, number> = {},
+): LoadResult {
   const responses = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx']
   return {
     responses,
@@ -55,22 +66,48 @@ export function summarize(result: autocannon.Result, seconds = result.duration):
     rps: responses / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    refusals,
+  }
+}
+
+/** `"<status> <code>"` of a non-2xx answer, the code read from the API's `{ error, code }` body. */
+export function refusalKey(status: number, body: string): string {
+  try {
+    const { code } = JSON.parse(body) as { code?: unknown }
+    return typeof code === 'string' ? `${status} ${code}` : String(status)
+  } catch {
+    return String(status)
   }
 }
 
 if (import.meta.main) {
   const spec = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as LoadSpec
   if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(spec.url)) throw new Error(`load: only loopback URLs, got ${spec.url}`)
+  const refusals: Record<string, number> = {}
+  // autocannon hands every body over; only a refusal's is parsed.
+  const onResponse = (status: number, body: string) => {
+    if (status >= 200 && status < 300) return
+    const key = refusalKey(status, body)
+    refusals[key] = (refusals[key] ?? 0) + 1
+  }
   let turn = 0
   const pool = spec.headerPool ?? []
-  const requests = spec.requests.map((request) =>
+  const next = () => pool[turn++ % pool.length]
+  // autocannon gives each connection a context, emptied when it starts a new pass through `requests`.
+  const headersFor = (index: number, context: { headers?: Record<string, string> }) => {
+    if (spec.poolTurn !== 'cycle') return next()
+    if (index === 0 || context.headers === undefined) context.headers = next()
+    return context.headers
+  }
+  const requests = spec.requests.map((request, index) =>
     pool.length === 0
-      ? request
+      ? { ...request, onResponse }
       : {
           ...request,
-          setupRequest: (req: autocannon.Request) => ({
+          onResponse,
+          setupRequest: (req: autocannon.Request, context: object) => ({
             ...req,
-            headers: { ...req.headers, ...pool[turn++ % pool.length] },
+            headers: { ...req.headers, ...headersFor(index, context) },
           }),
         },
   )
@@ -89,5 +126,5 @@ if (import.meta.main) {
       lastResponse = performance.now()
     })
   })
-  process.stdout.write(JSON.stringify(summarize(result, (lastResponse - started) / 1000)))
+  process.stdout.write(JSON.stringify(summarize(result, (lastResponse - started) / 1000, refusals)))
 }

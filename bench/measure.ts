@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { TOTP } from 'otpauth'
-import { ROOT } from '../scripts/stack.ts'
+import { ROOT } from '../scripts/wrangler-local.ts'
 import type { LoadRequest, LoadResult, LoadSpec } from './load.ts'
 
 /** BENCH_QUICK=1: short runs, one sample of the model, no `wrangler dev` part; for trying the bench. */
@@ -18,6 +18,11 @@ export const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 2 : 8))
 /** Hard bounds on any one load run, whatever the measured rate. */
 const MAX_REQUESTS = 20_000
 const MIN_REQUESTS = 200
+/** A warm-up's length; one whose users are made beforehand is a fixed amount instead, about as long. */
+const WARM_UP_SECONDS = 2
+const WARM_UP_REQUESTS = 400
+/** Users registered at once for a scenario that needs them: the API's per-user limits never bind. */
+const REGISTER_CONCURRENCY = 8
 
 export const log = (line: string) => console.log(`[bench] ${line}`)
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -60,10 +65,18 @@ export function emulatorAt(url: string) {
     if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${await res.text()}`)
     return res.json()
   }
+  let made = 0
   return {
     url,
+    /** How many times the bench found the emulator restarted (see `surviveRestart`). */
+    restarts: 0,
     newUser: async (label: string) =>
-      (await call('/users', json('POST', { email: `${label}-${Date.now()}@bench.example` }))) as EmulatorUser,
+      (await call('/users', json('POST', { email: `${label}-${Date.now()}-${made++}@bench.example` }))) as EmulatorUser,
+    /**
+     * Whether the emulator still knows a user it made. Its users live in memory: a restarted
+     * emulator refuses every token it issued before (401 invalid_token).
+     */
+    knows: async (user: EmulatorUser) => (await fetch(`${url}/_emulator/users/${user.id}`)).ok,
     /** Milliseconds added to every SaaSus call. */
     setLatency: (latencyMs: number) => call('/faults', json('PUT', { latencyMs })),
     clearFaults: () => call('/faults', { method: 'DELETE' }),
@@ -82,13 +95,61 @@ export function codeFor(qrCodeUrl: string): string {
 /** Registers an authenticator for the user (setup + verify), so that enabling MFA succeeds. */
 export async function register(api: string, user: EmulatorUser): Promise<void> {
   const headers = { Authorization: `Bearer ${user.id_token}`, 'X-Access-Token': user.access_token }
-  const setup = (await (await fetch(`${api}/mfa_setup`, { headers })).json()) as { qrCodeUrl: string }
+  const setup = await fetch(`${api}/mfa_setup`, { headers })
+  if (!setup.ok) throw new Error(`registering a bench user: GET /mfa_setup ${setup.status} ${await setup.text()}`)
+  const { qrCodeUrl } = (await setup.json()) as { qrCodeUrl: string }
   const verify = await fetch(`${api}/mfa_verify`, {
     method: 'POST',
     headers: { ...headers, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ verification_code: codeFor(setup.qrCodeUrl) }),
+    body: JSON.stringify({ verification_code: codeFor(qrCodeUrl) }),
   })
-  if (!verify.ok) throw new Error(`registering the bench user failed: ${verify.status}`)
+  if (!verify.ok) throw new Error(`registering a bench user: POST /mfa_verify ${verify.status} ${await verify.text()}`)
+}
+
+/** `count` new users, each with an authenticator registered through the API at `api` (ready to enable MFA). */
+export async function registeredUsers(emulator: Emulator, api: string, count: number): Promise<EmulatorUser[]> {
+  const users: EmulatorUser[] = []
+  let started = 0
+  const worker = async () => {
+    while (started < count) {
+      started += 1
+      const user = await emulator.newUser('toggler')
+      await register(api, user)
+      users.push(user)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(REGISTER_CONCURRENCY, count) }, worker))
+  return users
+}
+
+/**
+ * Runs `task`, and once more if the emulator restarted meanwhile (it no longer knows `sentinel()`).
+ * The emulator keeps its users, its latency and its call counts in one workerd's memory, and
+ * Miniflare restarts a workerd that crashes with nothing in it: whatever ran across a restart
+ * measured `401 invalid_token` and `500 user_not_found`, not the API. `restore` makes the sentinel
+ * anew (and whatever else the caller keeps in the emulator) before the second run.
+ */
+export async function surviveRestart<T>(
+  emulator: Emulator,
+  what: string,
+  sentinel: () => EmulatorUser,
+  restore: () => Promise<void>,
+  task: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await task().then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    )
+    if (await emulator.knows(sentinel())) {
+      if (outcome.ok) return outcome.value
+      throw outcome.error
+    }
+    emulator.restarts += 1
+    if (attempt === 2) throw new Error(`the emulator restarted twice during ${what}`)
+    log(`the emulator restarted during ${what}, losing its users, latency and call counts: running it again`)
+    await restore()
+  }
 }
 
 /** Storage round trips per request, from the API's request log lines (src/core/middleware/request-log.ts). */
@@ -118,6 +179,12 @@ export interface Scenario {
   url: string
   requests: LoadRequest[]
   headerPool?: Record<string, string>[]
+  /**
+   * For routes that change a user's state: the headers of `count` fresh users, each ready for one
+   * pass through `requests` (a connection takes the next user for each pass). Made before each run,
+   * outside its timing and its counts; the warm-up is then WARM_UP_REQUESTS long.
+   */
+  usersFor?: (count: number) => Promise<Record<string, string>[]>
   /** The API's storage count, when its log lines reach this process. */
   storage?: StorageCounter
   /** CPU seconds so far of the process that runs only this target (its workerd), when known. */
@@ -137,14 +204,31 @@ export interface Row {
 
 /** Warm the target (and learn its rate), then one measured run sized to last about SECONDS. */
 export async function measure(emulator: Emulator, regime: string, connections: number, s: Scenario): Promise<Row> {
-  const spec = { url: s.url, connections, requests: s.requests, ...(s.headerPool ? { headerPool: s.headerPool } : {}) }
-  const warm = await load({ ...spec, durationSeconds: 2 }, 30_000)
-  await sleep(300) // let the warm-up's last calls land before the count is reset
+  const spec: LoadSpec = { url: s.url, connections, requests: s.requests }
+  if (s.headerPool) spec.headerPool = s.headerPool
+  // A user per pass, and one more per connection at each end: a connection that stops mid-pass or
+  // sets up its next pass before it stops takes a user it does not finish.
+  const withUsers = async (amount: number): Promise<LoadSpec> =>
+    s.usersFor
+      ? {
+          ...spec,
+          amount,
+          headerPool: await s.usersFor(Math.ceil(amount / s.requests.length) + 2 * connections),
+          poolTurn: 'cycle',
+        }
+      : { ...spec, amount }
+  const warm = await load(
+    s.usersFor ? await withUsers(WARM_UP_REQUESTS) : { ...spec, durationSeconds: WARM_UP_SECONDS },
+    30_000,
+  )
+  if (warm.non2xx > 0) log(`${regime} ${s.name}: warm-up had ${warm.non2xx} non-2xx${refusalsText(warm)}`)
+  const amount = Math.min(MAX_REQUESTS, Math.max(MIN_REQUESTS, Math.round(warm.rps * SECONDS)))
+  const measured = await withUsers(amount)
+  await sleep(300) // let the warm-up's (and the users') last calls land before the count is reset
   await emulator.resetCalls()
   s.storage?.reset()
   const cpuBefore = s.cpu?.()
-  const amount = Math.min(MAX_REQUESTS, Math.max(MIN_REQUESTS, Math.round(warm.rps * SECONDS)))
-  const result = await load({ ...spec, amount }, SECONDS * 4_000 + 30_000)
+  const result = await load(measured, SECONDS * 4_000 + 30_000)
   const cpuAfter = s.cpu?.()
   const calls = await emulator.calls()
   await sleep(300) // the last log lines arrive after the responses
@@ -162,9 +246,31 @@ export async function measure(emulator: Emulator, regime: string, connections: n
   log(
     `${regime} ${s.name}: ${result.rps.toFixed(0)} rps, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
       `${row.callsPerRequest.toFixed(2)} calls/req, ${cpuMsPerRequest?.toFixed(2) ?? '–'} CPU ms/req, ` +
-      `${result.non2xx} non-2xx, ${result.errors} errors`,
+      `${result.non2xx} non-2xx${refusalsText(result)}, ${result.errors} errors`,
   )
   return row
+}
+
+/** `429 too_many_attempts: 12, 409 mfa_not_registered: 3`, most frequent first; empty when there were none. */
+export function refusalsList(result: LoadResult): string {
+  const counts = Object.entries(result.refusals).sort(([, x], [, y]) => y - x)
+  return counts.map(([key, n]) => `${key}: ${n}`).join(', ')
+}
+
+/** ` (429 too_many_attempts: 12)` for a log line; empty when every answer was a 2xx. */
+function refusalsText(result: LoadResult): string {
+  return result.non2xx > 0 ? ` (${refusalsList(result)})` : ''
+}
+
+/** A note under a table: its rows' non-2xx answers by status and code, or that there were none. */
+export function refusalsNote(rows: Row[]): string {
+  const refused = rows.filter((row) => row.result.non2xx + row.result.errors > 0)
+  if (refused.length === 0) return 'Every answer of every measured run was a 2xx.'
+  const lines = refused.map((row) => {
+    const errors = row.result.errors > 0 ? ` (and ${row.result.errors} connection errors)` : ''
+    return `- ${row.regime}, ${row.scenario}: ${refusalsList(row.result) || 'none'}${errors}`
+  })
+  return ['Non-2xx answers by status and code (such a row measures refusals, not the route):', '', ...lines].join('\n')
 }
 
 const ratio = (value: number, floor: number | undefined) =>

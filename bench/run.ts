@@ -19,6 +19,7 @@
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 import { EMULATOR_CREDENTIALS, EMULATOR_SECRETS, ROOT, startWorker } from '../scripts/stack.ts'
 import { measureVisits, ORIGIN } from './latency.ts'
 import {
@@ -28,9 +29,12 @@ import {
   measure,
   QUICK,
   type Row,
-  register,
+  refusalsNote,
+  registeredUsers,
+  type Scenario,
   SECONDS,
   storageCounter,
+  surviveRestart,
   table,
 } from './measure.ts'
 import { FIRST_VISIT, LAYOUTS, type Layout, RETURN_VISIT, scaled, USERS } from './model.ts'
@@ -52,10 +56,27 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20)
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? (QUICK ? 1 : 3))
 const SCALE = Number(process.env.BENCH_MODEL_SCALE ?? (QUICK ? 4 : 1))
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'results', 'latest.md')
+/** wrangler's line for each request it served. */
+const REQUEST_LINE = /\[wrangler:info\] (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /
 
 const started = new Date()
 log(`starting the emulator (wrangler dev) and the bundles in workerd on 127.0.0.1:${PORTS.emulator}–${PORTS.core}`)
-const emulatorProcess = await startWorker({ port: PORTS.emulator, config: 'emulator/wrangler.toml' })
+// What wrangler says once it is ready, requests aside (a runtime crash and restart, say), goes to the
+// log: colours off, query strings (an ID token, for /userinfo) cut, a line repeated only once.
+let emulatorReady = false
+let lastEmulatorLine = ''
+const emulatorLine = (line: string) => {
+  if (line.includes('Ready on')) emulatorReady = true
+  if (!emulatorReady || REQUEST_LINE.test(line)) return
+  const text = stripVTControlCharacters(line).trim().replace(/\?\S*/g, '?…')
+  if (text !== lastEmulatorLine && !text.includes('Ready on')) log(`emulator: ${text}`)
+  lastEmulatorLine = text
+}
+const emulatorProcess = await startWorker({
+  port: PORTS.emulator,
+  config: 'emulator/wrangler.toml',
+  onLine: emulatorLine,
+})
 const emulator = emulatorAt(emulatorProcess.url)
 const runtimes: Runtime[] = []
 /** Stops what is still running (the emulator's stop is a no-op once it has exited). */
@@ -107,28 +128,34 @@ try {
   runtimes.push(front)
 
   // 1. The production runtime.
-  const reader = await emulator.newUser('reader')
-  const toggler = await emulator.newUser('toggler')
-  await register(api.url, toggler)
+  // The reader is also how a restart of the emulator is told (surviveRestart): it forgets every user.
+  let reader = await emulator.newUser('reader')
   const bearer = (user: EmulatorUser) => ({ Authorization: `Bearer ${user.id_token}` })
-  const status = [{ method: 'GET' as const, path: '/mfa_status', headers: bearer(reader) }]
   const cpuOf = (r: Runtime) => (r.pid === undefined ? undefined : () => cpuSeconds(r.pid as number))
-  const scenarios = [
-    { name: 'floor worker', url: floor.url, requests: [{ method: 'GET' as const, path: `/?user=${reader.id}` }] },
-    { name: 'GET /mfa_status, cache on', url: api.url, requests: status },
-    { name: 'GET /mfa_status, cache on, the core alone', url: core.url, requests: status, cpu: cpuOf(core) },
-    { name: 'GET /mfa_status, cache off', url: cacheOff.url, requests: status, cpu: cpuOf(cacheOff) },
-    {
-      name: 'POST /mfa_enable + /mfa_disable',
-      url: api.url,
-      requests: ['/mfa_enable', '/mfa_disable'].map((path) => ({
-        method: 'POST' as const,
-        path,
-        headers: { ...bearer(toggler), 'Content-Type': 'application/json' },
-        body: '{}',
-      })),
-    },
-  ].map((s) => ({ cpu: cpuOf(s.url === floor.url ? floor : api), ...(s.url === api.url ? { storage } : {}), ...s }))
+  /** The rows of part 1, reading as `user`. */
+  const scenariosOf = (user: EmulatorUser): Scenario[] => {
+    const status = [{ method: 'GET' as const, path: '/mfa_status', headers: bearer(user) }]
+    return [
+      { name: 'floor worker', url: floor.url, requests: [{ method: 'GET' as const, path: `/?user=${user.id}` }] },
+      { name: 'GET /mfa_status, cache on', url: api.url, requests: status },
+      { name: 'GET /mfa_status, cache on, the core alone', url: core.url, requests: status, cpu: cpuOf(core) },
+      { name: 'GET /mfa_status, cache off', url: cacheOff.url, requests: status, cpu: cpuOf(cacheOff) },
+      {
+        // Enabling needs an authenticator registered since MFA was last turned off, and enable and
+        // disable share a per-user limit (MFA_CHANGE_LIMITER): each pass is a user of its own,
+        // registered (setup + verify) before the run, that turns MFA on and then off once.
+        name: 'POST /mfa_enable + /mfa_disable',
+        url: api.url,
+        requests: ['/mfa_enable', '/mfa_disable'].map((path) => ({
+          method: 'POST' as const,
+          path,
+          headers: { 'Content-Type': 'application/json' },
+          body: '{}',
+        })),
+        usersFor: async (count: number) => (await registeredUsers(emulator, api.url, count)).map(bearer),
+      },
+    ].map((s) => ({ cpu: cpuOf(s.url === floor.url ? floor : api), ...(s.url === api.url ? { storage } : {}), ...s }))
+  }
   const regimes = [
     { name: `latency-bound (${LATENCY_MS} ms/call)`, latencyMs: LATENCY_MS, connections: 8 },
     { name: 'CPU-bound (0 ms/call)', latencyMs: 0, connections: 20 },
@@ -136,7 +163,14 @@ try {
   const rows: Row[] = []
   for (const regime of regimes) {
     await emulator.setLatency(regime.latencyMs)
-    for (const scenario of scenarios) rows.push(await measure(emulator, regime.name, regime.connections, scenario))
+    const restore = async () => {
+      reader = await emulator.newUser('reader')
+      await emulator.setLatency(regime.latencyMs)
+    }
+    for (const [index, { name }] of scenariosOf(reader).entries()) {
+      const row = () => measure(emulator, regime.name, regime.connections, scenariosOf(reader)[index] as Scenario)
+      rows.push(await surviveRestart(emulator, `"${regime.name} ${name}"`, () => reader, restore, row))
+    }
   }
   await emulator.setLatency(0)
 
@@ -153,7 +187,17 @@ try {
   for (const user of USERS) {
     const hops = scaled(user.hops, SCALE)
     for (const layout of LAYOUTS) {
-      const [first, back] = await measureVisits(wiring, layout, hops, [FIRST_VISIT, RETURN_VISIT], SAMPLES)
+      // measureVisits makes its own users and sets its own latency: a restart needs only a new reader.
+      const restore = async () => {
+        reader = await emulator.newUser('reader')
+      }
+      const [first, back] = await surviveRestart(
+        emulator,
+        `the model's ${user.name}, ${layout}`,
+        () => reader,
+        restore,
+        () => measureVisits(wiring, layout, hops, [FIRST_VISIT, RETURN_VISIT], SAMPLES),
+      )
       model.push({ user, hops, layout, visits: { 'first visit': first ?? [], 'return visit': back ?? [] } })
       log(`model: ${user.name}, ${layout}: measured`)
     }
@@ -185,7 +229,20 @@ try {
     'logs on, received as structured logs rather than relayed over the inspector. _workerd CPU ms/req_ is the user + system',
     "CPU time of that workerd process over the measured run, divided by its responses (it includes Miniflare's entry worker).",
     '',
+    'Each enable + disable pass is a user of its own, registered (setup + verify) through the API before the run:',
+    'enabling needs an authenticator registered since MFA was last turned off (else `409 mfa_not_registered`), and',
+    'enable and disable share a per-user limit of 10 a minute (else `429 too_many_attempts`), so one user turning MFA',
+    'on and off in a loop would measure refusals. The registrations are outside the timing and the counts.',
+    '',
     table(rows),
+    '',
+    refusalsNote(rows),
+    ...(emulator.restarts > 0
+      ? [
+          '',
+          `The emulator's runtime restarted ${emulator.restarts} time(s) during parts 1 and 2 (it then forgets its users, latency and call counts); each row or model run it spoiled was run again.`,
+        ]
+      : []),
     '',
     modelReport(model, SCALE, SAMPLES),
     '',
@@ -195,7 +252,7 @@ try {
       ? 'Every log line is relayed to wrangler over the inspector, on the same cores: these rows measure wrangler as much as the Worker.'
       : 'Skipped (BENCH_QUICK=1).',
     '',
-    ...(devRows.length > 0 ? [table(devRows), ''] : []),
+    ...(devRows.length > 0 ? [table(devRows), '', refusalsNote(devRows), ''] : []),
   ].join('\n')
   writeFileSync(OUT, report)
   console.log(`\n${report}`)

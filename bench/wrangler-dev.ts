@@ -5,7 +5,16 @@
  * much as the Worker; they stay for comparison with earlier runs.
  */
 import { EMULATOR_CREDENTIALS, startStack, startWorker, type WorkerProcess } from '../scripts/stack.ts'
-import { type EmulatorUser, emulatorAt, measure, type Row, register, type Scenario, storageCounter } from './measure.ts'
+import {
+  type EmulatorUser,
+  emulatorAt,
+  measure,
+  type Row,
+  registeredUsers,
+  type Scenario,
+  storageCounter,
+  surviveRestart,
+} from './measure.ts'
 
 const PORTS = { emulator: 8820, api: 8821, apiCacheOff: 8822, floor: 8823, apiQuietLog: 8825 } as const
 /** Users the setup scenario rotates through: each stays far under its 10-a-minute setup limit. */
@@ -32,45 +41,51 @@ export async function wranglerDevRows(latencyMs: number): Promise<Row[]> {
     const quietLog = await startWorker({ port: PORTS.apiQuietLog, vars: { ...shared, REQUEST_LOG: 'failures' } })
     workers.push(quietLog)
 
-    const reader = await emulator.newUser('reader')
-    const setupUsers: EmulatorUser[] = []
-    for (let i = 0; i < SETUP_USERS; i++) setupUsers.push(await emulator.newUser(`setup${i}`))
-    const toggler = await emulator.newUser('toggler')
-    await register(stack.api.url, toggler)
+    // Made again if the emulator restarts (surviveRestart): it forgets every user.
+    const newUsers = async () => {
+      const setup: EmulatorUser[] = []
+      for (let i = 0; i < SETUP_USERS; i++) setup.push(await emulator.newUser(`setup${i}`))
+      return { reader: await emulator.newUser('reader'), setup }
+    }
+    let users = await newUsers()
 
     const bearer = (user: EmulatorUser) => ({ Authorization: `Bearer ${user.id_token}` })
-    const status = [{ method: 'GET' as const, path: '/mfa_status', headers: bearer(reader) }]
-    const scenarios: Scenario[] = [
-      { name: 'floor worker', url: floor.url, requests: [{ method: 'GET', path: `/?user=${reader.id}` }] },
-      { name: 'GET /mfa_status, cache on', url: stack.api.url, requests: status, storage },
-      { name: 'GET /mfa_status, cache on, REQUEST_LOG=failures', url: quietLog.url, requests: status },
-      {
-        // A read of the account object (issue 11): one storage round trip, no SaaSus call once the user is cached.
-        name: 'GET /mfa_events, cache on',
-        url: stack.api.url,
-        requests: [{ method: 'GET', path: '/mfa_events', headers: bearer(reader) }],
-        storage,
-      },
-      { name: 'GET /mfa_status, cache off', url: cacheOff.url, requests: status },
-      {
-        name: 'GET /mfa_setup',
-        url: stack.api.url,
-        requests: [{ method: 'GET', path: '/mfa_setup' }],
-        headerPool: setupUsers.map((user) => ({ ...bearer(user), 'X-Access-Token': user.access_token })),
-        storage,
-      },
-      {
-        name: 'POST /mfa_enable + /mfa_disable',
-        url: stack.api.url,
-        requests: ['/mfa_enable', '/mfa_disable'].map((path) => ({
-          method: 'POST' as const,
-          path,
-          headers: { ...bearer(toggler), 'Content-Type': 'application/json' },
-          body: '{}',
-        })),
-        storage,
-      },
-    ]
+    const scenariosOf = ({ reader, setup }: typeof users): Scenario[] => {
+      const status = [{ method: 'GET' as const, path: '/mfa_status', headers: bearer(reader) }]
+      return [
+        { name: 'floor worker', url: floor.url, requests: [{ method: 'GET', path: `/?user=${reader.id}` }] },
+        { name: 'GET /mfa_status, cache on', url: stack.api.url, requests: status, storage },
+        { name: 'GET /mfa_status, cache on, REQUEST_LOG=failures', url: quietLog.url, requests: status },
+        {
+          // A read of the account object (issue 11): one storage round trip, no SaaSus call once the user is cached.
+          name: 'GET /mfa_events, cache on',
+          url: stack.api.url,
+          requests: [{ method: 'GET', path: '/mfa_events', headers: bearer(reader) }],
+          storage,
+        },
+        { name: 'GET /mfa_status, cache off', url: cacheOff.url, requests: status },
+        {
+          name: 'GET /mfa_setup',
+          url: stack.api.url,
+          requests: [{ method: 'GET', path: '/mfa_setup' }],
+          headerPool: setup.map((user) => ({ ...bearer(user), 'X-Access-Token': user.access_token })),
+          storage,
+        },
+        {
+          // As in bench/run.ts: each pass a user of its own, registered before the run, enabling then disabling once.
+          name: 'POST /mfa_enable + /mfa_disable',
+          url: stack.api.url,
+          requests: ['/mfa_enable', '/mfa_disable'].map((path) => ({
+            method: 'POST' as const,
+            path,
+            headers: { 'Content-Type': 'application/json' },
+            body: '{}',
+          })),
+          usersFor: async (count) => (await registeredUsers(emulator, stack.api.url, count)).map(bearer),
+          storage,
+        },
+      ]
+    }
 
     const regimes = [
       { name: `wrangler dev, latency-bound (${latencyMs} ms/call)`, latencyMs, connections: 8 },
@@ -79,7 +94,14 @@ export async function wranglerDevRows(latencyMs: number): Promise<Row[]> {
     const rows: Row[] = []
     for (const regime of regimes) {
       await emulator.setLatency(regime.latencyMs)
-      for (const scenario of scenarios) rows.push(await measure(emulator, regime.name, regime.connections, scenario))
+      const restore = async () => {
+        users = await newUsers()
+        await emulator.setLatency(regime.latencyMs)
+      }
+      for (const [index, { name }] of scenariosOf(users).entries()) {
+        const row = () => measure(emulator, regime.name, regime.connections, scenariosOf(users)[index] as Scenario)
+        rows.push(await surviveRestart(emulator, `"${regime.name} ${name}"`, () => users.reader, restore, row))
+      }
     }
     return rows
   } finally {

@@ -10,11 +10,11 @@
 import { env } from 'cloudflare:workers'
 import { bench, describe } from 'vitest'
 import { app } from '../../src/core/app'
-import { front } from '../../src/front/app'
 import { keyUri } from '../../src/core/otpauth'
 import { qrCodeSvg } from '../../src/core/qr'
 import { authorizationHeader } from '../../src/core/saasus/signature'
 import { verifyRequest } from '../../src/core/schemas'
+import { front } from '../../src/front/app'
 
 const ORIGIN = 'https://spa.example.com'
 const headers = {

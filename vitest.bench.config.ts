@@ -6,7 +6,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
-import { EMULATOR_SECRETS } from './scripts/stack.ts'
+import { EMULATOR_SECRETS } from './scripts/wrangler-local.ts'
 
 const STUB_BUNDLE = '.wrangler/bench/instant-saasus.js'
 

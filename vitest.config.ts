@@ -14,7 +14,7 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
 import { REFUSAL_DIALECTS } from './emulator/src/dialects.ts'
-import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_SECRETS } from './scripts/stack.ts'
+import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_SECRETS } from './scripts/wrangler-local.ts'
 import { ALLOWED_ORIGINS, EMULATOR_CREDENTIALS, FRONT_BINDINGS } from './test/support/bindings.ts'
 
 const EMULATOR_BUNDLE = '.wrangler/test/emulator.js'

@@ -27,7 +27,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import autocannon from 'autocannon'
 import { buildSync } from 'esbuild'
-import { assertPortFree, DEV_MFA_ENCRYPTION_KEY, dryRunBundle, EMULATOR_CREDENTIALS, ROOT } from '../scripts/stack.ts'
+import { assertPortFree, dryRunBundle } from '../scripts/stack.ts'
+import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_CREDENTIALS, ROOT } from '../scripts/wrangler-local.ts'
 import { cpuSeconds } from './runtime.ts'
 
 const PORTS = { api: 8890, apiQuietLog: 8891, floor: 8892, inspector: 8893, baseline: 8894 } as const

@@ -20,7 +20,8 @@ import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
-import { EMULATOR_CREDENTIALS, EMULATOR_SECRETS, ROOT, startWorker } from '../scripts/stack.ts'
+import { startWorker } from '../scripts/stack.ts'
+import { EMULATOR_CREDENTIALS, EMULATOR_SECRETS, ROOT } from '../scripts/wrangler-local.ts'
 import { measureVisits, ORIGIN } from './latency.ts'
 import {
   type EmulatorUser,

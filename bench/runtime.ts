@@ -16,7 +16,8 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
-import { dryRunBundle, ROOT } from '../scripts/stack.ts'
+import { dryRunBundle } from '../scripts/stack.ts'
+import { ROOT } from '../scripts/wrangler-local.ts'
 
 export interface RuntimeWorker {
   /** What the other workers' service bindings call it. */

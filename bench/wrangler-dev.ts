@@ -4,7 +4,8 @@
  * relays every log line over the inspector, so these rows measure wrangler as
  * much as the Worker; they stay for comparison with earlier runs.
  */
-import { EMULATOR_CREDENTIALS, startStack, startWorker, type WorkerProcess } from '../scripts/stack.ts'
+import { startStack, startWorker, type WorkerProcess } from '../scripts/stack.ts'
+import { EMULATOR_CREDENTIALS } from '../scripts/wrangler-local.ts'
 import {
   type EmulatorUser,
   emulatorAt,

@@ -9,7 +9,8 @@
 import { createServer, type Server } from 'node:http'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { localOrigins, type Stack, startStack } from '../scripts/stack.ts'
+import { localOrigins } from '../scripts/dev-settings.ts'
+import { type Stack, startStack } from '../scripts/stack.ts'
 import { launchChromium } from './browser.ts'
 
 // This suite's ports (the 8820–8829 range), apart from demo.test.ts's 8811–8813.

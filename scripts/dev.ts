@@ -6,10 +6,10 @@
  * checks the options, the settings and the ports first, a mistake being one line and a non-zero exit.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { parseArgs } from 'node:util'
 import { DIALECT_NAMES } from '../emulator/src/dialects.ts'
 import { apiCommand, closest, devSettings, readDevVars, SAASUS_CREDENTIALS, settingsProblems } from './dev-settings.ts'
+import { isPortFree, seededUsers } from './stack.ts'
 import { OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './wrangler-local.ts'
 
 const HELP = `usage: npm run dev -- [--emulator] [--dialect <name>] [--var NAME:value]... [--port <n>] [--emulator-port <n>]
@@ -88,15 +88,10 @@ const ports = [
   { port: apiPort, what: 'the API', variable: 'API_PORT', flag: '--port' },
   { port: emulatorPort, what: 'the emulator', variable: 'EMULATOR_PORT', flag: '--emulator-port' },
 ].slice(0, realSaasus ? 1 : 2)
-const isFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer().once('error', () => resolve(false))
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)))
-  })
 for (const { port, what, variable, flag } of ports) {
-  if (await isFree(port)) continue
+  if (await isPortFree(port)) continue
   let free = port + 1
-  while (free < port + 20 && (ports.some((other) => other.port === free) || !(await isFree(free)))) free++
+  while (free < port + 20 && (ports.some((other) => other.port === free) || !(await isPortFree(free)))) free++
   const advice = `stop that one, or choose another port: ${variable}=${free} npm run dev (or npm run dev -- ${flag} ${free})`
   fail(`port ${port} (${what}) is taken, probably by another npm run dev; ${advice}`, 1)
 }
@@ -159,10 +154,8 @@ const yours = given.filter(([names]) => names.length > 0).map(([names, from]) =>
 if (yours.length > 0) lines.push(`Your settings:   ${yours.join('; ')}`)
 lines.push(...settings.notes.map((note) => `Note: ${note}`))
 if (!realSaasus) {
-  type User = { email: string; sign_in_id: string; id_token: string; access_token: string }
-  const users = (await (await fetch(`${emulator}/_emulator/users`)).json()) as User[]
   lines.push('')
-  for (const user of users) {
+  for (const user of await seededUsers(emulator)) {
     lines.push(`  ${user.email || `sign-in ID ${user.sign_in_id}`}`, `    ID token:     ${user.id_token}`)
     lines.push(`    access token: ${user.access_token}`)
   }

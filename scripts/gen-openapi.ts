@@ -11,7 +11,7 @@
 import { join } from 'node:path'
 import { writeOrCheck } from './generated-file.ts'
 import { importBundled } from './import-bundled.ts'
-import { ROOT } from './stack.ts'
+import { ROOT } from './wrangler-local.ts'
 
 type Routes = readonly { method: string; path: string; handler: unknown }[]
 

@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { ROOT } from './stack.ts'
+import { ROOT } from './wrangler-local.ts'
 
 for (const generator of ['cf-typegen.ts', 'gen-saasus.ts', 'gen-openapi.ts']) {
   const result = spawnSync(process.execPath, [join(ROOT, 'scripts', generator), ...process.argv.slice(2)], {

@@ -10,16 +10,6 @@ import { createServer } from 'node:net'
 import { apiCommand, localOrigins } from './dev-settings.ts'
 import { EMULATOR_SECRETS, OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './wrangler-local.ts'
 
-export {
-  DEV_MFA_ENCRYPTION_KEY,
-  EMULATOR_CREDENTIALS,
-  EMULATOR_SECRETS,
-  OFFLINE_WRANGLER_ENV,
-  ROOT,
-  WRANGLER,
-} from './wrangler-local.ts'
-export { localOrigins }
-
 /**
  * `wrangler deploy --dry-run --outdir <outdir>`: what `wrangler deploy` would upload for a config,
  * offline, without an account. `cwd`: another checkout (a before-and-after). Resolves to wrangler's
@@ -88,6 +78,16 @@ export async function assertPortFree(port: number): Promise<void> {
     server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve()))
   })
 }
+
+/** Whether wrangler could listen on 127.0.0.1:port now. */
+export const isPortFree = (port: number): Promise<boolean> =>
+  assertPortFree(port).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof PortTakenError) return false
+      throw error
+    },
+  )
 
 /**
  * Starts one `wrangler dev` and resolves once that process reports it listens and

@@ -58,8 +58,7 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
 
   async admitSetup(caller: Caller, stepUp: string | null): Promise<Outcome> {
     this.faults.trip('enter')
-    if (stepUp === null) return { ok: true }
-    return (await this.stepUp(caller, stepUp)) ?? { ok: true }
+    return (await this.stepUpIfAsked(caller, stepUp)) ?? { ok: true }
   }
 
   async recordSetup(caller: Caller, secret: string): Promise<void> {
@@ -116,10 +115,8 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
 
   async admitDisable(caller: Caller, stepUp: string | null): Promise<Outcome> {
     this.faults.trip('enter')
-    if (stepUp !== null) {
-      const refused = await this.stepUp(caller, stepUp)
-      if (refused) return refused
-    }
+    const refused = await this.stepUpIfAsked(caller, stepUp)
+    if (refused) return refused
     // Before SaaSus is asked: whatever happens next, enabling again needs a new registration.
     this.ctx.storage.transactionSync(() => this.tables.forgetRegistration())
     return { ok: true }
@@ -172,10 +169,8 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
   /** The codes themselves never reach storage, only their hashes. */
   async createRecoveryCodes(caller: Caller, stepUp: string | null, hashes: readonly string[]): Promise<Outcome> {
     this.faults.trip('enter')
-    if (stepUp !== null) {
-      const refused = await this.stepUp(caller, stepUp)
-      if (refused) return refused
-    }
+    const refused = await this.stepUpIfAsked(caller, stepUp)
+    if (refused) return refused
     // Indexed first: a code shown to the user must be findable. A failure after this leaves
     // index entries that no account honours, which is harmless.
     await recoveryIndex(this.env).add(caller.userId, hashes)
@@ -207,6 +202,11 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
 
   async armFault(point: FaultPoint): Promise<void> {
     this.faults.arm(point)
+  }
+
+  /** The route's step-up code, when it asked for one (null: MFA_STEP_UP is off, or not needed here). */
+  private stepUpIfAsked(caller: Caller, code: string | null): Promise<Refusal | undefined> {
+    return code === null ? Promise.resolve(undefined) : this.stepUp(caller, code)
   }
 
   /**

@@ -56,11 +56,11 @@ Object.assign(process.env, EMULATOR_SECRETS)
 // (src/core/account/faults.ts; off wherever this binding is absent, as in wrangler.toml).
 const ACCOUNT_BINDINGS = { MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY, ACCOUNT_FAULTS: 'enabled' }
 
-const workers = (dialect: string, project: string) =>
+const workers = (dialect: string, project: string, bindings: Record<string, string> = {}) =>
   cloudflareTest({
     wrangler: { configPath: './wrangler.core.toml' },
     miniflare: {
-      bindings: { ...EMULATOR_CREDENTIALS, ...ACCOUNT_BINDINGS },
+      bindings: { ...EMULATOR_CREDENTIALS, ...ACCOUNT_BINDINGS, ...bindings },
       serviceBindings: { FRONT: 'front', PUBLIC_FILES: 'public-files' },
       outboundService: 'emulator',
       workers: [
@@ -106,13 +106,29 @@ const QUIET = [
   '"event":"storage_failed"',
 ]
 
+// MFA_ENCRYPTION_KEY as `openssl rand -base64 32` prints it, with step-up on: the core and its account
+// objects given them as a deployment is (test/scenarios/bare-encryption-key.test.ts).
+const BARE_KEY_FILE = 'test/scenarios/bare-encryption-key.test.ts'
+const BARE_KEY_BINDINGS = {
+  MFA_ENCRYPTION_KEY: 'zOdFWolI+1Qyo5vFnDVurycB397I8cOX1pOLm8jPvBk=',
+  MFA_STEP_UP: 'required',
+}
+
 const onConsoleLog = (log: string) => !QUIET.some((event) => log.includes(event))
 
 export default defineConfig({
   test: {
     onConsoleLog,
     projects: [
-      { plugins: [workers('emulator', 'workerd')], test: { name: 'workerd', include: ['test/**/*.test.ts'] } },
+      {
+        plugins: [workers('emulator', 'workerd')],
+        // The bare key's file runs in its own project, with the bindings it is about.
+        test: { name: 'workerd', include: ['test/**/*.test.ts'], exclude: [BARE_KEY_FILE] },
+      },
+      {
+        plugins: [workers('emulator', 'bare-key', BARE_KEY_BINDINGS)],
+        test: { name: 'bare-key', include: [BARE_KEY_FILE] },
+      },
       ...REFUSAL_DIALECTS.filter((dialect) => dialect !== 'emulator').map((dialect) => ({
         plugins: [workers(dialect, `dialect:${dialect}`)],
         test: { name: `dialect:${dialect}`, include: ROUTE_SUITE },

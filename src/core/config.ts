@@ -107,6 +107,17 @@ const envSchema = z.object({
     ),
     'none',
   ),
+  // Where browsers call /refresh: `/api/refresh` behind a proxy that strips `/api` (RFC 6265 §5.1.4 path-match).
+  REFRESH_COOKIE_PATH: z._default(
+    z.string().check(
+      z.trim(),
+      z.regex(/^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\/refresh$/, {
+        error:
+          'must be where browsers call /refresh: /refresh, or <prefix>/refresh like /api/refresh (letters, digits, - _ . ~)',
+      }),
+    ),
+    '/refresh',
+  ),
   // 30 days, Cognito's default refresh-token validity; browsers cap cookies at 400 days (RFC 6265bis).
   REFRESH_COOKIE_MAX_AGE_SECONDS: z._default(wholeNumber(60, 400 * 24 * 60 * 60, 'seconds'), 30 * 24 * 60 * 60),
   REFRESH_TOKEN_IN_BODY: flag(true),
@@ -133,6 +144,8 @@ const envSchema = z.object({
 export interface Settings {
   mfaIssuer: string
   refreshCookie: {
+    /** The cookie's `Path`: the refresh route as browsers reach it (REFRESH_COOKIE_PATH). */
+    path: string
     sameSite: 'none' | 'lax' | 'strict'
     maxAgeSeconds: number
   }
@@ -186,6 +199,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     settings: {
       mfaIssuer: settings.MFA_ISSUER,
       refreshCookie: {
+        path: settings.REFRESH_COOKIE_PATH,
         sameSite: settings.REFRESH_COOKIE_SAMESITE,
         maxAgeSeconds: settings.REFRESH_COOKIE_MAX_AGE_SECONDS,
       },

@@ -3,7 +3,8 @@
  * use, holding the SaaSus refresh token where the SPA's JavaScript cannot read it.
  *
  * `HttpOnly` (no script reads it), `Secure` (HTTPS only; browsers also accept it
- * from http://localhost), `Path=/refresh` (sent to the one route that reads it),
+ * from http://localhost), `Path` the refresh route's as browsers call it (`/refresh`, or
+ * REFRESH_COOKIE_PATH behind a proxy that strips a prefix: sent to the one route that reads it),
  * `SameSite` from the settings, and `Partitioned` when `SameSite=None`: a
  * cross-site cookie keyed to the SPA's site (CHIPS), which browsers that block
  * third-party cookies still keep, and which no other site can use.
@@ -16,13 +17,11 @@ import type { Settings } from './config'
 
 export const REFRESH_COOKIE = 'SaaSusRefreshToken'
 
-/** The only route the cookie is sent to (RFC 6265 §5.1.4 path-match). */
-export const REFRESH_COOKIE_PATH = '/refresh'
-
 function attributes(settings: Settings['refreshCookie']): CookieOptions {
   const sameSite = settings.sameSite === 'none' ? 'None' : settings.sameSite === 'lax' ? 'Lax' : 'Strict'
   return {
-    path: REFRESH_COOKIE_PATH,
+    // The only route the cookie is sent to (RFC 6265 §5.1.4 path-match).
+    path: settings.path,
     httpOnly: true,
     secure: true,
     sameSite,
@@ -52,7 +51,7 @@ export function expiredRefreshCookies(settings: Settings['refreshCookie']): stri
     generateCookie(REFRESH_COOKIE, '', { ...ours, maxAge: 0 }),
     generateCookie(REFRESH_COOKIE, '', {
       ...anySite,
-      path: REFRESH_COOKIE_PATH,
+      path: ours.path,
       httpOnly: true,
       ...(ours.partitioned ? {} : { partitioned: true }),
     }),

@@ -4,7 +4,7 @@
  * /refresh renews tokens from that cookie, /userinfo names the signed-in user,
  * /logout forgets the cookie. Each test signs in a fresh emulator user.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { call, codeOf, freshUser } from '../support/harness'
 import { jwtPayload } from '../support/sample-spa'
 import { expireLoginCode, loginCode, signIn, XHR } from '../support/sign-in'
@@ -235,5 +235,71 @@ describe('POST /logout', () => {
     const res = await call('/logout', { method: 'POST', headers: XHR })
     expect(res.status).toBe(200)
     expect(res.headers.getSetCookie()).toEqual(EXPIRED_COOKIES)
+  })
+})
+
+describe('REFRESH_COOKIE_PATH: the API mounted under a prefix a proxy strips', () => {
+  // The SPA calls /api/refresh; the proxy forwards /refresh. The cookie must say /api/refresh, or
+  // the browser never sends it back (RFC 6265 §5.1.4 path-match).
+  const PREFIXED = { REFRESH_COOKIE_PATH: '/api/refresh' }
+  const EXPIRED_PREFIXED = EXPIRED_COOKIES.map((cookie) => cookie.replace('Path=/refresh;', 'Path=/api/refresh;'))
+
+  it('is /refresh by default, for setting and clearing alike', async () => {
+    const set = await call(`/credentials?code=${await loginCode((await freshUser()).id)}`, { headers: XHR })
+    expect(set.headers.getSetCookie()[0]).toMatch(/; Path=\/refresh; /)
+    const cleared = await call('/logout', { method: 'POST', headers: XHR })
+    expect(cleared.headers.getSetCookie().map((cookie) => /Path=([^;]*)/.exec(cookie)?.[1])).toEqual([
+      '/refresh',
+      '/refresh',
+      '/',
+    ])
+  })
+
+  it('sets the cookie at the configured path on /credentials', async () => {
+    const user = await freshUser()
+    const res = await call(`/credentials?code=${await loginCode(user.id)}`, { headers: XHR }, PREFIXED)
+    const { refresh_token } = (await res.json()) as { refresh_token: string }
+    expect(res.headers.getSetCookie()).toEqual([
+      `SaaSusRefreshToken=${refresh_token}; ${COOKIE_ATTRIBUTES.replace('Path=/refresh', 'Path=/api/refresh')}`,
+    ])
+  })
+
+  it('clears it at the configured path when /refresh is refused, and still renews from it', async () => {
+    const session = await signIn()
+    expect((await call('/refresh', { headers: { ...XHR, Cookie: session.cookie } }, PREFIXED)).status).toBe(200)
+    const refused = await call('/refresh', { headers: { ...XHR, Cookie: 'SaaSusRefreshToken=made-up' } }, PREFIXED)
+    expect(refused.status).toBe(401)
+    expect(refused.headers.getSetCookie()).toEqual(EXPIRED_PREFIXED)
+  })
+
+  it('clears it at the configured path on /logout, and the Path=/ copy as before', async () => {
+    const res = await call('/logout', { method: 'POST', headers: XHR }, PREFIXED)
+    expect(res.status).toBe(200)
+    expect(res.headers.getSetCookie()).toEqual(EXPIRED_PREFIXED)
+  })
+
+  it('refuses a path that is not the refresh route (a prefix alone would send the cookie everywhere)', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      for (const value of ['/api', '/api/refresh/', 'api/refresh', '/api/refresh;Domain=x']) {
+        const res = await call('/logout', { method: 'POST', headers: XHR }, { REFRESH_COOKIE_PATH: value })
+        expect([res.status, await codeOf(res)], value).toEqual([500, 'misconfigured'])
+        expect(res.headers.getSetCookie()).toEqual([])
+      }
+      // The log names the variable and what it takes, once per env: one line per value tried.
+      const lines = logged.mock.calls
+        .map(([line]) => JSON.parse(String(line)))
+        .filter((line) => line.event === 'misconfigured')
+      expect(lines).toHaveLength(4)
+      for (const line of lines) {
+        expect(line).toEqual({
+          level: 'error',
+          event: 'misconfigured',
+          problems: [expect.stringMatching(/^REFRESH_COOKIE_PATH: must be where browsers call \/refresh: /)],
+        })
+      }
+    } finally {
+      logged.mockRestore()
+    }
   })
 })

@@ -90,7 +90,7 @@ describe('parseConfig', () => {
 describe('the refresh cookie settings', () => {
   it('default to SameSite=None, 30 days, and the refresh token in the body', () => {
     const config = parseConfig(secrets)
-    expect(config.settings.refreshCookie).toEqual({ sameSite: 'none', maxAgeSeconds: 2_592_000 })
+    expect(config.settings.refreshCookie).toEqual({ path: '/refresh', sameSite: 'none', maxAgeSeconds: 2_592_000 })
     expect(config.settings.refreshTokenInBody).toBe(true)
   })
 
@@ -119,10 +119,66 @@ describe('the refresh cookie settings', () => {
     )
   })
 
+  it('read REFRESH_COOKIE_PATH as /refresh under the prefix browsers reach the API at', () => {
+    for (const path of ['/refresh', '/api/refresh', '/v1/mfa-edge/refresh', ' /api/refresh ']) {
+      expect(parseConfig({ ...secrets, REFRESH_COOKIE_PATH: path }).settings.refreshCookie.path).toBe(path.trim())
+    }
+  })
+
+  it('reject any other REFRESH_COOKIE_PATH in one line naming the variable', () => {
+    const bad = [
+      'refresh',
+      'api/refresh',
+      '/api/refresh/',
+      '/api',
+      '/',
+      '/api;x/refresh',
+      '/a b/refresh',
+      '/../refresh',
+    ]
+    for (const path of [...bad, '/api/refresh; Domain=evil.example', '/api//refresh', '/Refresh']) {
+      expect(problemsOf({ ...secrets, REFRESH_COOKIE_PATH: path }), path).toEqual([
+        'REFRESH_COOKIE_PATH: must be where browsers call /refresh: /refresh, or <prefix>/refresh like /api/refresh (letters, digits, - _ . ~)',
+      ])
+    }
+  })
+
   it('read REFRESH_TOKEN_IN_BODY as true or false, from a string or a TOML boolean', () => {
     expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: 'false' }).settings.refreshTokenInBody).toBe(false)
     expect(parseConfig({ ...secrets, REFRESH_TOKEN_IN_BODY: false }).settings.refreshTokenInBody).toBe(false)
     expect(problemsOf({ ...secrets, REFRESH_TOKEN_IN_BODY: 'no' })[0]).toMatch(/^REFRESH_TOKEN_IN_BODY: /)
+  })
+})
+
+describe('MFA_ENCRYPTION_KEY', () => {
+  /** As `openssl rand -base64 32` prints it: 44 characters, `=` padded. */
+  const opensslKey = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+
+  it('takes one bare base64 key, the form `openssl rand -base64 32` prints, as key k1', () => {
+    const key = opensslKey()
+    expect(key).toHaveLength(44)
+    expect(key.endsWith('=')).toBe(true)
+    const config = parseConfig({ ...secrets, MFA_STEP_UP: 'required', MFA_ENCRYPTION_KEY: key })
+    expect(config.secretBoxKeys?.map((k) => k.id)).toEqual(['k1'])
+    expect(config.settings.stepUp).toBe('required')
+  })
+
+  it('takes <key id>:<key>, comma-separated, newest first, for a rotation', () => {
+    const value = `new:${opensslKey()},k1:${opensslKey()}`
+    expect(parseConfig({ ...secrets, MFA_ENCRYPTION_KEY: value }).secretBoxKeys?.map((k) => k.id)).toEqual([
+      'new',
+      'k1',
+    ])
+  })
+
+  it('names the variable and what is wrong in one line, never the value', () => {
+    const short = opensslKey().slice(0, 40)
+    const [problem] = problemsOf({ ...secrets, MFA_ENCRYPTION_KEY: short })
+    expect(problem).toMatch(/^MFA_ENCRYPTION_KEY: must be one base64 key of 32 bytes .*; it is 30 bytes, not 32$/)
+    expect(problem).not.toContain(short.slice(0, 12))
+    expect(problemsOf({ ...secrets, MFA_ENCRYPTION_KEY: 'k1:not base64!' })).toEqual([
+      'MFA_ENCRYPTION_KEY: key "k1" is not base64',
+    ])
   })
 })
 

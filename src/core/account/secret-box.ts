@@ -3,11 +3,11 @@
  * key from the secret MFA_ENCRYPTION_KEY. Only the account object (./user-account.ts)
  * holds a box; nothing else sees the key or a decrypted secret.
  *
- * MFA_ENCRYPTION_KEY is one or more `<key id>:<32 random bytes, base64>`, comma-
- * separated, newest first: the first key seals, every listed key opens. Rotation
- * is putting a new key in front; a secret sealed under an older key is sealed
- * again under the first when it is next used. A fresh key:
- * `node -e "console.log('k2:' + require('crypto').randomBytes(32).toString('base64'))"`.
+ * MFA_ENCRYPTION_KEY is one key, 32 random bytes in base64 (`openssl rand -base64 32`),
+ * which is the key `k1`; or, to rotate, `<key id>:<base64 key>` entries, comma-separated,
+ * newest first: the first key seals, every listed key opens, so `k2:<new>,k1:<old>`
+ * opens what the one key sealed. A secret sealed under an older key is sealed again
+ * under the first when it is next used.
  */
 
 export interface SecretBoxKey {
@@ -26,20 +26,37 @@ const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/
 const KEY_BYTES = 32 // AES-256
 const IV_BYTES = 12 // the GCM nonce size NIST SP 800-38D recommends; random per seal
 
+/** The id of a key given alone, without one: a later `k2:<new>,k1:<old>` still opens what it sealed. */
+export const IMPLICIT_KEY_ID = 'k1'
+
+const FORMS = 'one base64 key of 32 bytes (`openssl rand -base64 32`) or <key id>:<base64 key>[,<key id>:<base64 key>…]'
+
+/** The bytes of base64 text, or undefined. */
+function fromBase64(material: string): Uint8Array | undefined {
+  try {
+    return Uint8Array.from(atob(material), (char) => char.charCodeAt(0))
+  } catch {
+    return undefined
+  }
+}
+
 /** The keys of an MFA_ENCRYPTION_KEY value, or the problem with it (never quoting the value). */
 export function parseSecretBoxKeys(value: string): SecretBoxKey[] | string {
+  // Base64 has no ":" or ",": without either, the value is one key.
+  if (!/[:,]/.test(value)) {
+    const raw = fromBase64(value)
+    if (raw === undefined) return `must be ${FORMS}; it is not base64`
+    if (raw.length !== KEY_BYTES) return `must be ${FORMS}; it is ${raw.length} bytes, not ${KEY_BYTES}`
+    return [{ id: IMPLICIT_KEY_ID, raw }]
+  }
   const keys: SecretBoxKey[] = []
   for (const part of value.split(',').map((entry) => entry.trim())) {
     const [id, material, extra] = part.split(':')
     if (id === undefined || material === undefined || extra !== undefined || !KEY_ID.test(id)) {
-      return 'must be <key id>:<base64 key>[,<key id>:<base64 key>…], key ids of letters, digits, _ . -'
+      return `must be ${FORMS}, key ids of letters, digits, _ . -`
     }
-    let raw: Uint8Array
-    try {
-      raw = Uint8Array.from(atob(material), (char) => char.charCodeAt(0))
-    } catch {
-      return `key "${id}" is not base64`
-    }
+    const raw = fromBase64(material)
+    if (raw === undefined) return `key "${id}" is not base64`
     if (raw.length !== KEY_BYTES) return `key "${id}" must be ${KEY_BYTES} bytes (it has ${raw.length})`
     if (keys.some((key) => key.id === id)) return `key id "${id}" appears twice`
     keys.push({ id, raw })

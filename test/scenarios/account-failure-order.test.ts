@@ -311,6 +311,26 @@ describe('the object itself', () => {
     expect(await (await call('/mfa_recovery_codes', { headers: bearer(user) })).json()).toMatchObject({ remaining: 10 })
   })
 
+  // Thrown out of an RPC method, a fault would be reported by workerd as uncaught in the object,
+  // although the Worker catches it: a storage failure is an answer, and the Worker's 503 comes from it.
+  it('answers a fault where the object is entered as unavailable, not thrown across RPC', async () => {
+    const user = await freshUser()
+    await userAccount(user.id).armFault('enter')
+    expect(await userAccount(user.id).events(Date.now())).toEqual({ refused: 'unavailable', point: 'enter' })
+    await recoveryIndexObject().armFault('enter')
+    expect(await recoveryIndexObject().ownerOf('no-such-hash')).toEqual({ refused: 'unavailable', point: 'enter' })
+  })
+
+  it('answers a failed commit as unavailable, its transaction rolled back', async () => {
+    const user = await freshUser()
+    await userAccount(user.id).armFault('commit')
+    expect(await userAccount(user.id).recordEnabled(callerOf(user.id))).toEqual({
+      refused: 'unavailable',
+      point: 'commit',
+    })
+    expect(await userAccount(user.id).events(Date.now())).toEqual({ ok: true, events: [] })
+  })
+
   it('refuses to arm a fault unless the test binding enables it (production never does)', async () => {
     const { env } = await import('cloudflare:workers')
     const { FaultSwitch } = await import('../../src/core/account/faults')

@@ -1,22 +1,31 @@
 /**
  * Storage faults for tests of the failure order (docs/account-protection.md):
- * an object can be told to fail once at a named point of its next operation.
- * Off unless the env has ACCOUNT_FAULTS = "enabled", which only the test
- * configuration (vitest.config.ts) sets; wrangler.core.toml never does, so in
- * production arming one throws and nothing ever trips.
+ * an object can be told to fail once at a named point of its next operation
+ * (`FaultPoint`, ./protocol.ts). Off unless the env has ACCOUNT_FAULTS =
+ * "enabled", which only the test configuration (vitest.config.ts) sets;
+ * wrangler.core.toml never does, so in production arming one throws and nothing
+ * ever trips.
  */
-
-/**
- * `enter`: the object cannot be reached (at the next call of any operation);
- * `record`: it cannot be reached when the Worker comes back with SaaSus's answer
- * (the next `record…` call); `commit`: its last transaction fails (and rolls back).
- */
-export type FaultPoint = 'enter' | 'record' | 'commit'
+import type { FaultPoint, Unavailable } from './protocol'
 
 export class StorageFault extends Error {
-  constructor(point: FaultPoint) {
+  constructor(readonly point: FaultPoint) {
     super(`injected storage fault at ${point}`)
     this.name = 'StorageFault'
+  }
+}
+
+/**
+ * Runs one RPC operation of an object. A fault it trips stops it where it is, as a failing storage
+ * call would (a transaction rolls back), and is answered as `unavailable` instead of thrown on:
+ * an exception thrown out of an RPC method is reported by workerd as uncaught in the object.
+ */
+export async function answeringFaults<T>(operation: () => T | Promise<T>): Promise<T | Unavailable> {
+  try {
+    return await operation()
+  } catch (error) {
+    if (error instanceof StorageFault) return { refused: 'unavailable', point: error.point }
+    throw error
   }
 }
 

@@ -11,8 +11,17 @@
 
 import { ApiError, type ErrorCode } from '../../shared/errors'
 import type { AppEnv } from '../app-env'
+import { StorageFault } from './faults'
 import { accountObject, recoveryIndex } from './objects'
-import type { Caller, Outcome, RecoveryIndexRpc, UpstreamOutcome, UserAccountRpc } from './protocol'
+import {
+  type Caller,
+  isUnavailable,
+  type Outcome,
+  type RecoveryIndexRpc,
+  type Unavailable,
+  type UpstreamOutcome,
+  type UserAccountRpc,
+} from './protocol'
 
 /** What of a route's context the gateway reads: any route of the app's env passes. */
 interface Ctx {
@@ -34,11 +43,20 @@ function callerOf(c: Ctx, userId: string): Caller {
   }
 }
 
-/** One RPC round trip: counted for the request log, and an unreachable object is 503. */
-async function storage<T>(c: Ctx, operation: string, run: () => PromiseLike<T>): Promise<T> {
+/**
+ * One RPC round trip: counted for the request log. An object out of reach (the call throws), or one
+ * that answers its storage failed (`Unavailable`), is 503.
+ */
+async function storage<T extends object>(
+  c: Ctx,
+  operation: string,
+  run: () => PromiseLike<T>,
+): Promise<Exclude<T, Unavailable>> {
   c.set('storageCalls', (c.get('storageCalls') ?? 0) + 1)
   try {
-    return await run()
+    const answer = await run()
+    if (isUnavailable(answer)) throw new StorageFault(answer.point)
+    return answer as Exclude<T, Unavailable>
   } catch (error) {
     // The error's own words, bounded and reduced to plain characters: it never carries a request's data.
     const cause =
@@ -49,7 +67,10 @@ async function storage<T>(c: Ctx, operation: string, run: () => PromiseLike<T>):
 }
 
 /** An object's answer, or the API error its refusal stands for; `wrongCode` is what a wrong code is on this route. */
-function admitted<T extends object>(outcome: Outcome<T>, wrongCode: ErrorCode = 'invalid_verification_code'): T {
+function admitted<T extends object>(
+  outcome: Exclude<Outcome<T>, Unavailable>,
+  wrongCode: ErrorCode = 'invalid_verification_code',
+): T {
   if ('ok' in outcome) return outcome
   switch (outcome.refused) {
     case 'locked':
@@ -139,7 +160,7 @@ export function accountOf(c: Ctx) {
 
     recoveryCodes: () => storage(c, 'recoveryCodes', () => stub.recoveryCodes()),
 
-    events: () => storage(c, 'events', () => stub.events(caller.now)),
+    events: async () => (await storage(c, 'events', () => stub.events(caller.now))).events,
   }
 }
 
@@ -153,7 +174,7 @@ export async function recoverWithCode(
   apply: (userId: string) => Promise<void>,
 ): Promise<{ userId: string }> {
   const index: RecoveryIndexRpc = recoveryIndex(c.env)
-  const userId = await storage(c, 'ownerOf', () => index.ownerOf(hash))
+  const { userId } = await storage(c, 'ownerOf', () => index.ownerOf(hash))
   if (userId === null) throw new ApiError('invalid_recovery_code')
   const stub: UserAccountRpc = accountObject(c.env, userId)
   const caller = callerOf(c, userId)

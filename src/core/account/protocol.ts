@@ -9,8 +9,11 @@
  * call ended. A reservation the Worker never comes back for lapses after
  * RESERVATION_MS (./reservations.ts). docs/account-protection.md has the order
  * of every operation and what a failure between two steps leaves.
+ *
+ * An object answers a failure of its storage (`Unavailable`) rather than throwing it: workerd
+ * reports an exception thrown out of an RPC method as uncaught in the object, even when the Worker
+ * catches it, and a storage failure is an answer the Worker expects (503), not a crash.
  */
-import type { FaultPoint } from './faults'
 
 /** The request an operation is part of; events and log lines take their facts from it. */
 export interface Caller {
@@ -40,7 +43,30 @@ export type Refusal =
   /** Enabling without an authenticator registered through this API since MFA was last turned off. */
   | { refused: 'not_registered' }
 
-export type Outcome<T extends object = object> = ({ ok: true } & T) | Refusal
+/**
+ * Where a test's injected storage fault strikes (./faults.ts). `enter`: the object cannot be
+ * reached (at the next call of any operation); `record`: it cannot be reached when the Worker comes
+ * back with SaaSus's answer (the next `record…` call); `commit`: its last transaction fails (and
+ * rolls back).
+ */
+export type FaultPoint = 'enter' | 'record' | 'commit'
+
+/**
+ * The object could not do the operation: its storage failed, at `point` (today only an injected
+ * fault). Whatever it had begun is rolled back or never written; the Worker answers 503.
+ */
+export interface Unavailable {
+  refused: 'unavailable'
+  point: FaultPoint
+}
+
+export const isUnavailable = (answer: object): answer is Unavailable =>
+  'refused' in answer && answer.refused === 'unavailable'
+
+/** What an operation that refuses nothing answers: done (with what it read), or its storage failed. */
+export type Done<T extends object = object> = ({ ok: true } & T) | Unavailable
+
+export type Outcome<T extends object = object> = Done<T> | Refusal
 
 /** An admitted verification, counted as a failure until recorded or until it lapses. */
 export interface Admitted {
@@ -84,22 +110,22 @@ export interface UserAccountRpc {
   /** `GET /mfa_setup`, before SaaSus mints a secret: checks any step-up code (a counted attempt). */
   admitSetup(caller: Caller, stepUp: string | null): Promise<Outcome>
   /** `GET /mfa_setup`: keeps the secret SaaSus minted, sealed, as the pending one. */
-  recordSetup(caller: Caller, secret: string): Promise<void>
+  recordSetup(caller: Caller, secret: string): Promise<Done>
 
   /** `POST /mfa_verify`: the lockout, and a reservation for the attempt. */
   admitVerify(caller: Caller): Promise<Outcome<Admitted>>
   /** Ends the reservation; a wrong code counts, a success registers the pending secret if `code` is one of it. */
-  recordVerify(caller: Caller, reservation: string, outcome: UpstreamOutcome, code: string): Promise<void>
+  recordVerify(caller: Caller, reservation: string, outcome: UpstreamOutcome, code: string): Promise<Done>
 
   /** `POST /mfa_enable`: only with an authenticator registered through this API since MFA was last off. */
   admitEnable(): Promise<Outcome>
   /** SaaSus turned MFA on. */
-  recordEnabled(caller: Caller): Promise<void>
+  recordEnabled(caller: Caller): Promise<Done>
 
   /** `POST /mfa_disable`: any step-up, then forgets the registration before SaaSus is asked. */
   admitDisable(caller: Caller, stepUp: string | null): Promise<Outcome>
   /** SaaSus turned MFA off: deletes the recovery codes. */
-  recordDisabled(caller: Caller): Promise<void>
+  recordDisabled(caller: Caller): Promise<Done>
 
   /** `POST /mfa_recover`: the recovery lockout, then holds the code (spent once) and forgets the registration. */
   admitRecover(caller: Caller, hash: string): Promise<Outcome>
@@ -109,9 +135,9 @@ export interface UserAccountRpc {
   /** `POST /mfa_recovery_codes` (no SaaSus call): any step-up, indexes the hashes, replaces the codes. */
   createRecoveryCodes(caller: Caller, stepUp: string | null, hashes: readonly string[]): Promise<Outcome>
   /** `GET /mfa_recovery_codes`. */
-  recoveryCodes(): Promise<RecoveryCodesSummary>
+  recoveryCodes(): Promise<Done<RecoveryCodesSummary>>
   /** `GET /mfa_events`: newest first. */
-  events(now: number): Promise<AccountEvent[]>
+  events(now: number): Promise<Done<{ events: AccountEvent[] }>>
 
   /** Tests only (./faults.ts): off unless ACCOUNT_FAULTS is "enabled". */
   armFault(point: FaultPoint): Promise<void>
@@ -119,11 +145,11 @@ export interface UserAccountRpc {
 
 /** The one recovery-code index (`RecoveryCodeIndex`, binding `RECOVERY_INDEX`): whose code is it. */
 export interface RecoveryIndexRpc {
-  add(userId: string, hashes: readonly string[]): Promise<void>
+  add(userId: string, hashes: readonly string[]): Promise<Done>
   /** The user id a code's hash belongs to, or null. */
-  ownerOf(hash: string): Promise<string | null>
+  ownerOf(hash: string): Promise<Done<{ userId: string | null }>>
   /** Forgets codes that no longer work; only the user's own entries. */
-  remove(userId: string, hashes: readonly string[]): Promise<void>
+  remove(userId: string, hashes: readonly string[]): Promise<Done>
 
   /** Tests only (./faults.ts). */
   armFault(point: FaultPoint): Promise<void>

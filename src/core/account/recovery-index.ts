@@ -6,8 +6,8 @@
  * (docs/account-protection.md, "Failure order") can never make a code work.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { type FaultPoint, FaultSwitch } from './faults'
-import type { RecoveryIndexRpc } from './protocol'
+import { answeringFaults, FaultSwitch } from './faults'
+import type { Done, FaultPoint, RecoveryIndexRpc } from './protocol'
 
 export class RecoveryCodeIndex extends DurableObject<Env> implements RecoveryIndexRpc {
   private readonly sql: SqlStorage
@@ -20,25 +20,33 @@ export class RecoveryCodeIndex extends DurableObject<Env> implements RecoveryInd
     this.faults = new FaultSwitch(env)
   }
 
-  async add(userId: string, hashes: readonly string[]): Promise<void> {
-    this.faults.trip('enter')
-    this.ctx.storage.transactionSync(() => {
-      for (const hash of hashes) {
-        this.sql.exec('INSERT OR REPLACE INTO owners (hash, user_id) VALUES (?, ?)', hash, userId)
-      }
+  add(userId: string, hashes: readonly string[]): Promise<Done> {
+    return answeringFaults(() => {
+      this.faults.trip('enter')
+      this.ctx.storage.transactionSync(() => {
+        for (const hash of hashes) {
+          this.sql.exec('INSERT OR REPLACE INTO owners (hash, user_id) VALUES (?, ?)', hash, userId)
+        }
+      })
+      return { ok: true }
     })
   }
 
-  async ownerOf(hash: string): Promise<string | null> {
-    this.faults.trip('enter')
-    const row = this.sql.exec<{ user_id: string }>('SELECT user_id FROM owners WHERE hash = ?', hash).toArray()[0]
-    return row?.user_id ?? null
+  ownerOf(hash: string): Promise<Done<{ userId: string | null }>> {
+    return answeringFaults(() => {
+      this.faults.trip('enter')
+      const row = this.sql.exec<{ user_id: string }>('SELECT user_id FROM owners WHERE hash = ?', hash).toArray()[0]
+      return { ok: true, userId: row?.user_id ?? null }
+    })
   }
 
-  async remove(userId: string, hashes: readonly string[]): Promise<void> {
-    this.faults.trip('enter')
-    this.ctx.storage.transactionSync(() => {
-      for (const hash of hashes) this.sql.exec('DELETE FROM owners WHERE hash = ? AND user_id = ?', hash, userId)
+  remove(userId: string, hashes: readonly string[]): Promise<Done> {
+    return answeringFaults(() => {
+      this.faults.trip('enter')
+      this.ctx.storage.transactionSync(() => {
+        for (const hash of hashes) this.sql.exec('DELETE FROM owners WHERE hash = ? AND user_id = ?', hash, userId)
+      })
+      return { ok: true }
     })
   }
 

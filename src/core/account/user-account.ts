@@ -12,23 +12,28 @@
  * without a request in between (SQLite storage is synchronous), and one object
  * per user serialises that user's requests: that is what makes the counts exact
  * and a code single-use. docs/account-protection.md has the order of every
- * operation and what a failure between two steps leaves behind.
+ * operation and what a failure between two steps leaves behind. Each RPC method
+ * runs in `answeringFaults` (./faults.ts): a storage failure is an answer.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { configFor } from '../config'
 import { eventsExpireAt, insertEvent, listEvents, logEvents, pruneEvents } from './events'
-import { type FaultPoint, FaultSwitch } from './faults'
+import { answeringFaults, FaultSwitch } from './faults'
 import { admit, afterFailure, NO_ATTEMPTS } from './lockout'
 import { recoveryIndex } from './objects'
-import type {
-  Admitted,
-  Caller,
-  EventType,
-  Outcome,
-  RecoveryCodesSummary,
-  Refusal,
-  UpstreamOutcome,
-  UserAccountRpc,
+import {
+  type AccountEvent,
+  type Admitted,
+  type Caller,
+  type Done,
+  type EventType,
+  type FaultPoint,
+  isUnavailable,
+  type Outcome,
+  type RecoveryCodesSummary,
+  type Refusal,
+  type UpstreamOutcome,
+  type UserAccountRpc,
 } from './protocol'
 import { Reservations } from './reservations'
 import { createSecretBox, type SecretBox } from './secret-box'
@@ -56,45 +61,55 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
     this.faults = new FaultSwitch(env)
   }
 
-  async admitSetup(caller: Caller, stepUp: string | null): Promise<Outcome> {
-    this.faults.trip('enter')
-    return (await this.stepUpIfAsked(caller, stepUp)) ?? { ok: true }
-  }
-
-  async recordSetup(caller: Caller, secret: string): Promise<void> {
-    this.faults.trip('enter', 'record')
-    const sealed = this.box ? await this.box.seal(secret, caller.userId) : undefined
-    this.commit(caller, ['authenticator_setup'], () => {
-      if (sealed) this.tables.writeSecret('pending', sealed, 0)
-      // Without a key the secret is not kept, and an older pending one is no longer SaaSus's.
-      else this.tables.deleteSecrets('pending')
+  admitSetup(caller: Caller, stepUp: string | null): Promise<Outcome> {
+    return answeringFaults(async () => {
+      this.faults.trip('enter')
+      return (await this.stepUpIfAsked(caller, stepUp)) ?? { ok: true }
     })
   }
 
-  async admitVerify(caller: Caller): Promise<Outcome<Admitted>> {
-    this.faults.trip('enter')
-    return this.admitCode(caller) ?? { ok: true, reservation: this.attempts.open(caller.now) }
+  recordSetup(caller: Caller, secret: string): Promise<Done> {
+    return answeringFaults(async () => {
+      this.faults.trip('enter', 'record')
+      const sealed = this.box ? await this.box.seal(secret, caller.userId) : undefined
+      this.commit(caller, ['authenticator_setup'], () => {
+        if (sealed) this.tables.writeSecret('pending', sealed, 0)
+        // Without a key the secret is not kept, and an older pending one is no longer SaaSus's.
+        else this.tables.deleteSecrets('pending')
+      })
+      return { ok: true }
+    })
   }
 
-  async recordVerify(caller: Caller, reservation: string, outcome: UpstreamOutcome, code: string): Promise<void> {
-    this.faults.trip('enter', 'record')
-    // Recorded whether or not the reservation is still there (it may have lapsed): a wrong code counts.
-    this.attempts.close(reservation)
-    if (outcome === 'failed') return
-    if (outcome === 'wrong_code') {
-      this.recordFailure(caller, 'codes')
-      return
-    }
-    // SaaSus registered the secret it minted last. Keep it as current only if the code proves it is
-    // the pending one held here (two setups racing could have left another); else hold none.
-    const pending = this.tables.readSecret('pending')
-    const opened = pending && this.box ? await this.box.open(pending.sealed, caller.userId) : undefined
-    const step = opened ? await matchingStep(opened.plaintext, code, caller.now) : undefined
-    this.commit(caller, ['authenticator_registered'], () => {
-      this.tables.saveAttempts('codes', NO_ATTEMPTS)
-      this.tables.saveRegistration(caller.now)
-      this.tables.deleteSecrets()
-      if (pending && step !== undefined) this.tables.writeSecret('current', pending.sealed, step)
+  admitVerify(caller: Caller): Promise<Outcome<Admitted>> {
+    return answeringFaults(() => {
+      this.faults.trip('enter')
+      return this.admitCode(caller) ?? { ok: true, reservation: this.attempts.open(caller.now) }
+    })
+  }
+
+  recordVerify(caller: Caller, reservation: string, outcome: UpstreamOutcome, code: string): Promise<Done> {
+    return answeringFaults(async () => {
+      this.faults.trip('enter', 'record')
+      // Recorded whether or not the reservation is still there (it may have lapsed): a wrong code counts.
+      this.attempts.close(reservation)
+      if (outcome === 'failed') return { ok: true }
+      if (outcome === 'wrong_code') {
+        this.recordFailure(caller, 'codes')
+        return { ok: true }
+      }
+      // SaaSus registered the secret it minted last. Keep it as current only if the code proves it is
+      // the pending one held here (two setups racing could have left another); else hold none.
+      const pending = this.tables.readSecret('pending')
+      const opened = pending && this.box ? await this.box.open(pending.sealed, caller.userId) : undefined
+      const step = opened ? await matchingStep(opened.plaintext, code, caller.now) : undefined
+      this.commit(caller, ['authenticator_registered'], () => {
+        this.tables.saveAttempts('codes', NO_ATTEMPTS)
+        this.tables.saveRegistration(caller.now)
+        this.tables.deleteSecrets()
+        if (pending && step !== undefined) this.tables.writeSecret('current', pending.sealed, step)
+      })
+      return { ok: true }
     })
   }
 
@@ -103,94 +118,115 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
    * last turned off: else SaaSus would turn MFA back on with whatever it still
    * has registered, a lost device included.
    */
-  async admitEnable(): Promise<Outcome> {
-    this.faults.trip('enter')
-    return this.tables.registered() ? { ok: true } : { refused: 'not_registered' }
+  admitEnable(): Promise<Outcome> {
+    return answeringFaults(() => {
+      this.faults.trip('enter')
+      return this.tables.registered() ? { ok: true } : { refused: 'not_registered' }
+    })
   }
 
-  async recordEnabled(caller: Caller): Promise<void> {
-    this.faults.trip('enter', 'record')
-    this.commit(caller, ['mfa_enabled'], () => {})
+  recordEnabled(caller: Caller): Promise<Done> {
+    return answeringFaults(() => {
+      this.faults.trip('enter', 'record')
+      this.commit(caller, ['mfa_enabled'], () => {})
+      return { ok: true }
+    })
   }
 
-  async admitDisable(caller: Caller, stepUp: string | null): Promise<Outcome> {
-    this.faults.trip('enter')
-    const refused = await this.stepUpIfAsked(caller, stepUp)
-    if (refused) return refused
-    // Before SaaSus is asked: whatever happens next, enabling again needs a new registration.
-    this.ctx.storage.transactionSync(() => this.tables.forgetRegistration())
-    return { ok: true }
+  admitDisable(caller: Caller, stepUp: string | null): Promise<Outcome> {
+    return answeringFaults(async () => {
+      this.faults.trip('enter')
+      const refused = await this.stepUpIfAsked(caller, stepUp)
+      if (refused) return refused
+      // Before SaaSus is asked: whatever happens next, enabling again needs a new registration.
+      this.ctx.storage.transactionSync(() => this.tables.forgetRegistration())
+      return { ok: true }
+    })
   }
 
-  async recordDisabled(caller: Caller): Promise<void> {
-    this.faults.trip('enter', 'record')
-    const spent = this.commit(caller, ['mfa_disabled'], () => this.tables.deleteRecoveryCodes())
-    this.forgetInIndex(caller, spent)
+  recordDisabled(caller: Caller): Promise<Done> {
+    return answeringFaults(() => {
+      this.faults.trip('enter', 'record')
+      const spent = this.commit(caller, ['mfa_disabled'], () => this.tables.deleteRecoveryCodes())
+      this.forgetInIndex(caller, spent)
+      return { ok: true }
+    })
   }
 
-  async admitRecover(caller: Caller, hash: string): Promise<Outcome> {
-    this.faults.trip('enter')
-    if (this.spending.holds(hash, caller.now)) return { refused: 'wrong_code' }
-    // Recovery codes have a budget of their own: wrong six-digit codes never block recovery.
-    const locked = admit(this.tables.attempts('recovery'), 0, caller.now)
-    if (locked) return { refused: 'locked', ...locked }
-    if (!this.tables.hasRecoveryCode(hash)) {
-      this.recordFailure(caller, 'recovery')
-      return { refused: 'wrong_code' }
-    }
-    // Before SaaSus is asked, and before the hold (a storage failure here must not strand it).
-    this.ctx.storage.transactionSync(() => this.tables.forgetRegistration())
-    this.spending.open(caller.now, hash)
-    return { ok: true }
+  admitRecover(caller: Caller, hash: string): Promise<Outcome> {
+    return answeringFaults(() => {
+      this.faults.trip('enter')
+      if (this.spending.holds(hash, caller.now)) return { refused: 'wrong_code' }
+      // Recovery codes have a budget of their own: wrong six-digit codes never block recovery.
+      const locked = admit(this.tables.attempts('recovery'), 0, caller.now)
+      if (locked) return { refused: 'locked', ...locked }
+      if (!this.tables.hasRecoveryCode(hash)) {
+        this.recordFailure(caller, 'recovery')
+        return { refused: 'wrong_code' }
+      }
+      // Before SaaSus is asked, and before the hold (a storage failure here must not strand it).
+      this.ctx.storage.transactionSync(() => this.tables.forgetRegistration())
+      this.spending.open(caller.now, hash)
+      return { ok: true }
+    })
   }
 
   /**
    * Only when SaaSus turned MFA off are the codes (this one and the rest) and the
    * kept secrets deleted, in one transaction with the events.
    */
-  async recordRecovered(caller: Caller, hash: string, outcome: UpstreamOutcome): Promise<Outcome> {
-    this.faults.trip('enter', 'record')
-    // From here on synchronous: no other request sees the code between its release and its deletion.
-    this.spending.close(hash)
-    if (outcome !== 'ok') return { ok: true }
-    // Another request spent it after this one's hold lapsed: MFA is off either way, and the code spent once.
-    if (!this.tables.hasRecoveryCode(hash)) return { refused: 'wrong_code' }
-    const spent = this.commit(caller, ['recovery_code_used', 'mfa_disabled'], () => {
-      this.tables.deleteSecrets()
-      // The owner is back in: a lockout a thief ran up with wrong codes ends here.
-      this.tables.saveAttempts('codes', NO_ATTEMPTS)
-      this.tables.saveAttempts('recovery', NO_ATTEMPTS)
-      return this.tables.deleteRecoveryCodes()
+  recordRecovered(caller: Caller, hash: string, outcome: UpstreamOutcome): Promise<Outcome> {
+    return answeringFaults(() => {
+      this.faults.trip('enter', 'record')
+      // From here on synchronous: no other request sees the code between its release and its deletion.
+      this.spending.close(hash)
+      if (outcome !== 'ok') return { ok: true }
+      // Another request spent it after this one's hold lapsed: MFA is off either way, and the code spent once.
+      if (!this.tables.hasRecoveryCode(hash)) return { refused: 'wrong_code' }
+      const spent = this.commit(caller, ['recovery_code_used', 'mfa_disabled'], () => {
+        this.tables.deleteSecrets()
+        // The owner is back in: a lockout a thief ran up with wrong codes ends here.
+        this.tables.saveAttempts('codes', NO_ATTEMPTS)
+        this.tables.saveAttempts('recovery', NO_ATTEMPTS)
+        return this.tables.deleteRecoveryCodes()
+      })
+      this.forgetInIndex(caller, spent)
+      return { ok: true }
     })
-    this.forgetInIndex(caller, spent)
-    return { ok: true }
   }
 
   /** The codes themselves never reach storage, only their hashes. */
-  async createRecoveryCodes(caller: Caller, stepUp: string | null, hashes: readonly string[]): Promise<Outcome> {
-    this.faults.trip('enter')
-    const refused = await this.stepUpIfAsked(caller, stepUp)
-    if (refused) return refused
-    // Indexed first: a code shown to the user must be findable. A failure after this leaves
-    // index entries that no account honours, which is harmless.
-    await recoveryIndex(this.env).add(caller.userId, hashes)
-    const replaced = this.commit(caller, ['recovery_codes_created'], () => {
-      const old = this.tables.deleteRecoveryCodes()
-      this.tables.insertRecoveryCodes(hashes, caller.now)
-      return old
+  createRecoveryCodes(caller: Caller, stepUp: string | null, hashes: readonly string[]): Promise<Outcome> {
+    return answeringFaults(async () => {
+      this.faults.trip('enter')
+      const refused = await this.stepUpIfAsked(caller, stepUp)
+      if (refused) return refused
+      // Indexed first: a code shown to the user must be findable. A failure after this leaves
+      // index entries that no account honours, which is harmless.
+      const indexed = await recoveryIndex(this.env).add(caller.userId, hashes)
+      if (isUnavailable(indexed)) return indexed
+      const replaced = this.commit(caller, ['recovery_codes_created'], () => {
+        const old = this.tables.deleteRecoveryCodes()
+        this.tables.insertRecoveryCodes(hashes, caller.now)
+        return old
+      })
+      this.forgetInIndex(caller, replaced)
+      return { ok: true }
     })
-    this.forgetInIndex(caller, replaced)
-    return { ok: true }
   }
 
-  async recoveryCodes(): Promise<RecoveryCodesSummary> {
-    this.faults.trip('enter')
-    return this.tables.recoveryCodes()
+  recoveryCodes(): Promise<Done<RecoveryCodesSummary>> {
+    return answeringFaults(() => {
+      this.faults.trip('enter')
+      return { ok: true, ...this.tables.recoveryCodes() }
+    })
   }
 
-  async events(now: number) {
-    this.faults.trip('enter')
-    return listEvents(this.tables.sql, now)
+  events(now: number): Promise<Done<{ events: AccountEvent[] }>> {
+    return answeringFaults(() => {
+      this.faults.trip('enter')
+      return { ok: true, events: listEvents(this.tables.sql, now) }
+    })
   }
 
   /** Deletes events once they pass retention, even if the user never comes back. */
@@ -281,12 +317,12 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
   /** Drops codes that no longer work from the index, after the fact: an entry left behind is harmless. */
   private forgetInIndex(caller: Caller, hashes: readonly string[]): void {
     if (hashes.length === 0) return
+    const stale = () =>
+      console.warn(JSON.stringify({ level: 'warn', event: 'recovery_index_stale', requestId: caller.requestId }))
     this.ctx.waitUntil(
       recoveryIndex(this.env)
         .remove(caller.userId, hashes)
-        .catch(() =>
-          console.warn(JSON.stringify({ level: 'warn', event: 'recovery_index_stale', requestId: caller.requestId })),
-        ),
+        .then((answer) => (isUnavailable(answer) ? stale() : undefined), stale),
     )
   }
 }

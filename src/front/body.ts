@@ -1,48 +1,26 @@
 /**
- * The request body, read once and whole, at most MAX_BODY_BYTES. Over the limit the front answers
- * 413 and cancels the stream, so nothing reads it after the answer is sent (Hono's bodyLimit keeps
- * pulling a chunked body behind its error, which workerd reports as an uncaught exception).
+ * The request body, read once and whole, at most MAX_BODY_BYTES. Over the limit the front drains
+ * what is left (within bounds) before it answers 413, so that the client, done sending, reads the
+ * answer, and nothing reads the stream after the answer is sent (../shared/request-limits.ts).
  * The shape checks and the forward to the core then use the bytes kept here.
  */
 import type { MiddlewareHandler } from 'hono'
-import { ApiError } from '../shared/errors'
+import { type DrainLimits, drainBody, readBodyWithin } from '../shared/request-limits'
 import type { FrontAppEnv } from './app-env'
 
-async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
-  const reader = body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined)
-      throw new ApiError('payload_too_large')
-    }
-    chunks.push(value)
+/**
+ * Outermost: a body no one read, its request answered before the limit below (CORS refused it, or
+ * the settings are broken), is drained on the way out, so that it too is read before the answer goes.
+ */
+export const unreadBodyDrained = (drain?: DrainLimits): MiddlewareHandler<FrontAppEnv> =>
+  async function unreadBodyDrainedHandler(c, next) {
+    await next()
+    const { body, bodyUsed } = c.req.raw
+    if (body !== null && !bodyUsed) await drainBody(body, drain)
   }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
-}
 
-export const boundedBody = (maxBytes: number): MiddlewareHandler<FrontAppEnv> =>
+export const boundedBody = (maxBytes: number, drain?: DrainLimits): MiddlewareHandler<FrontAppEnv> =>
   async function boundedBodyHandler(c, next) {
-    const body = c.req.raw.body
-    if (body === null) {
-      c.set('body', null)
-      return next()
-    }
-    // A declared length over the limit is refused unread.
-    if (Number(c.req.header('Content-Length')) > maxBytes) {
-      await body.cancel().catch(() => undefined)
-      throw new ApiError('payload_too_large')
-    }
-    c.set('body', await readAtMost(body, maxBytes))
+    c.set('body', await readBodyWithin(c.req.raw, maxBytes, drain))
     await next()
   }

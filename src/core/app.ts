@@ -5,15 +5,15 @@
  * every answer the secure headers and `Cache-Control: no-store` (src/front/response-headers.ts)
  * on its way out: the core has no public URL, so it does not write them too.
  *
- *   request log → context (settings, SaaSus client) → body limit
+ *   request log → context (settings, SaaSus client) → body limit → the method (405 with `Allow`)
  *   → route (each states its description and its guards: requireUser, limits, …)
  */
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { answerError } from '../shared/answer'
 import { ApiError } from '../shared/errors'
-import { MAX_BODY_BYTES } from '../shared/request-limits'
+import { MAX_BODY_BYTES, readBodyWithin } from '../shared/request-limits'
 import type { AppEnv } from './app-env'
+import { requireAllowedMethod } from './middleware/allowed-method'
 import { context } from './middleware/context'
 import { requestLog } from './middleware/request-log'
 import { documented } from './openapi/describe'
@@ -31,15 +31,16 @@ const app = new Hono<AppEnv>()
   // the core safe on its own).
   .use(
     documented(
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: () => {
-          throw new ApiError('payload_too_large')
-        },
-      }),
+      async function bodyWithinLimit(c, next) {
+        const body = await readBodyWithin(c.req.raw, MAX_BODY_BYTES)
+        if (body) c.req.raw = new Request(c.req.raw, { body })
+        await next()
+      },
       { errors: ['payload_too_large'] },
     ),
   )
+  // A path of the route table asked with another method, before any route's guards.
+  .use(requireAllowedMethod())
   .route('/', mfaRoutes)
   // Account protection: recovery codes, recovery without a token, security activity.
   .route('/', accountRoutes)

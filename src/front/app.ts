@@ -3,7 +3,7 @@
  * SaaSus, and forwards the rest to the core (src/core/app.ts) over the CORE service binding.
  *
  *   request id and log → response headers → /openapi.json (public) → settings → CORS
- *   → body limit → request shape (the route's guards that need no SaaSus) → /docs, or the core
+ *   → body limit → request shape (the method, the route's guards that need no SaaSus) → /docs, or the core
  *
  * Its refusals are the core's own: same catalogue, same headers, the same CORS decision.
  */
@@ -12,8 +12,9 @@ import { answerError } from '../shared/answer'
 import { ConfigError, reportConfigError } from '../shared/config-error'
 import { ApiError } from '../shared/errors'
 import { MAX_BODY_BYTES } from '../shared/request-limits'
+import { ROUTES } from '../shared/routes'
 import type { FrontAppEnv } from './app-env'
-import { boundedBody } from './body'
+import { boundedBody, unreadBodyDrained } from './body'
 import { allowListCors } from './cors'
 import { openApiRoute, referencePageRoutes } from './docs'
 import { forwardToCore } from './forward'
@@ -37,6 +38,9 @@ export const CORS_ALLOW_HEADERS = [
 // Chromium caps a cached preflight at 2 hours (Firefox at 24); asking for more buys nothing.
 const PREFLIGHT_MAX_AGE_SECONDS = 2 * 60 * 60
 
+/** The core's routes and the front's own operation: every path of the API, for its method check. */
+const API_ROUTES = { ...ROUTES, getOpenApi: { method: 'GET', path: '/openapi.json', guards: [] } } as const
+
 const settings = (): MiddlewareHandler<FrontAppEnv> =>
   async function settingsHandler(c, next) {
     try {
@@ -51,6 +55,8 @@ const settings = (): MiddlewareHandler<FrontAppEnv> =>
 
 const front = new Hono<FrontAppEnv>()
   .use(frontRequestLog())
+  // A refusal before the body is read (CORS, the method) still reads it, bounded, before answering.
+  .use(unreadBodyDrained())
   .use(responseHeaders())
   .route('/', openApiRoute)
   .use(settings())
@@ -65,7 +71,7 @@ const front = new Hono<FrontAppEnv>()
     }),
   )
   .use(boundedBody(MAX_BODY_BYTES))
-  .route('/', requestShape())
+  .route('/', requestShape(API_ROUTES))
   .route('/', referencePageRoutes)
   .all('*', forwardToCore())
 

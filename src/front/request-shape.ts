@@ -4,12 +4,13 @@
  * never travels to the core. Each is the shared guard the core runs too (src/shared/guards.ts);
  * the core still makes every check itself: it must be safe alone.
  *
+ * A path of the table asked with a method it does not answer is refused first, `405` with `Allow`.
  * Routes are matched by Hono's router, as the core matches them, so a path with parameters
  * (`/tenants/:tenantId/…`) gets its checks like any other.
  */
 import { Hono, type MiddlewareHandler } from 'hono'
 import { ApiError } from '../shared/errors'
-import { bearerToken, checkJsonBody, refuseExpired } from '../shared/guards'
+import { bearerToken, checkJsonBody, methodCheck, refuseExpired } from '../shared/guards'
 import { type FrontCheck, frontChecks, ROUTES, type RouteSpec } from '../shared/routes'
 import { OPAQUE_TOKEN } from '../shared/tokens'
 import type { FrontAppEnv } from './app-env'
@@ -34,9 +35,13 @@ const CHECKS: Record<FrontCheck, (c: Context) => void> = {
   },
 }
 
-/** A Hono app that runs each route's front checks, then passes the request on. */
+/** A Hono app that checks the method, runs each route's front checks, then passes the request on. */
 export function requestShape(routes: Readonly<Record<string, RouteSpec>> = ROUTES): Hono<FrontAppEnv> {
-  const app = new Hono<FrontAppEnv>()
+  const checkMethod = methodCheck(routes)
+  const app = new Hono<FrontAppEnv>().use(async function allowedMethodsHandler(c, next) {
+    checkMethod(c.req.method, c.req.path)
+    await next()
+  })
   for (const route of Object.values(routes)) {
     const checks = frontChecks(route.guards).map((check) => CHECKS[check])
     if (checks.length === 0) continue

@@ -37,6 +37,8 @@ export const ERRORS = {
       'Ask an administrator to turn MFA off, then set it up again',
   },
   not_found: { status: 404, message: 'No such route' },
+  // RFC 9110 §15.5.6: sent with `Allow`, the path's methods, set where it is thrown.
+  method_not_allowed: { status: 405, message: 'This path does not answer this method; Allow lists the ones it does' },
   mfa_not_registered: {
     status: 409,
     message: 'Register an authenticator (setup and verify) before enabling MFA',

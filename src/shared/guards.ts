@@ -4,7 +4,9 @@
  * to the core; the core calls the same ones, so it is safe on its own. Each throws the catalogue's
  * error, which both Workers answer alike (./answer.ts).
  */
+import { TrieRouter } from 'hono/router/trie-router'
 import { ApiError } from './errors'
+import { allowedMethods, ROUTES, type RouteSpec } from './routes'
 import { jwtExpiry } from './tokens'
 
 /** RFC 6750 §2.1 b64token, bounded: an ID token is a JWT of a few KiB at most. */
@@ -14,7 +16,7 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]{1,8192}=*)$/i
  * RFC 6750 §3: the challenge says why, so an SPA knows to refresh rather than
  * sign in again.
  */
-const EXPIRED_CHALLENGE = 'Bearer error="invalid_token", error_description="The ID token has expired"'
+export const EXPIRED_CHALLENGE = 'Bearer error="invalid_token", error_description="The ID token has expired"'
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i
 
@@ -52,5 +54,23 @@ export function checkJsonBody(contentType: string | undefined, text: string): vo
     JSON.parse(text)
   } catch (error) {
     throw new ApiError('invalid_json', { cause: error })
+  }
+}
+
+/**
+ * The method check of a route table: `405 method_not_allowed` with `Allow` (RFC 9110 §15.5.6) for a
+ * path of the table asked with a method it does not answer. A path the table does not have passes:
+ * its 404 is the app's. Paths are matched by Hono's router, as the apps match their routes.
+ */
+export function methodCheck(
+  routes: Readonly<Record<string, RouteSpec>> = ROUTES,
+): (method: string, path: string) => void {
+  const router = new TrieRouter<string[]>()
+  for (const [path, methods] of allowedMethods(routes)) router.add('ALL', path, methods)
+  return function checkMethod(method, path) {
+    const allowed = [...new Set(router.match(method, path)[0].flatMap(([methods]) => methods))]
+    if (allowed.length > 0 && !allowed.includes(method)) {
+      throw new ApiError('method_not_allowed', { headers: { Allow: allowed.join(', ') } })
+    }
   }
 }

@@ -5,7 +5,9 @@
  * - the core (src/core/routes/) chains each route's guards from it, beside the route's handler and
  *   its OpenAPI description (zod schemas, examples: the core's alone);
  * - the front (src/front/request-shape.ts) makes the guards' checks that need neither SaaSus nor a
- *   core binding, in the same order, up to the first guard that does (`frontChecks` below).
+ *   core binding, in the same order, up to the first guard that does (`frontChecks` below);
+ * - both refuse a path of the table asked with a method it does not have: `405` with `Allow`
+ *   (`allowedMethods` below, `methodCheck` in ./guards.ts).
  *
  * No zod and no binding types here: the front imports it.
  */
@@ -25,7 +27,10 @@ export type Guard =
   | { kind: 'requestedWith' }
   /** A body, when there is one, declared as JSON and parsing as JSON. */
   | { kind: 'json' }
-  /** The body's shape: the route's own request schema (its OpenAPI description, in the core). */
+  /**
+   * The body's shape: the route's own request schema (its OpenAPI description, in the core). A route
+   * whose body is optional takes an empty one as no body; any other must be what the schema says.
+   */
   | { kind: 'body' }
   | { kind: 'limitPerUser'; limiter: UserLimiter }
   | { kind: 'limitClients'; limiter: ClientLimiter; scope: 'address' | 'overall' }
@@ -65,18 +70,18 @@ export const ROUTES = {
     path: '/mfa_verify',
     guards: [user, { kind: 'accessToken' }, json, body, { kind: 'limitPerUser', limiter: 'MFA_VERIFY_LIMITER' }],
   },
-  enableMfa: { method: 'POST', path: '/mfa_enable', guards: [user, json, changeLimit] },
+  enableMfa: { method: 'POST', path: '/mfa_enable', guards: [user, json, body, changeLimit] },
   disableMfa: {
     method: 'POST',
     path: '/mfa_disable',
-    guards: [user, json, changeLimit, { kind: 'stepUp', from: 'body' }],
+    guards: [user, json, body, changeLimit, { kind: 'stepUp', from: 'body' }],
   },
 
   // Account protection (docs/account-protection.md).
   createRecoveryCodes: {
     method: 'POST',
     path: '/mfa_recovery_codes',
-    guards: [user, json, changeLimit, { kind: 'mfaEnabled' }, { kind: 'stepUp', from: 'body' }],
+    guards: [user, json, body, changeLimit, { kind: 'mfaEnabled' }, { kind: 'stepUp', from: 'body' }],
   },
   getRecoveryCodes: { method: 'GET', path: '/mfa_recovery_codes', guards: [readingUser] },
   recoverWithCode: {
@@ -99,6 +104,27 @@ export const ROUTES = {
 } as const satisfies Record<string, RouteSpec>
 
 export type OperationId = keyof typeof ROUTES
+
+/** The order `Allow` lists methods in. */
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE']
+
+/**
+ * The methods each path of a table answers, as `Allow` lists them: its routes' methods, and HEAD
+ * wherever GET is (Hono answers HEAD with the GET route, as RFC 9110 §9.3.2 asks). OPTIONS is not
+ * one: here it is only ever a CORS preflight, which the front answers for the allowed origins on
+ * every path before any route is matched (docs/errors.md).
+ */
+export function allowedMethods(routes: Readonly<Record<string, RouteSpec>> = ROUTES): Map<string, string[]> {
+  const byPath = new Map<string, Set<string>>()
+  for (const { method, path } of Object.values(routes)) {
+    const methods = byPath.get(path) ?? new Set<string>()
+    methods.add(method)
+    if (method === 'GET') methods.add('HEAD')
+    byPath.set(path, methods)
+  }
+  const order = (method: string) => METHOD_ORDER.indexOf(method)
+  return new Map([...byPath].map(([path, methods]) => [path, [...methods].sort((a, b) => order(a) - order(b))]))
+}
 
 /**
  * A check the front makes itself. `bearer`: a well-formed, unexpired ID token (the part of the

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type { FrontAppEnv } from '../../src/front/app-env'
 import { requestShape } from '../../src/front/request-shape'
 import { answerError } from '../../src/shared/answer'
+import { ERRORS } from '../../src/shared/errors'
 import { bearerToken } from '../../src/shared/guards'
 import { frontChecks, ROUTES } from '../../src/shared/routes'
 import { apiWith, bearer, callCore, codeOf, freshUser, SPA_ORIGIN } from '../support/harness'
@@ -80,6 +81,27 @@ describe('the front answers without the core', () => {
     })
     expect(res.status).toBe(413)
     expect(await codeOf(res)).toBe('payload_too_large')
+    expect(forwarded).toHaveLength(0)
+  })
+
+  it('a known path under a method it does not answer, as the core would: 405 with Allow', async () => {
+    const { api, forwarded } = watchedApi()
+    const user = await freshUser()
+    for (const [method, path, allow] of [
+      ['POST', '/mfa_status', 'GET, HEAD'],
+      ['GET', '/mfa_verify', 'POST'],
+      ['DELETE', '/mfa_recovery_codes', 'GET, HEAD, POST'],
+      ['OPTIONS', '/mfa_enable', 'POST'],
+      ['PUT', '/openapi.json', 'GET, HEAD'],
+    ] as const) {
+      // Before any credential is looked at: the bearer is another user's business.
+      const res = await api(path, { method, headers: bearer(user) })
+      expect([method, path, res.status, res.headers.get('Allow')]).toEqual([method, path, 405, allow])
+      expect(await res.json()).toEqual({ error: ERRORS.method_not_allowed.message, code: 'method_not_allowed' })
+      if (path === '/openapi.json') continue
+      const core = await callCore(path, { method, headers: bearer(user) })
+      expect([core.status, core.headers.get('Allow')]).toEqual([405, allow])
+    }
     expect(forwarded).toHaveLength(0)
   })
 
@@ -194,9 +216,11 @@ describe('the front checks every route of the table, read by the router', () => 
       headers: { 'Content-Type': 'text/plain' },
     })
     expect([notJson.status, await codeOf(notJson)]).toEqual([415, 'unsupported_media_type'])
-    // Another path, or the same path under a method the table does not list, is not checked.
+    // Another path is not checked; the same path under a method the table does not list is 405.
     expect(await (await answer.request('/tenants/t-1/other')).text()).toBe('passed')
-    expect(await (await answer.request('/tenants/t-1/mfa_policy', { method: 'POST' })).text()).toBe('passed')
+    const otherMethod = await answer.request('/tenants/t-1/mfa_policy', { method: 'POST' })
+    expect([otherMethod.status, await codeOf(otherMethod)]).toEqual([405, 'method_not_allowed'])
+    expect(otherMethod.headers.get('Allow')).toBe('GET, HEAD, PUT')
   })
 
   it('stops at the first guard that needs SaaSus or a core binding', () => {

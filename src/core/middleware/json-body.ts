@@ -1,7 +1,8 @@
 /**
  * JSON bodies: a body, when there is one, must be declared as JSON and parse as
  * JSON. The routes' zod validators then check its shape. An empty body passes
- * (the sample SPA posts `{}` to enable and disable; other clients post nothing).
+ * (the sample SPA posts `{}` to enable and disable; other clients post nothing):
+ * where the body is optional it is no body, anywhere else the validator refuses it.
  */
 import type { MiddlewareHandler } from 'hono'
 import { ApiError } from '../../shared/errors'
@@ -57,3 +58,16 @@ export const jsonBody = (): MiddlewareHandler<AppEnv> =>
     },
     { errors: ['invalid_json', 'unsupported_media_type'] },
   )
+
+/**
+ * The body validator of a route whose body is optional: an empty body is no body, handed on as `{}`;
+ * any other is validated, so `null`, `0` or `"AAA"` is `400 invalid_request` as on every route.
+ * @example optionalBody(zValidator('json', stepUpRequest, invalidField))
+ */
+export const optionalBody = (validate: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> =>
+  async function optionalBodyHandler(c, next) {
+    // `jsonBody` read it first: this is Hono's cached copy.
+    if ((await c.req.text()).trim() !== '') return validate(c, next)
+    c.req.addValidatedData('json', {})
+    await next()
+  }

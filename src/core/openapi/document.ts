@@ -10,6 +10,8 @@
  */
 import * as z from 'zod/mini'
 import { ERRORS, type ErrorCode } from '../../shared/errors'
+import { EXPIRED_CHALLENGE } from '../../shared/guards'
+import { allowedMethods, type RouteSpec } from '../../shared/routes'
 import { accessTokenHeader, errorResponse, SIX_DIGIT_CODE } from '../schemas'
 import { type Facts, factsOf, mergeFacts, type RouteDescription } from './describe'
 
@@ -35,10 +37,51 @@ function jsonSchema(schema: z.ZodMiniType): JsonObject {
   return rest
 }
 
+/** A header as the document declares it: what it says, and the values it takes. */
+interface DeclaredHeader {
+  description: string
+  schema: JsonObject
+}
+
+/**
+ * The headers an error's answers always carry, with every value they are sent with: the
+ * catalogue's own (src/shared/errors.ts) and those set where it is thrown. `allow`: the methods of
+ * the operation's path, as the method check sends them.
+ */
+function errorHeaders(code: ErrorCode, allow: string): Record<string, DeclaredHeader> {
+  switch (code) {
+    case 'invalid_token':
+      return {
+        'WWW-Authenticate': {
+          description:
+            'RFC 6750 §3: the bearer challenge; with `error_description` when the ID token is a JWT whose own ' +
+            '`exp` has passed (refresh rather than sign in again)',
+          schema: { type: 'string', enum: [ERRORS.invalid_token.headers['WWW-Authenticate'], EXPIRED_CHALLENGE] },
+        },
+      }
+    case 'too_many_attempts':
+      return {
+        'Retry-After': {
+          description: 'RFC 9110 §10.2.3: seconds to wait before trying again',
+          schema: { type: 'string', pattern: '^[0-9]+$' },
+        },
+      }
+    case 'method_not_allowed':
+      return {
+        Allow: {
+          description: "RFC 9110 §10.2.1: the path's methods (HEAD wherever GET is)",
+          schema: { type: 'string', const: allow },
+        },
+      }
+    default:
+      return {}
+  }
+}
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const jsonContent = (schema: JsonObject, example: unknown) => ({ 'application/json': { schema, example } })
 
-function errorResponses(codes: readonly ErrorCode[]): JsonObject {
+function errorResponses(codes: readonly ErrorCode[], allow: string): JsonObject {
   const byStatus = new Map<number, ErrorCode[]>()
   for (const code of new Set([...ALWAYS, ...codes])) {
     const status = ERRORS[code].status
@@ -46,12 +89,20 @@ function errorResponses(codes: readonly ErrorCode[]): JsonObject {
   }
   const responses: JsonObject = {}
   for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    // A header every code of the status carries is required; one that only some carry names them.
     const headers: JsonObject = {}
     for (const code of statusCodes) {
       const entry = ERRORS[code]
-      const entryHeaders: Record<string, string> = 'headers' in entry ? entry.headers : {}
-      for (const [name, value] of Object.entries(entryHeaders)) {
-        headers[name] = { schema: { type: 'string', const: value }, description: `With \`${code}\`` }
+      const declared = errorHeaders(code, allow)
+      for (const name of Object.keys('headers' in entry ? entry.headers : {})) {
+        if (!declared[name]) throw new Error(`${code}'s ${name} header is not declared (errorHeaders)`)
+      }
+      for (const [name, { description, schema }] of Object.entries(declared)) {
+        const carriers = statusCodes.filter((other) => name in errorHeaders(other, allow))
+        headers[name] =
+          carriers.length === statusCodes.length
+            ? { description, required: true, schema }
+            : { description: `With ${carriers.map((other) => `\`${other}\``).join(', ')}: ${description}`, schema }
       }
     }
     responses[String(status)] = {
@@ -78,7 +129,8 @@ function openApiPath(path: string): { path: string; names: string[] } {
   return { path: converted, names }
 }
 
-function operationObject(operation: RouteDescription & RouteEntry): JsonObject {
+/** One operation; `allow` is the methods of its path (its 405's `Allow`). */
+function operationObject(operation: RouteDescription & RouteEntry, allow: string): JsonObject {
   const parameters: JsonObject[] = openApiPath(operation.path).names.map((name) => ({
     name,
     in: 'path',
@@ -122,7 +174,7 @@ function operationObject(operation: RouteDescription & RouteEntry): JsonObject {
         ...(Object.keys(responseHeaders).length ? { headers: responseHeaders } : {}),
         content: jsonContent(jsonSchema(operation.response.schema), operation.response.example),
       },
-      ...errorResponses(operation.errors ?? []),
+      ...errorResponses(operation.errors ?? [], allow),
     },
   }
 }
@@ -162,10 +214,20 @@ export function describeOperations(routes: readonly RouteEntry[]): (RouteDescrip
 /** The whole document for the app's routes (`app.routes`), as a JSON-ready object. */
 export function buildOpenApiDocument(routes: readonly RouteEntry[]): JsonObject {
   const paths: Record<string, JsonObject> = {}
-  for (const operation of describeOperations(routes)) {
+  const answered = new Set<ErrorCode>(ALWAYS)
+  const operations = describeOperations(routes)
+  // Each path's methods as the method check lists them in `Allow` (src/shared/routes.ts).
+  const table: Record<string, RouteSpec> = {}
+  for (const { operationId, method, path } of operations) {
+    table[operationId] = { method: method as RouteSpec['method'], path, guards: [] }
+  }
+  const allow = allowedMethods(table)
+  for (const operation of operations) {
     const method = operation.method.toLowerCase()
     const { path } = openApiPath(operation.path)
-    paths[path] = { ...paths[path], [method]: operationObject(operation) }
+    const described = operationObject(operation, allow.get(operation.path)?.join(', ') ?? '')
+    paths[path] = { ...paths[path], [method]: described }
+    for (const code of operation.errors ?? []) answered.add(code)
   }
   return {
     openapi: '3.1.1',
@@ -178,15 +240,19 @@ export function buildOpenApiDocument(routes: readonly RouteEntry[]): JsonObject 
         'Browsers call cross-origin with credentials from the origins in `ALLOWED_ORIGINS`.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
+    // Relative: the API is wherever this document is served from (its front, at /openapi.json).
+    servers: [{ url: '/', description: 'The origin this document is served from' }],
     paths,
     components: {
       schemas: { Error: jsonSchema(errorResponse) },
-      // Every catalogue entry, as the body it answers with.
+      // Every catalogue entry an operation answers with (`not_found` is no operation's), as its body.
       examples: Object.fromEntries(
-        Object.entries(ERRORS).map(([code, { status, message }]) => [
-          code,
-          { summary: `${status} ${code}`, value: { error: message, code } },
-        ]),
+        Object.entries(ERRORS)
+          .filter(([code]) => answered.has(code as ErrorCode))
+          .map(([code, { status, message }]) => [
+            code,
+            { summary: `${status} ${code}`, value: { error: message, code } },
+          ]),
       ),
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "The user's SaaSus ID token" },

@@ -7,8 +7,11 @@ import * as z from 'zod/mini'
 import { describeRoute, documented } from './describe'
 import type { RouteEntry } from './document'
 
-// Every route past this point is the core's, reached through the front: it may be unreachable.
-const passOn = documented((_c, next) => next(), { errors: ['origin_not_allowed', 'core_unavailable'] })
+// Every route past this point is the core's, reached through the front: it may be unreachable. The
+// front refuses another method on a route's path itself (src/front/request-shape.ts).
+const passOn = documented((_c, next) => next(), {
+  errors: ['origin_not_allowed', 'method_not_allowed', 'core_unavailable'],
+})
 
 /** Put before the core's `app.routes`: the order is the one a request meets them in. */
 export const frontRoutes: readonly RouteEntry[] = [
@@ -18,6 +21,8 @@ export const frontRoutes: readonly RouteEntry[] = [
     handler: describeRoute({
       operationId: 'getOpenApi',
       summary: 'This document',
+      // The front's method check knows this path too (src/front/app.ts).
+      errors: ['method_not_allowed'],
       response: { schema: z.looseObject({ openapi: z.string() }), example: { openapi: '3.1.1' } },
     }),
   },

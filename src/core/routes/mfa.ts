@@ -30,7 +30,7 @@ import { guarded } from './route'
 
 const EXAMPLE_URI = 'otpauth://totp/SaaSusPlatform:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=SaaSusPlatform'
 
-// `{}` or no body: the sample SPA posts `{}` to enable and disable.
+// `{}` or no body (the sample SPA posts `{}` to enable and disable); a JSON object whatever it holds.
 const EMPTY_BODY = { schema: emptyRequest, optional: true, example: {} }
 
 const STEP_UP_NOTE =

@@ -17,7 +17,7 @@ import { type Guard, type OperationId, ROUTES, type RouteSpec } from '../../shar
 import type { AppEnv } from '../app-env'
 import { requireAccessToken } from '../middleware/access-token'
 import { limitClients } from '../middleware/client-limit'
-import { invalidField, jsonBody } from '../middleware/json-body'
+import { invalidField, jsonBody, optionalBody } from '../middleware/json-body'
 import { limitPerUser } from '../middleware/rate-limit'
 import { requireRequestedWith } from '../middleware/requested-with'
 import { requireMfaEnabled, stepUp } from '../middleware/step-up'
@@ -48,7 +48,7 @@ function operationIdOf(route: RouteSpec): OperationId {
   return id
 }
 
-function guardMiddleware(guard: Guard, body: z.ZodMiniType | undefined): MiddlewareHandler<AppEnv> {
+function guardMiddleware(guard: Guard, body: RouteDescription['requestBody']): MiddlewareHandler<AppEnv> {
   switch (guard.kind) {
     case 'user':
       return requireUser({ cached: guard.cached ?? false })
@@ -58,9 +58,11 @@ function guardMiddleware(guard: Guard, body: z.ZodMiniType | undefined): Middlew
       return requireRequestedWith()
     case 'json':
       return jsonBody()
-    case 'body':
+    case 'body': {
       if (!body) throw new Error('a route with the body guard describes its requestBody')
-      return zValidator('json', body, invalidField) as unknown as MiddlewareHandler<AppEnv>
+      const validate = zValidator('json', body.schema, invalidField) as unknown as MiddlewareHandler<AppEnv>
+      return documented(body.optional ? optionalBody(validate) : validate, { errors: ['invalid_request'] })
+    }
     case 'limitPerUser':
       return limitPerUser(guard.limiter)
     case 'limitClients':
@@ -82,7 +84,7 @@ export function guarded<const R extends RouteSpec, S extends z.ZodMiniType | und
   route: R,
   description: Description<S>,
 ): GuardedHandler<R, S> {
-  const guards = route.guards.map((guard) => guardMiddleware(guard, description.requestBody?.schema))
+  const guards = route.guards.map((guard) => guardMiddleware(guard, description.requestBody))
   let facts = { ...description, operationId: operationIdOf(route) } as RouteDescription
   for (const guard of guards) {
     const own = factsOf(guard)

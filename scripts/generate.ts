@@ -4,13 +4,14 @@
  *
  * - types/ from the two wrangler configs (./cf-typegen.ts);
  * - spec/saasus-authapi.d.ts from the official SaaSus Auth API definition (./gen-saasus.ts);
- * - public/openapi.json from the core's routes (./gen-openapi.ts).
+ * - public/openapi.json from the core's routes (./gen-openapi.ts);
+ * - client/index.d.ts, the SPA's `saasus-mfa-edge/client` types, from the core's routes (./gen-client.ts).
  */
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { ROOT } from './wrangler-local.ts'
 
-for (const generator of ['cf-typegen.ts', 'gen-saasus.ts', 'gen-openapi.ts']) {
+for (const generator of ['cf-typegen.ts', 'gen-saasus.ts', 'gen-openapi.ts', 'gen-client.ts']) {
   const result = spawnSync(process.execPath, [join(ROOT, 'scripts', generator), ...process.argv.slice(2)], {
     cwd: ROOT,
     stdio: 'inherit',

@@ -1,9 +1,12 @@
 /**
  * The typed client an SPA gets from the app's exported type: `hc<AppType>(url)`
- * from `hono/client`, driving the running app (here through its fetch handler).
+ * from `hono/client`, driving the running app (here through its fetch handler). An SPA imports
+ * the type from `saasus-mfa-edge/client` (client/index.d.ts, generated); the last test holds it to the app's.
  */
 import { exports } from 'cloudflare:workers'
 import { hc } from 'hono/client'
+import type { ExtractSchema } from 'hono/types'
+import type { AppType as SpaAppType } from 'saasus-mfa-edge/client'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { AppType } from '../../src/core/index'
 import { API, currentCode, freshUser } from '../support/harness'
@@ -48,5 +51,10 @@ describe('hc<AppType>', () => {
     const res = await client.mfa_status.$get()
     expect(res.status).toBe(401)
     expect(await res.json()).toMatchObject({ code: 'invalid_token' })
+  })
+
+  it('is the same client from saasus-mfa-edge/client, which an SPA imports without the Worker types', () => {
+    expectTypeOf<ExtractSchema<SpaAppType>>().toEqualTypeOf<ExtractSchema<AppType>>()
+    expectTypeOf(hc<SpaAppType>(API)).toEqualTypeOf(hc<AppType>(API))
   })
 })

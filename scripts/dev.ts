@@ -1,18 +1,22 @@
 /**
  * `npm run dev`: the API on http://127.0.0.1:8787, its front and core in one `wrangler dev -c
  * wrangler.toml -c wrangler.core.toml`. Without SaaSus credentials in .dev.vars (or with --emulator)
- * the SaaSus emulator runs beside it on :8788 (`wrangler dev -c emulator/wrangler.toml`) and the
- * seeded users' tokens are printed. wrangler runs, binds, reloads and logs the Workers; this script
- * checks the options, the settings and the ports first, a mistake being one line and a non-zero exit.
+ * the SaaSus emulator runs beside it on :8788 (`wrangler dev -c emulator/wrangler.toml`), each start
+ * keeps no state of the last, and the banner shows how to fetch the seeded users' tokens. wrangler
+ * runs, binds, reloads and logs the Workers; this script checks the options, the settings and the
+ * ports first, a mistake being one line and a non-zero exit.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { parseArgs } from 'node:util'
+import { existsSync, statSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import { parseArgs, stripVTControlCharacters } from 'node:util'
 import { DIALECT_NAMES } from '../emulator/src/dialects.ts'
+import { SEEDED_USERS } from '../emulator/src/store.ts'
 import { apiCommand, closest, devSettings, readDevVars, SAASUS_CREDENTIALS, settingsProblems } from './dev-settings.ts'
-import { isPortFree, seededUsers } from './stack.ts'
-import { OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './wrangler-local.ts'
+import { isPortFree, untilAnswering } from './stack.ts'
+import { freshState, OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './wrangler-local.ts'
 
-const HELP = `usage: npm run dev -- [--emulator] [--dialect <name>] [--var NAME:value]... [--port <n>] [--emulator-port <n>]
+const HELP = `usage: npm run dev -- [--emulator] [--dialect <name>] [--var NAME:value]... [--port <n>] [--emulator-port <n>] [--persist-to <dir>]
 
 Starts the API under wrangler dev, and the SaaSus emulator unless .dev.vars has SaaSus credentials.
 
@@ -20,13 +24,16 @@ Starts the API under wrangler dev, and the SaaSus emulator unless .dev.vars has 
   --dialect <name>      the words the emulator refuses in: ${DIALECT_NAMES.join(', ')}
   --var NAME:value      one of the API's settings (either Worker's [vars]); wins over .dev.vars
   --port <n>            the API's port (or API_PORT; default 8787)
-  --emulator-port <n>   the emulator's port (or EMULATOR_PORT; default 8788)`
+  --emulator-port <n>   the emulator's port (or EMULATOR_PORT; default 8788)
+  --persist-to <dir>    keep the API's state in <dir> across starts (by default none is kept with the
+                        emulator, and .wrangler/state holds it with SaaSus)`
 const OPTIONS = {
   emulator: { type: 'boolean' },
   dialect: { type: 'string' },
   var: { type: 'string', multiple: true },
   port: { type: 'string' },
   'emulator-port': { type: 'string' },
+  'persist-to': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -62,6 +69,12 @@ const { dialect } = options
 if (dialect !== undefined && !(DIALECT_NAMES as string[]).includes(dialect)) {
   const guess = closest(dialect, DIALECT_NAMES)
   fail(`--dialect ${dialect}: none such${guess ? ` (did you mean ${guess}?)` : ''}; one of ${DIALECT_NAMES.join(', ')}`)
+}
+if (options['persist-to'] === '') fail('--persist-to takes a directory, as in --persist-to .wrangler/my-state')
+// Relative to where npm was run (INIT_CWD), not to the root it runs scripts in.
+const persistTo = options['persist-to'] && resolve(process.env.INIT_CWD ?? process.cwd(), options['persist-to'])
+if (persistTo && existsSync(persistTo) && !statSync(persistTo).isDirectory()) {
+  fail(`--persist-to ${options['persist-to']}: that is a file, not a directory`)
 }
 const cliVars = Object.fromEntries(
   (options.var ?? []).map((text) => {
@@ -110,12 +123,19 @@ process.on('SIGTERM', () => void stop(0))
 const parent = process.ppid
 setInterval(() => process.ppid !== parent && !stopping && void stop(0), 1_000).unref()
 
-/** Starts one wrangler dev, its output the terminal's, and resolves once it reports it is ready. */
-function wrangler(args: string[], env: Record<string, string> = {}): Promise<unknown> {
+// wrangler's output passes through this script, in colour when it reaches a terminal, as it would unpiped.
+const colour = process.stdout.isTTY && !('FORCE_COLOR' in process.env || 'NO_COLOR' in process.env)
+
+/**
+ * Starts one wrangler dev on `url`, its output passed on, and resolves once its Workers answer:
+ * after wrangler's "Ready on <url>", which it prints once they run (its IPC "ready" comes before),
+ * and a probe that they answer which prints no request line (stack.ts untilAnswering).
+ */
+async function wrangler(url: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   const child = spawn(process.execPath, [WRANGLER, ...args, '--show-interactive-dev-session=false'], {
     cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, ...OFFLINE_WRANGLER_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...OFFLINE_WRANGLER_ENV, ...(colour ? { FORCE_COLOR: '1' } : {}), ...env },
   })
   children.push(child)
   child.once('exit', (code, signal) => {
@@ -123,41 +143,70 @@ function wrangler(args: string[], env: Record<string, string> = {}): Promise<unk
     console.error(`npm run dev: a wrangler dev stopped (${signal ?? `exit code ${code}`}); its output is above`)
     void stop(1)
   })
-  return new Promise((resolve) =>
-    child.on('message', (message) => String(message).includes('DEV_SERVER_READY') && resolve(0)),
-  )
+  await new Promise<void>((resolve) => {
+    for (const [from, to] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ] as const) {
+      // A chunk may end mid-line: its tail waits for the next one.
+      let partial = ''
+      from.on('data', (chunk: Buffer) => {
+        to.write(chunk)
+        const lines = stripVTControlCharacters(partial + chunk.toString()).split('\n')
+        partial = lines.pop() ?? ''
+        if (lines.some((line) => line.includes(`Ready on ${url}`))) resolve()
+      })
+    }
+  })
+  if (await untilAnswering(url)) return
+  console.error(`npm run dev: ${url} did not answer within 60 s of wrangler's "Ready"; its output is above`)
+  await stop(1)
 }
 
 const api = `http://127.0.0.1:${apiPort}`
 const emulator = `http://127.0.0.1:${emulatorPort}`
-if (!realSaasus) {
+// The emulator keeps its users in memory: against it, each start begins with no state, the API's
+// included (wrangler-local.ts freshState), unless --persist-to says where to keep the API's.
+const fresh = realSaasus ? undefined : freshState(`dev-${apiPort}`)
+const apiState = persistTo || (fresh && join(fresh, 'api'))
+if (fresh) {
   const emulatorArgs = ['dev', '-c', 'emulator/wrangler.toml', '--ip', '127.0.0.1', '--port', String(emulatorPort)]
   const dialectVar = dialect ? ['--var', `EMULATOR_DIALECT:${dialect}`] : []
+  const emulatorState = ['--persist-to', join(fresh, 'emulator')]
   // One at a time: two wrangler dev starting together can pick the same free internal port.
-  await wrangler([...emulatorArgs, '--var', `DEMO_API_URL:${api}`, ...dialectVar])
+  await wrangler(emulator, [...emulatorArgs, ...emulatorState, '--var', `DEMO_API_URL:${api}`, ...dialectVar])
 }
 const command = apiCommand(apiPort, settings.env)
-await wrangler(command.args, command.env)
-await fetch(api).catch(() => undefined) // wrangler reports ready before the Workers answer
+await wrangler(api, [...command.args, ...(apiState ? ['--persist-to', apiState] : [])], command.env)
 
+const shown = (dir: string) => (relative(ROOT, dir).startsWith('..') ? dir : relative(ROOT, dir))
+const state = persistTo
+  ? `the API's kept in ${shown(persistTo)}${realSaasus ? '' : " (the emulator's users start afresh)"}`
+  : realSaasus
+    ? 'kept in .wrangler/state (npm run dev -- --persist-to <dir> keeps it elsewhere)'
+    : "none kept between starts (npm run dev -- --persist-to <dir> keeps the API's)"
 const lines = realSaasus
-  ? ['SaaSus credentials found in .dev.vars: the API talks to SaaSus.', `API: ${api}  (reference: ${api}/docs)`]
+  ? [
+      'SaaSus credentials found in .dev.vars: the API talks to SaaSus.',
+      `API: ${api}  (reference: ${api}/docs)`,
+      `State: ${state}`,
+    ]
   : [
       `API:             ${api}  (SaaSus calls go to the emulator)`,
       `SaaSus emulator: ${emulator}  (users and tokens: ${emulator}/_emulator/users)`,
       `Demo page:       ${emulator}/  (enroll a seeded user with your authenticator app)`,
       `API reference:   ${api}/docs`,
       `SaaSus refuses in the "${dialect ?? 'emulator'}" dialect (npm run dev -- --dialect <name>)`,
+      `State:           ${state}`,
     ]
 const given = [[settings.fromDevVars, '.dev.vars'] as const, [Object.keys(cliVars), '--var'] as const]
 const yours = given.filter(([names]) => names.length > 0).map(([names, from]) => `${names.join(', ')} from ${from}`)
 if (yours.length > 0) lines.push(`Your settings:   ${yours.join('; ')}`)
 lines.push(...settings.notes.map((note) => `Note: ${note}`))
 if (!realSaasus) {
-  lines.push('')
-  for (const user of await seededUsers(emulator)) {
-    lines.push(`  ${user.email || `sign-in ID ${user.sign_in_id}`}`, `    ID token:     ${user.id_token}`)
-    lines.push(`    access token: ${user.access_token}`)
-  }
+  // The same users on every start, with new tokens: a shell takes them with curl rather than a copy.
+  lines.push('', "Seeded users' ID tokens (new on every start; /access_token and /id likewise):")
+  for (const user of SEEDED_USERS)
+    lines.push(`  curl -s ${emulator}/_emulator/users/${user.email ?? user.sign_in_id}/id_token`)
 }
 console.log(`\n${lines.join('\n')}\n\nCtrl-C stops ${realSaasus ? 'it' : 'both'}.`)

@@ -7,8 +7,9 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
 import { apiCommand, localOrigins } from './dev-settings.ts'
-import { EMULATOR_SECRETS, OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './wrangler-local.ts'
+import { EMULATOR_SECRETS, freshState, OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './wrangler-local.ts'
 
 /**
  * `wrangler deploy --dry-run --outdir <outdir>`: what `wrangler deploy` would upload for a config,
@@ -55,6 +56,8 @@ export interface StartOptions {
   echo?: boolean
   /** Receives every line wrangler prints. */
   onLine?: (line: string) => void
+  /** Where wrangler keeps the Workers' state (`--persist-to`). @default wrangler's .wrangler/state */
+  persistTo?: string
 }
 
 /** The port is held by another process (another `npm run dev`, say), so wrangler cannot listen there. */
@@ -90,6 +93,27 @@ export const isPortFree = (port: number): Promise<boolean> =>
   )
 
 /**
+ * A path the runtime answers itself, so that a readiness probe prints no request line: miniflare
+ * serves its platform proxy here (400 without the proxy's header), before any Worker and unlogged,
+ * and wrangler's proxy holds the request, as any other, until workerd runs.
+ */
+const SILENT_PROBE = '/cdn-cgi/local/platform-proxy'
+
+/** Whether the workerd behind a `wrangler dev` at `url` answers within `timeoutMs`; silent in its output. */
+export async function untilAnswering(url: string, timeoutMs = 60_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const res = await fetch(`${url}${SILENT_PROBE}`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined)
+    if (res) {
+      await res.body?.cancel()
+      return true
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  return false
+}
+
+/**
  * Starts one `wrangler dev` and resolves once that process reports it listens and
  * answers HTTP. A port that is taken fails at once, before wrangler starts.
  */
@@ -104,7 +128,8 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
         env: {},
       }
     : apiCommand(options.port, { ...options.secrets, ...options.vars })
-  const args = [...command.args, '--show-interactive-dev-session=false']
+  const state = options.persistTo ? ['--persist-to', options.persistTo] : []
+  const args = [...command.args, ...state, '--show-interactive-dev-session=false']
   const env = { ...process.env, ...OFFLINE_WRANGLER_ENV, ...command.env }
   const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env })
   const url = `http://127.0.0.1:${options.port}`
@@ -146,14 +171,8 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
       if (output.includes('Address already in use')) throw new PortTakenError(options.port)
       throw new Error(`wrangler dev (${url}) exited early:\n${output}`)
     }
-    if (ready) {
-      try {
-        await fetch(url, { signal: AbortSignal.timeout(2_000) })
-        return { url, child, stop }
-      } catch {
-        // Listening but not answering yet: try again.
-      }
-    }
+    // Listening (its own "Ready on" line), then answering the silent probe.
+    if (ready && (await untilAnswering(url, 2_000))) return { url, child, stop }
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
   await stop()
@@ -177,15 +196,21 @@ export interface Stack {
   stop(): Promise<void>
 }
 
-/** Starts the emulator and the API wired to it, the API's SaaSus calls going to 127.0.0.1. */
+/**
+ * Starts the emulator and the API wired to it, the API's SaaSus calls going to 127.0.0.1. Each
+ * stack starts with no state, as `npm run dev` with the emulator does: the seeded users' ids are
+ * the same on every start, and the API must not remember what the emulator forgot.
+ */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apiPort = options.apiPort ?? 8787
   const emulatorPort = options.emulatorPort ?? 8788
   // Both before either starts: a taken API port should not leave an emulator running.
   await assertPortFree(apiPort)
   await assertPortFree(emulatorPort)
+  const state = freshState(`stack-${apiPort}`)
   const emulator = await startWorker({
     port: emulatorPort,
+    persistTo: join(state, 'emulator'),
     config: 'emulator/wrangler.toml',
     // The demo page the emulator serves at / calls this API.
     vars: { DEMO_API_URL: `http://127.0.0.1:${apiPort}`, ...options.emulatorVars },
@@ -194,6 +219,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const api = await startWorker({
       port: apiPort,
+      persistTo: join(state, 'api'),
       secrets: EMULATOR_SECRETS,
       vars: {
         SAASUS_API_URL_BASE: emulator.url,

@@ -2,6 +2,7 @@
  * How this project runs wrangler on a laptop: where it is, what keeps it offline, and the
  * development secrets of every run against the SaaSus emulator (npm run dev, the stack, the bench).
  */
+import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { EMULATOR_CREDENTIALS } from '../emulator/src/credentials.ts'
 
@@ -14,6 +15,18 @@ export const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.
 
 /** Every wrangler this project runs gets these: both would try the network (the Request.cf object download, usage metrics). */
 export const OFFLINE_WRANGLER_ENV = { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' } as const
+
+/**
+ * An empty directory under .wrangler/ (git-ignored) for a `wrangler dev --persist-to`, emptied
+ * first: against the emulator, which keeps its users in memory, a start keeps nothing of the last
+ * one, so the API's Durable Objects never remember what the emulator forgot (and never pile up).
+ */
+export function freshState(name: string): string {
+  const dir = join(ROOT, '.wrangler', 'fresh-state', name)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  return dir
+}
 
 /**
  * The key that seals kept authenticator secrets (MFA_ENCRYPTION_KEY) in local runs and tests

@@ -2,8 +2,9 @@
  * What `npm run dev` gives the API before wrangler takes over: the settings it merges and checks,
  * and the `wrangler dev` command that hands them to each Worker.
  */
+import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { apiCommand, devSettings, FRONT_SETTINGS } from '../scripts/dev-settings.ts'
+import { apiCommand, devSettings, FRONT_SETTINGS, settingsProblems } from '../scripts/dev-settings.ts'
 import { DEV_MFA_ENCRYPTION_KEY } from '../scripts/wrangler-local.ts'
 import { ALLOWED_ORIGINS, FRONT_BINDINGS } from '../test/support/bindings.ts'
 
@@ -46,6 +47,28 @@ describe('npm run dev, the settings it merges', () => {
   })
 })
 
+describe("npm run dev, the settings check before it starts (each Worker's own parser)", () => {
+  /** What `openssl rand -base64 32` prints: 44 characters, `=` padded. */
+  const opensslKey = () => randomBytes(32).toString('base64')
+
+  it('takes MFA_ENCRYPTION_KEY as one bare base64 key, with step-up required', async () => {
+    const key = opensslKey()
+    expect(key).toMatch(/^[A-Za-z0-9+/]{43}=$/)
+    const { env } = emulatorMode({ MFA_STEP_UP: 'required' }, { MFA_ENCRYPTION_KEY: key })
+    expect(await settingsProblems(env)).toEqual([])
+  })
+
+  it('refuses a malformed one, naming it and what is wrong, never the value', async () => {
+    const short = opensslKey().slice(0, 40)
+    const { env } = emulatorMode({ MFA_STEP_UP: 'required' }, { MFA_ENCRYPTION_KEY: short })
+    const problems = await settingsProblems(env)
+    expect(problems).toEqual([
+      'MFA_ENCRYPTION_KEY: must be one base64 key of 32 bytes (`openssl rand -base64 32`) or <key id>:<base64 key>[,<key id>:<base64 key>…]; it is 30 bytes, not 32',
+    ])
+    expect(problems.join()).not.toContain(short.slice(0, 12))
+  })
+})
+
 describe('npm run dev, the wrangler dev it runs', () => {
   const { env } = devSettings({
     devVars: { ...REAL_CREDENTIALS, USER_CACHE_TTL_SECONDS: '30', MFA_STEP_UP: 'off' },
@@ -78,5 +101,40 @@ describe("the tests' front", () => {
   it("gets exactly the settings wrangler.toml declares (test/support/harness.ts tells them from the core's by these names)", () => {
     const given = Object.keys({ ...FRONT_BINDINGS, ALLOWED_ORIGINS })
     expect(given.sort()).toEqual([...FRONT_SETTINGS].sort())
+  })
+})
+
+// Imported here, not above: these cases were added at the end of a file others edit too.
+const { spawnSync } = await import('node:child_process')
+const { existsSync, readdirSync, rmSync, writeFileSync } = await import('node:fs')
+const { join } = await import('node:path')
+const { freshState, ROOT } = await import('../scripts/wrangler-local.ts')
+
+describe('npm run dev, the state it keeps', () => {
+  it("starts the emulator's runs from an empty directory, whatever the last start left, and leaves a neighbour's alone", () => {
+    const first = freshState('test-dev-settings')
+    writeFileSync(join(first, 'left-over.sqlite'), 'an object of the last start')
+    const neighbour = freshState('test-dev-settings-neighbour')
+    writeFileSync(join(neighbour, 'kept.sqlite'), 'another port, another run')
+    expect(freshState('test-dev-settings')).toBe(first)
+    expect(readdirSync(first)).toEqual([])
+    expect(existsSync(join(neighbour, 'kept.sqlite'))).toBe(true)
+    for (const dir of [first, neighbour]) rmSync(dir, { recursive: true })
+  })
+
+  /** scripts/dev.ts run as npm runs it; only ones that end at its option check, before any port or wrangler. */
+  const dev = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'scripts', 'dev.ts'), ...args], { cwd: ROOT, encoding: 'utf8' })
+
+  it('takes --persist-to <dir>', () => {
+    const { status, stdout } = dev('--persist-to', join(ROOT, '.wrangler', 'test-persist'), '--help')
+    expect(status).toBe(0)
+    expect(stdout).toContain('--persist-to <dir>')
+  })
+
+  it('refuses a --persist-to that is a file, in one line', () => {
+    const { status, stderr } = dev('--persist-to', 'package.json')
+    expect(status).toBe(2)
+    expect(stderr.trim()).toBe('npm run dev: --persist-to package.json: that is a file, not a directory')
   })
 })

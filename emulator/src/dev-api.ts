@@ -1,12 +1,22 @@
 /**
  * Development-only endpoints of the emulator (never part of SaaSus): the seeded
  * users and their tokens, fresh users for tests, and a count of Auth API calls.
+ * A user is named by id, e-mail or sign-in ID, so that a shell can take a token
+ * without copying it: `curl -s …/_emulator/users/alice@example.com/id_token`.
  */
 import { Hono } from 'hono'
 import { countsFor, resetCalls, seenFor } from './calls'
 import type { EmulatorEnv } from './env'
 import { clearFaults, faultsSchema, getFaults, NO_FAULTS, setFaults } from './faults'
-import { allUsers, createUser, type EmulatedUser, findUser } from './store'
+import { allUsers, createUser, type EmulatedUser, lookUpUser } from './store'
+
+/** What `GET /users/:who/:field` answers, as plain text for `$(curl -s …)`. */
+const FIELDS = {
+  id: (user: EmulatedUser) => user.info.id,
+  id_token: (user: EmulatedUser) => user.idToken,
+  access_token: (user: EmulatedUser) => user.accessToken,
+}
+const NO_SUCH_USER = { error: 'no such user (give an id, an e-mail or a sign-in ID)' }
 
 function describe(user: EmulatedUser) {
   return {
@@ -40,9 +50,18 @@ export const devApi = new Hono<EmulatorEnv>()
     const idTokenLifetimeSeconds = typeof lifetime === 'number' && Number.isInteger(lifetime) ? lifetime : undefined
     return c.json(describe(createUser({ email, sign_in_id: signInId, roles, idTokenLifetimeSeconds })), 201)
   })
-  .get('/users/:id', (c) => {
-    const user = findUser(c.req.param('id'))
-    return user ? c.json(describe(user)) : c.json({ error: 'no such user' }, 404)
+  .get('/users/:who', (c) => {
+    const user = lookUpUser(c.req.param('who'))
+    return user ? c.json(describe(user)) : c.json(NO_SUCH_USER, 404)
+  })
+  .get('/users/:who/:field', (c) => {
+    const user = lookUpUser(c.req.param('who'))
+    const field = c.req.param('field')
+    if (!user) return c.json(NO_SUCH_USER, 404)
+    if (!Object.hasOwn(FIELDS, field)) {
+      return c.json({ error: `no such field: one of ${Object.keys(FIELDS).join(', ')}` }, 404)
+    }
+    return c.text(FIELDS[field as keyof typeof FIELDS](user))
   })
   .get('/faults', (c) => c.json(getFaults(c.req.query('traceId'))))
   .put('/faults', async (c) => {

@@ -1,7 +1,7 @@
 /**
  * The emulator's state: users, the tokens it issued them and their MFA
  * settings, kept in memory for the life of the isolate (one `wrangler dev`
- * process, or one test run).
+ * process, or one test run): a restart forgets all but the seeded users' ids.
  */
 import { Secret } from 'otpauth'
 import type { UserInfo } from './saasus-types'
@@ -20,6 +20,8 @@ export interface EmulatedUser {
 }
 
 export interface NewUser {
+  /** A fixed id (the seeded users'); a fresh UUID otherwise. */
+  id?: string
   email?: string
   sign_in_id?: string
   /** Role names in the seeded tenant's "dev" environment. @default ['admin'] */
@@ -78,8 +80,9 @@ function issueIdToken(user: EmulatedUser, lifetimeSeconds = ID_TOKEN_LIFETIME_SE
 }
 
 export function createUser(input: NewUser): EmulatedUser {
+  seed() // the seeded users come first, whoever asks first
   const info: UserInfo = {
-    id: crypto.randomUUID(),
+    id: input.id ?? crypto.randomUUID(),
     email: input.email ?? '',
     sign_in_id: input.sign_in_id ?? '',
     user_attribute: {},
@@ -120,6 +123,11 @@ export function findUser(id: string): EmulatedUser | undefined {
   return users.get(id)
 }
 
+/** A user by id, e-mail or sign-in ID (the development API's lookups; SaaSus's take ids only). */
+export function lookUpUser(who: string): EmulatedUser | undefined {
+  return findUser(who) ?? [...users.values()].find((user) => user.info.email === who || user.info.sign_in_id === who)
+}
+
 /** The user an ID token was issued to, while the token's `exp` has not passed. */
 export function findByIdToken(token: string): EmulatedUser | undefined {
   seed()
@@ -153,9 +161,13 @@ export function allUsers(): EmulatedUser[] {
 /** A fresh base32 secret of 160 bits, the size RFC 4226 recommends and Cognito issues. */
 export const newSecret = () => new Secret({ size: 20 }).base32
 
-/** The users every emulator starts with: one of each kind an authenticator label must handle. */
+/**
+ * The users every emulator starts with: one of each kind an authenticator label must handle. Their
+ * ids are written here, the same on every start, so that docs and logs can name them; their tokens
+ * are new on every start.
+ */
 export const SEEDED_USERS: readonly NewUser[] = [
-  { email: 'alice@example.com', roles: ['admin'] },
-  { email: 'bob+mfa@example.com', roles: ['user'] },
-  { sign_in_id: 'carol_signin', roles: ['user'] },
+  { id: 'd78e0fed-a330-45e3-91a1-86ecadc1b5ba', email: 'alice@example.com', roles: ['admin'] },
+  { id: 'd266c5fc-6028-43cb-a86e-77c8571c3494', email: 'bob+mfa@example.com', roles: ['user'] },
+  { id: 'a877bd84-f986-41fa-b4b2-c0ac1312d6e4', sign_in_id: 'carol_signin', roles: ['user'] },
 ]

@@ -1,14 +1,16 @@
 /**
  * The emulator's side of the sign-in loop, against the contract in
  * spec/saasus-authapi.yml (GET /credentials: 200 Credentials, 404/500 Error),
- * called through the API's own signed SaaSus client.
+ * called through the API's own signed SaaSus client; and the development API's
+ * names for a user, with which a shell starts it (`…/users/alice@example.com/id`).
  */
 import { describe, expect, it } from 'vitest'
+import { SEEDED_USERS } from '../../emulator/src/store'
 import { parseConfig } from '../../src/core/config'
 import { createSaasusClient } from '../../src/core/saasus/client'
 import { SaasusError } from '../../src/core/saasus/failure'
 import { EMULATOR_CREDENTIALS } from '../support/bindings'
-import { EMULATOR, freshUser } from '../support/harness'
+import { EMULATOR, freshUser, seededUsers } from '../support/harness'
 import { jwtPayload } from '../support/sample-spa'
 import { loginCode } from '../support/sign-in'
 
@@ -104,5 +106,53 @@ describe('emulated GET /v1/auth/credentials', () => {
       upstreamType: 'invalid_refresh_token',
       refusal: 'refresh_token_refused',
     })
+  })
+})
+
+describe('the development API, as a shell asks it for a token', () => {
+  const text = async (path: string) => {
+    const res = await fetch(`${EMULATOR}/_emulator/users/${path}`)
+    return { status: res.status, type: res.headers.get('Content-Type'), body: await res.text() }
+  }
+
+  it('gives the seeded users the ids written in store.ts, the same on every start', async () => {
+    const seeded = (await seededUsers()).slice(0, SEEDED_USERS.length)
+    expect(seeded.map((user) => user.id)).toEqual(SEEDED_USERS.map((user) => user.id))
+  })
+
+  it('answers a field of a user named by e-mail as plain text, nothing around it', async () => {
+    const alice = (await seededUsers()).find((user) => user.email === 'alice@example.com')
+    for (const [field, value] of [
+      ['id_token', alice?.id_token],
+      ['access_token', alice?.access_token],
+      ['id', alice?.id],
+    ] as const) {
+      expect(await text(`alice@example.com/${field}`)).toEqual({
+        status: 200,
+        type: expect.stringMatching(/^text\/plain/),
+        body: value,
+      })
+    }
+  })
+
+  it('names a user by id, e-mail (its + and @ as typed or encoded) or sign-in ID', async () => {
+    const [, bob, carol] = await seededUsers()
+    expect((await text('bob+mfa@example.com/id')).body).toBe(bob?.id)
+    expect((await text('bob%2Bmfa%40example.com/id')).body).toBe(bob?.id)
+    expect((await text('carol_signin/id')).body).toBe(carol?.id)
+    expect((await text(`${carol?.id}/id`)).body).toBe(carol?.id)
+    const res = await fetch(`${EMULATOR}/_emulator/users/carol_signin`)
+    expect(await res.json()).toMatchObject({ id: carol?.id, sign_in_id: 'carol_signin', email: '' })
+  })
+
+  it('answers 404 with a JSON error for a user or a field it does not know, inherited names included', async () => {
+    for (const path of ['nobody@example.com/id_token', 'nobody@example.com', 'alice@example.com/password']) {
+      const res = await fetch(`${EMULATOR}/_emulator/users/${path}`)
+      expect(res.status).toBe(404)
+      expect(await res.json()).toEqual({ error: expect.any(String) })
+    }
+    for (const field of ['constructor', '__proto__', 'toString']) {
+      expect((await text(`alice@example.com/${field}`)).status).toBe(404)
+    }
   })
 })

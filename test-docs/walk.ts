@@ -9,7 +9,7 @@
  * exits 0 unless its line ends with the remark `# exits N`. `npm run dev` runs as a second
  * terminal would: in the background, until its banner, and until the next `npm run dev` replaces it.
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 
 export interface Command {
@@ -56,6 +56,12 @@ export function commandsOf(root: string, page: string): Command[] {
     }
   }
   return commands
+}
+
+/** Every page of the documentation: the READMEs and docs/. */
+export function everyPage(root: string): string[] {
+  const docs = readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md'))
+  return ['README.md', 'emulator/README.md', ...docs.map((name) => `docs/${name}`)]
 }
 
 /** The pages a newcomer reads: the README, then its Documentation list, in its order. */

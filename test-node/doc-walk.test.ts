@@ -2,12 +2,12 @@
  * How `npm run test:docs` reads a page (test-docs/walk.ts), and that it reads every marked one:
  * a runnable block on a page the walk never opens would never be run.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { commandsOf, missingFrom, pagesOf } from '../test-docs/walk.ts'
+import { commandsOf, everyPage, missingFrom, pagesOf } from '../test-docs/walk.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -81,9 +81,7 @@ describe('shown lines against the output', () => {
 
 describe('the pages walked', () => {
   it('include every page with a runnable block', () => {
-    const marked = ['README.md', 'emulator/README.md', ...readdirSync(join(ROOT, 'docs')).map((name) => `docs/${name}`)]
-      .filter((name) => name.endsWith('.md'))
-      .filter((name) => readFileSync(join(ROOT, name), 'utf8').includes('<!-- doctest -->'))
+    const marked = everyPage(ROOT).filter((name) => readFileSync(join(ROOT, name), 'utf8').includes('<!-- doctest -->'))
     expect(marked.length).toBeGreaterThan(2)
     expect(marked.filter((name) => !pagesOf(ROOT).includes(name))).toEqual([])
   })

@@ -5,19 +5,14 @@
  * core then refuses to deploy or answers `500 misconfigured`. So every such command names its
  * config, and a `wrangler secret put NAME` names the config that declares NAME.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { everyPage } from '../test-docs/walk.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const PAGES = [
-  'README.md',
-  'emulator/README.md',
-  ...readdirSync(join(ROOT, 'docs'))
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`),
-]
+const PAGES = everyPage(ROOT)
 const CONFIGS = ['wrangler.toml', 'wrangler.core.toml']
 
 /** The secrets a config declares (`[secrets] required`). */

@@ -5,20 +5,15 @@
  * page of docs/. Links inside code (fenced blocks, `spans`) are not links.
  * External links (http:, https:, mailto:) are not fetched: the tests stay offline.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { everyPage } from '../test-docs/walk.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
-const DOCS = [
-  'README.md',
-  'emulator/README.md',
-  ...readdirSync(join(ROOT, 'docs'))
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`),
-]
+const DOCS = everyPage(ROOT)
 
 /** The lines of a Markdown file, those of fenced code blocks left empty. */
 function outsideFences(markdown: string): string[] {

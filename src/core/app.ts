@@ -9,9 +9,10 @@
  *   → route (each states its description and its guards: requireUser, limits, …)
  */
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { answerError } from '../shared/answer'
 import { ApiError } from '../shared/errors'
-import { MAX_BODY_BYTES, readBodyWithin } from '../shared/request-limits'
+import { MAX_BODY_BYTES } from '../shared/request-limits'
 import type { AppEnv } from './app-env'
 import { requireAllowedMethod } from './middleware/allowed-method'
 import { context } from './middleware/context'
@@ -27,15 +28,16 @@ const app = new Hono<AppEnv>()
   // Outermost: it sees every response, errors included.
   .use(requestLog())
   .use(context())
-  // Oversized bodies are refused before any SaaSus call (the front refuses them first; this keeps
-  // the core safe on its own).
+  // Oversized bodies are refused before any SaaSus call (the front refuses them first, draining the
+  // stream for the client's sake; the core is reached only over the binding, with the front's bytes).
   .use(
     documented(
-      async function bodyWithinLimit(c, next) {
-        const body = await readBodyWithin(c.req.raw, MAX_BODY_BYTES)
-        if (body) c.req.raw = new Request(c.req.raw, { body })
-        await next()
-      },
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: () => {
+          throw new ApiError('payload_too_large')
+        },
+      }),
       { errors: ['payload_too_large'] },
     ),
   )

@@ -21,14 +21,30 @@ export interface CorsOptions {
 }
 
 /**
+ * What CORS adds to an answer that is not a preflight: `Vary: Origin` always, and the grant when the
+ * origin is on the list (`allowed`: that origin; undefined for none, or a request without one).
+ * The middleware below and the forward path (./forward.ts) both add it this way.
+ */
+export function corsAnswerHeaders(options: Pick<CorsOptions, 'exposeHeaders'>) {
+  const exposeHeaders = options.exposeHeaders?.join(', ') ?? ''
+  return function addCorsHeaders(headers: Headers, allowed: string | undefined): void {
+    headers.append('Vary', 'Origin')
+    if (allowed === undefined) return
+    headers.set('Access-Control-Allow-Origin', allowed)
+    headers.set('Access-Control-Allow-Credentials', 'true')
+    if (exposeHeaders) headers.set('Access-Control-Expose-Headers', exposeHeaders)
+  }
+}
+
+/**
  * @example app.use(allowListCors({ allowHeaders: ['Authorization'], allowMethods: ['GET'], maxAgeSeconds: 600 }))
  */
 export const allowListCors = (options: CorsOptions): MiddlewareHandler<FrontAppEnv> => {
   if (options.allowHeaders.some((name) => name === '*')) throw new Error('cors: allowHeaders must list names, not *')
   const allowHeaders = options.allowHeaders.join(', ')
   const allowMethods = options.allowMethods.join(', ')
-  const exposeHeaders = options.exposeHeaders?.join(', ') ?? ''
   const maxAge = String(options.maxAgeSeconds)
+  const addCorsHeaders = corsAnswerHeaders(options)
 
   return async function allowListCorsHandler(c, next) {
     const origin = c.req.header('Origin')
@@ -55,11 +71,6 @@ export const allowListCors = (options: CorsOptions): MiddlewareHandler<FrontAppE
     if (crossSite) throw new ApiError('origin_not_allowed', { headers: { Vary: 'Origin' } })
 
     await next()
-    c.res.headers.append('Vary', 'Origin')
-    if (allowed) {
-      c.res.headers.set('Access-Control-Allow-Origin', origin)
-      c.res.headers.set('Access-Control-Allow-Credentials', 'true')
-      if (exposeHeaders) c.res.headers.set('Access-Control-Expose-Headers', exposeHeaders)
-    }
+    addCorsHeaders(c.res.headers, allowed ? origin : undefined)
   }
 }

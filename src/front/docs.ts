@@ -8,6 +8,7 @@
 import { Hono } from 'hono'
 import { ApiError } from '../shared/errors'
 import type { FrontAppEnv } from './app-env'
+import { addResponseHeaders, DOCUMENT_HEADERS } from './response-headers'
 
 /** The page loads only its own script and style, and fetches only this origin. */
 const REFERENCE_PAGE_CSP =
@@ -37,5 +38,7 @@ export const referencePageRoutes = new Hono<FrontAppEnv>().on('GET', ['/docs', '
   if (!c.get('settings').serveApiReference) throw new ApiError('not_found')
   const res = await asset(c, REFERENCE_FILES[c.req.path] ?? '/')
   res.headers.set('Content-Security-Policy', REFERENCE_PAGE_CSP)
+  // A document: the secure headers that protect one, beside every answer's (./response-headers.ts).
+  addResponseHeaders(res.headers, DOCUMENT_HEADERS)
   return res
 })

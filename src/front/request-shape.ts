@@ -8,31 +8,45 @@
  * Routes are matched by Hono's router, as the core matches them, so a path with parameters
  * (`/tenants/:tenantId/…`) gets its checks like any other.
  */
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono } from 'hono'
 import { ApiError } from '../shared/errors'
 import { bearerToken, checkJsonBody, methodCheck, refuseExpired } from '../shared/guards'
 import { type FrontCheck, frontChecks, ROUTES, type RouteSpec } from '../shared/routes'
 import { OPAQUE_TOKEN } from '../shared/tokens'
 import type { FrontAppEnv } from './app-env'
 
-type Context = Parameters<MiddlewareHandler<FrontAppEnv>>[0]
+/** One check, of the request's headers and the body ./body.ts read (null: none); it throws the refusal. */
+export type Check = (headers: Headers, body: Uint8Array | null) => void
 
-const CHECKS: Record<FrontCheck, (c: Context) => void> = {
-  bearer(c) {
+const CHECKS: Record<FrontCheck, Check> = {
+  bearer(headers) {
     // The token's shape and its own `exp`, unverified: it can refuse a token early, never vouch for one.
-    refuseExpired(bearerToken(c.req.header('Authorization')))
+    refuseExpired(bearerToken(headers.get('Authorization') ?? undefined))
   },
-  accessToken(c) {
-    if (!OPAQUE_TOKEN.test(c.req.header('X-Access-Token')?.trim() ?? '')) throw new ApiError('missing_access_token')
+  accessToken(headers) {
+    if (!OPAQUE_TOKEN.test(headers.get('X-Access-Token')?.trim() ?? '')) throw new ApiError('missing_access_token')
   },
-  requestedWith(c) {
-    if (!c.req.header('X-Requested-With')?.trim()) throw new ApiError('missing_requested_with')
+  requestedWith(headers) {
+    if (!headers.get('X-Requested-With')?.trim()) throw new ApiError('missing_requested_with')
   },
-  json(c) {
-    // The bytes ./body.ts kept (null: none).
-    const bytes = c.get('body')
-    checkJsonBody(c.req.header('Content-Type'), bytes === null ? '' : new TextDecoder().decode(bytes))
+  json(headers, body) {
+    checkJsonBody(headers.get('Content-Type') ?? undefined, body === null ? '' : new TextDecoder().decode(body))
   },
+}
+
+const checksOf = (route: RouteSpec): Check[] => frontChecks(route.guards).map((check) => CHECKS[check])
+
+/**
+ * For the forward path (./forward.ts): each route of the table without path parameters, by
+ * `METHOD path`, to its checks. A request matching none (another method, a path with parameters,
+ * a path the table does not have) is left to the app, which routes it as below.
+ */
+export function routeChecks(routes: Readonly<Record<string, RouteSpec>> = ROUTES): ReadonlyMap<string, Check[]> {
+  return new Map(
+    Object.values(routes)
+      .filter((route) => !route.path.includes(':'))
+      .map((route) => [`${route.method} ${route.path}`, checksOf(route)]),
+  )
 }
 
 /** A Hono app that checks the method, runs each route's front checks, then passes the request on. */
@@ -43,10 +57,10 @@ export function requestShape(routes: Readonly<Record<string, RouteSpec>> = ROUTE
     await next()
   })
   for (const route of Object.values(routes)) {
-    const checks = frontChecks(route.guards).map((check) => CHECKS[check])
+    const checks = checksOf(route)
     if (checks.length === 0) continue
     app.on(route.method, route.path, async (c, next) => {
-      for (const check of checks) check(c)
+      for (const check of checks) check(c.req.raw.headers, c.get('body'))
       await next()
     })
   }

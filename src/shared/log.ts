@@ -15,7 +15,6 @@ export function logRequest(
   fields: RequestLine,
   { failed, requestLog }: { failed: boolean; requestLog: 'all' | 'failures' | undefined },
 ): void {
-  const line = JSON.stringify({ level: fields.status >= 500 ? 'error' : 'info', ...fields })
-  if (fields.status >= 500) console.error(line)
-  else if (failed || requestLog !== 'failures') console.log(line)
+  if (fields.status >= 500) console.error(JSON.stringify({ level: 'error', ...fields }))
+  else if (failed || requestLog !== 'failures') console.log(JSON.stringify({ level: 'info', ...fields }))
 }

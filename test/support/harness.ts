@@ -56,6 +56,8 @@ export function apiWith(
    * for a core that is broken: the runtime's answer in the core's place, or an unreachable binding.
    */
   onForward: (request: Request) => Response | undefined = () => undefined,
+  /** The front to call: src/front/app.ts `front`, or another build of it (its app alone, say). */
+  through: Pick<typeof front, 'request'> = front,
 ) {
   const coreEnv = { ...env, ...vars }
   const frontVars = Object.fromEntries(Object.entries(vars).filter(([name]) => FRONT_SETTINGS.has(name)))
@@ -66,7 +68,7 @@ export function apiWith(
     },
   } as unknown as Fetcher
   const frontEnv = { ...FRONT_BINDINGS, ALLOWED_ORIGINS, ...frontVars, CORE: core, ASSETS: PUBLIC_FILES }
-  return async (path: string, init: RequestInit = {}) => front.request(`${API}${path}`, init, frontEnv)
+  return async (path: string, init: RequestInit = {}) => through.request(`${API}${path}`, init, frontEnv)
 }
 
 export interface TestUser {

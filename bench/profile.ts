@@ -1,29 +1,33 @@
 /**
- * `npm run bench:profile`: where a cached `GET /mfa_status` spends its CPU, in the
- * runtime production uses (plain workerd serving the deployable bundle, no
- * wrangler dev), and how many requests/s it serves CPU-bound next to the floor.
+ * `npm run bench:profile`: where a cached `GET /mfa_status` spends its CPU, in the runtime
+ * production uses (plain `workerd serve` running the deployable bundles, no wrangler dev), piece by
+ * piece, for each Worker on the way, and what each layout serves CPU-bound next to its floor.
  *
- * 1. Bundles the API as `wrangler deploy --dry-run` does, the floor worker
- *    (bench/floor/) and the instant SaaSus stub (bench/cpu/instant-saasus.ts),
- *    and serves them from one workerd on 127.0.0.1:8890–8893. Every outbound
- *    fetch of the API and the floor goes to the stub: nothing leaves the machine.
- * 2. Profiles PROFILE_REQUESTS requests to the floor, then as many cached status
- *    reads, through workerd's inspector (Chrome DevTools Protocol,
- *    `Profiler.start/stop`) and prints the self time of each grouped by piece
- *    (routing, CORS, headers, token hash, …), and the API's top functions.
- * 3. Drives LOAD_ROUNDS bounded CPU-bound runs (autocannon, 20 connections,
- *    LOAD_SECONDS each) against the floor, the API and the API with
- *    REQUEST_LOG=failures, in turn, and prints requests/s and workerd's CPU time
- *    per request (from /proc), each as a ratio to the floor's.
+ * 1. Bundles the front and the core as `wrangler deploy --dry-run` does (minified as deployed, and
+ *    unminified for the profile, whose module comments say which file a line is from), the floor
+ *    worker (one signed SaaSus call), the bare forwarder (bench/floor/forwarder.ts) and the instant
+ *    SaaSus stub (bench/cpu/instant-saasus.ts), and serves them from one workerd on
+ *    127.0.0.1:8890–8895. Every outbound fetch goes to the stub: nothing leaves the machine.
+ * 2. Profiles PROFILE_REQUESTS requests through each path with workerd's inspector (Chrome DevTools
+ *    Protocol, `Profiler.start/stop`, one isolate at a time): the floor, the two-hop floor (the
+ *    forwarder's isolate), the core alone and the front in front of the core (the front's isolate),
+ *    and prints the self time of each isolate grouped by piece (routing, CORS, the log line, …) and
+ *    its top functions.
+ * 3. Drives LOAD_ROUNDS bounded CPU-bound runs (autocannon, 20 connections, LOAD_SECONDS each)
+ *    against the four paths in turn, in a workerd without the inspector, and prints requests/s and
+ *    workerd's CPU per request (its /proc counters read around each run), each round paired: the
+ *    core against the floor, front + core against the two-hop floor, and the front's own CPU
+ *    (front + core minus the core alone, in the same round).
  *
- * BASELINE=<another checkout> adds its API to the throughput runs, served by the
- * same workerd: a before-and-after that the machine's other load hits alike.
+ * LOAD_ONLY=<words> runs only the targets whose name has them (`alone`: the front and the forwarder).
+ * BASELINE=<another checkout> adds its front + core to the throughput runs, served by the same
+ * workerd: a before-and-after that the machine's other load hits alike.
  * PROFILE_OUT=/some/prefix also keeps the raw profiles (and the bundles they point into).
  * A benchmark, not a test: it asserts nothing. The log lines go to /dev/null.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import autocannon from 'autocannon'
 import { buildSync } from 'esbuild'
@@ -31,12 +35,26 @@ import { assertPortFree, dryRunBundle } from '../scripts/stack.ts'
 import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_CREDENTIALS, ROOT } from '../scripts/wrangler-local.ts'
 import { cpuSeconds } from './runtime.ts'
 
-const PORTS = { api: 8890, apiQuietLog: 8891, floor: 8892, inspector: 8893, baseline: 8894 } as const
+const PORTS = {
+  floor: 8890,
+  twoHop: 8891,
+  core: 8892,
+  front: 8893,
+  inspector: 8894,
+  frontAlone: 8895,
+  forwarderAlone: 8896,
+  frontAloneQuiet: 8897,
+  baseline: 8898,
+} as const
 const PROFILE_REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 3_000)
-const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 1)
+const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 2)
 /** A bound on any one load run, far above what two cores serve in LOAD_SECONDS. */
 const MAX_LOAD_REQUESTS = 100_000
 const LOAD_ROUNDS = Number(process.env.LOAD_ROUNDS ?? 9)
+/** Connections in all, shared among the targets loaded at once. */
+const CONNECTIONS = 20
+/** Only the load targets whose name has this in it (say, `alone`: the front against the forwarder). */
+const LOAD_ONLY = process.env.LOAD_ONLY
 /** Another checkout of this repository (say, the main branch's) whose API is measured beside this one's. */
 const BASELINE = process.env.BASELINE
 /** Nothing here may take longer than this, whatever the machine is doing. */
@@ -54,20 +72,35 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 // --- building and serving -------------------------------------------------------------------------
 
-/**
- * The deployable bundle of the API at `root`, as `wrangler deploy` would upload it: the core's
- * (wrangler.core.toml), or a checkout's one Worker from before the split.
- */
-async function bundleApi(root: string, outdir: string): Promise<void> {
-  const split = existsSync(join(root, 'wrangler.core.toml'))
-  await dryRunBundle({ outdir, cwd: root, ...(split ? { config: 'wrangler.core.toml' } : {}) })
+/** The two bundle sets: as deployed (the load runs), and unminified (the profile's attribution). */
+type Variant = 'deployed' | 'profiled'
+
+/** The front and the core of the checkout at `root`, as `wrangler deploy` would upload them. */
+async function bundleApi(root: string, outdir: string, minify: boolean): Promise<void> {
+  if (!existsSync(join(root, 'wrangler.core.toml'))) throw new Error(`${root}: not a front + core checkout`)
+  await Promise.all([
+    dryRunBundle({ outdir: join(outdir, 'front'), cwd: root, config: 'wrangler.toml', minify }),
+    dryRunBundle({ outdir: join(outdir, 'core'), cwd: root, config: 'wrangler.core.toml', minify }),
+  ])
 }
 
+/**
+ * What the front and the forwarder are bound to when each is measured alone: the core's answer to a
+ * status read, given at once, so that nearly all of a request's CPU is the Worker in front of it.
+ */
+const INSTANT_CORE = `export default {
+  fetch: () => new Response('{"enabled":false}', { headers: { 'Content-Type': 'application/json', 'X-Request-Id': crypto.randomUUID() } }),
+}
+`
+
 async function build(dir: string): Promise<void> {
-  await bundleApi(ROOT, join(dir, 'api'))
-  if (BASELINE) await bundleApi(BASELINE, join(dir, 'baseline'))
+  writeFileSync(join(dir, 'instant-core.js'), INSTANT_CORE)
+  await bundleApi(ROOT, join(dir, 'deployed'), true)
+  await bundleApi(ROOT, join(dir, 'profiled'), false)
+  if (BASELINE) await bundleApi(BASELINE, join(dir, 'baseline'), true)
   for (const [entry, out] of [
     ['bench/floor/index.ts', 'floor.js'],
+    ['bench/floor/forwarder.ts', 'forwarder.js'],
     ['bench/cpu/instant-saasus.ts', 'saasus.js'],
   ] as const) {
     buildSync({
@@ -81,53 +114,106 @@ async function build(dir: string): Promise<void> {
   }
 }
 
-const text = (vars: Record<string, string>) =>
-  Object.entries(vars)
-    .map(([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`)
+/** A worker's bindings: text for a string, a service binding for `{ service }`. */
+type Binding = string | { service: string }
+
+const bindingsOf = (bindings: Record<string, Binding>) =>
+  Object.entries(bindings)
+    .map(([name, value]) =>
+      typeof value === 'string'
+        ? `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`
+        : `(name = ${JSON.stringify(name)}, service = ${JSON.stringify(value.service)})`,
+    )
     .join(', ')
 
-function worker(name: string, file: string, vars: Record<string, string>, outbound?: string): string {
+function worker(name: string, file: string, bindings: Record<string, Binding>, outbound?: string): string {
   return `(name = "${name}", worker = (modules = [(name = "${file}", esModule = embed "${file}")],
-    compatibilityDate = "2026-11-01", bindings = [${text(vars)}]${outbound ? `, globalOutbound = "${outbound}"` : ''}))`
+    compatibilityDate = "2026-11-01", bindings = [${bindingsOf(bindings)}]${outbound ? `, globalOutbound = "${outbound}"` : ''}))`
 }
 
-function writeConfig(dir: string): string {
+const FRONT_VARS = { ALLOWED_ORIGINS: ORIGIN, REQUEST_LOG: 'all' }
+
+/** The services (and sockets) of one front + core: the front's CORE binding names its core. */
+function api(prefix: string, bundles: string): { services: string[]; front: string } {
+  const core = {
+    ...EMULATOR_CREDENTIALS,
+    SAASUS_API_URL_BASE: SAAS_URL,
+    MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY,
+    REQUEST_LOG: 'all',
+  }
+  const front = { ...FRONT_VARS, CORE: { service: `${prefix}core` } }
+  return {
+    services: [
+      worker(`${prefix}core`, `${bundles}/core/index.js`, core, 'saasus'),
+      worker(`${prefix}front`, `${bundles}/front/index.js`, front),
+    ],
+    front: `${prefix}front`,
+  }
+}
+
+function writeConfig(dir: string, variant: Variant, only?: number): string {
   const saasus = { ...EMULATOR_CREDENTIALS, SAASUS_API_URL_BASE: SAAS_URL }
-  const api = { ...saasus, ALLOWED_ORIGINS: ORIGIN, MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY }
+  const ours = api('', variant)
+  const baseline = BASELINE ? api('baseline-', 'baseline') : undefined
+  const socket = (name: string, port: number, service: string) =>
+    `(name = "${name}", address = "127.0.0.1:${port}", http = (), service = "${service}")`
+  const sockets = [
+    socket('floor', PORTS.floor, 'floor'),
+    socket('two-hop', PORTS.twoHop, 'forwarder'),
+    socket('core', PORTS.core, 'core'),
+    socket('front', PORTS.front, ours.front),
+    socket('front-alone', PORTS.frontAlone, 'front-alone'),
+    socket('forwarder-alone', PORTS.forwarderAlone, 'forwarder-alone'),
+    socket('front-alone-quiet', PORTS.frontAloneQuiet, 'front-alone-quiet'),
+    ...(baseline ? [socket('baseline', PORTS.baseline, baseline.front)] : []),
+    // One workerd per target for the load runs (`only`: its port), one with every socket for the profile.
+  ].filter((line) => only === undefined || line.includes(`127.0.0.1:${only}"`))
   const config = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
-    ${worker('api', 'api/index.js', { ...api, REQUEST_LOG: 'all' }, 'saasus')},
-    ${worker('api-quiet-log', 'api/index.js', { ...api, REQUEST_LOG: 'failures' }, 'saasus')},
-    ${worker('floor', 'floor.js', saasus, 'saasus')},${
-      BASELINE ? `\n    ${worker('baseline', 'baseline/index.js', { ...api, REQUEST_LOG: 'all' }, 'saasus')},` : ''
-    }
-    ${worker('saasus', 'saasus.js', {})},
+    ${[
+      worker('floor', 'floor.js', saasus, 'saasus'),
+      worker('forwarder', 'forwarder.js', { TARGET: { service: 'floor' } }),
+      worker('instant-core', 'instant-core.js', {}),
+      worker('forwarder-alone', 'forwarder.js', { TARGET: { service: 'instant-core' } }),
+      worker('front-alone', `${variant}/front/index.js`, { ...FRONT_VARS, CORE: { service: 'instant-core' } }),
+      worker('front-alone-quiet', `${variant}/front/index.js`, {
+        ...FRONT_VARS,
+        REQUEST_LOG: 'failures',
+        CORE: { service: 'instant-core' },
+      }),
+      ...ours.services,
+      ...(baseline?.services ?? []),
+      worker('saasus', 'saasus.js', {}),
+    ].join(',\n    ')}
   ],
   sockets = [
-    (name = "api", address = "127.0.0.1:${PORTS.api}", http = (), service = "api"),
-    (name = "api-quiet-log", address = "127.0.0.1:${PORTS.apiQuietLog}", http = (), service = "api-quiet-log"),
-    (name = "floor", address = "127.0.0.1:${PORTS.floor}", http = (), service = "floor"),${
-      BASELINE
-        ? `\n    (name = "baseline", address = "127.0.0.1:${PORTS.baseline}", http = (), service = "baseline"),`
-        : ''
-    }
+    ${sockets.join(',\n    ')}
   ],
 );
 `
-  const file = join(dir, 'config.capnp')
+  const file = join(dir, `${variant}${only === undefined ? '' : `-${only}`}.capnp`)
   writeFileSync(file, config)
   return file
 }
+
+/**
+ * With two CPUs or more (and Linux's taskset), workerd runs on the last and this process, the load
+ * generator, on the first: neither takes the other's time, and a run's requests/s follows workerd's
+ * CPU per request instead of how the scheduler shared the cores.
+ */
+const PINNED = availableParallelism() >= 2 && existsSync('/usr/bin/taskset')
+const WORKERD_CPU = availableParallelism() - 1
 
 /** workerd serving the config; with `inspector`, also the DevTools protocol (which slows every request). */
 function serve(config: string, inspector: boolean): ChildProcess {
   const bin = join(ROOT, 'node_modules', 'workerd', 'bin', 'workerd')
   const args = ['serve', config, '--experimental']
   if (inspector) args.push(`--inspector-addr=127.0.0.1:${PORTS.inspector}`)
+  const [command, commandArgs] = PINNED ? ['taskset', ['-c', String(WORKERD_CPU), bin, ...args]] : [bin, args]
   // The request log lines go to stdout: production ships them elsewhere, here they are dropped.
-  const child = spawn(bin, args, { cwd: dirname(config), stdio: ['ignore', 'ignore', 'inherit'] })
-  return child
+  // taskset execs workerd: the child's pid is workerd's.
+  return spawn(command, commandArgs, { cwd: dirname(config), stdio: ['ignore', 'ignore', 'inherit'] })
 }
 
 /** Kills workerd and waits (at most 5 s) until it is gone and its ports are free. */
@@ -138,10 +224,10 @@ async function exited(child: ChildProcess): Promise<void> {
   await Promise.race([gone, sleep(5_000)])
 }
 
-async function waitUntilUp(url: string): Promise<void> {
+async function waitUntilUp(url: string, headers: Record<string, string> = {}): Promise<void> {
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(url)).ok) return
+      if ((await fetch(url, { headers })).ok) return
     } catch {
       // not listening yet
     }
@@ -211,21 +297,25 @@ async function inspect(url: string) {
   }
 }
 
-/** Which piece of the request a bundled module belongs to, by its path. */
+/** Which piece of the request a bundled module belongs to, by its path; the first that matches. */
 const PIECES: readonly [RegExp, string][] = [
-  [/hono\/dist\/(router|hono-base|hono\.js|compose|helper\/route|utils\/url)|src\/openapi\//, 'routing'],
+  [/hono\/dist\/(router|hono-base|hono\.js|compose|helper\/route|utils\/url)|src\/core\/openapi\//, 'routing'],
   [/hono\/dist\/(context|request|utils\/(body|buffer|constants|html)|http-exception)/, 'Hono context, request'],
-  [/src\/middleware\/cors/, 'CORS'],
-  [/src\/middleware\/response-headers|hono\/dist\/middleware\/secure-headers/, 'secure headers'],
-  [/hono\/dist\/middleware\/body-limit/, 'body limit'],
-  [/src\/middleware\/user(-cache)?\.ts/, 'token hash, user cache'],
-  [/src\/middleware\/context|src\/config\.ts/, 'context (settings, client)'],
-  [/src\/saasus\/(signature|request)\.ts/, 'signing'],
-  [/src\/saasus\/types\.ts|zod\//, 'response validation'],
-  [/src\/saasus\//, 'SaaSus call (fetch)'],
-  [/src\/middleware\/request-log/, 'logging'],
-  [/src\/routes\//, 'route handler'],
-  [/src\/(errors|upstream)\.ts/, 'errors'],
+  [/src\/front\/cors/, 'CORS'],
+  [/src\/front\/response-headers|hono\/dist\/middleware\/secure-headers/, 'secure headers'],
+  [/src\/front\/body|src\/shared\/request-limits|hono\/dist\/middleware\/body-limit/, 'body bound'],
+  [/src\/front\/request-shape|src\/shared\/(guards|routes)|src\/core\/middleware\/allowed-method/, 'request checks'],
+  [/src\/front\/forward/, 'forward to the core'],
+  [/src\/front\/settings|src\/shared\/config-error/, 'settings'],
+  [/src\/core\/middleware\/user(-cache)?\.ts/, 'token hash, user cache'],
+  [/src\/core\/middleware\/context|src\/core\/config\.ts/, 'context (settings, client)'],
+  [/src\/core\/saasus\/(signature|request)\.ts/, 'signing'],
+  [/src\/core\/saasus\/(types|answers?)\.ts|zod\//, 'response validation'],
+  [/src\/core\/saasus\/|src\/core\/upstream\.ts/, 'SaaSus call (fetch, timeout)'],
+  [/src\/(front|core\/middleware)\/request-log|src\/shared\/log/, 'request id, log line'],
+  [/src\/core\/routes\//, 'route handler'],
+  [/src\/shared\/(errors|answer)\.ts/, 'errors'],
+  [/bench\/floor\/forwarder/, 'forwarder'],
   [/bench\/floor\//, 'floor handler'],
 ]
 
@@ -247,7 +337,7 @@ function moduleIndex(bundle: string): (line: number) => string {
 }
 
 /** Helpers used by several pieces (hex encoding): charged to their caller's piece, like native calls. */
-const SHARED = /src\/tokens\.ts/
+const SHARED = /src\/shared\/tokens\.ts/
 
 function pieceOf(module: string): string {
   return PIECES.find(([pattern]) => pattern.test(module))?.[1] ?? `other: ${module}`
@@ -324,13 +414,15 @@ function analyse(profile: Profile, bundle: { file: string; text: string }, reque
 }
 
 interface Target {
-  /** The workerd service, which is also the inspector's path. */
+  /** The workerd service profiled, which is also the inspector's path. */
   service: string
+  /** Where the requests are sent (the path through it). */
   url: string
   /** The bundle's file name as the profile's URLs end, and its text. */
   bundle: { file: string; text: string }
   /** How many of its top functions to print. */
   top: number
+  title: string
 }
 
 async function profileOf(target: Target): Promise<void> {
@@ -348,7 +440,7 @@ async function profileOf(target: Target): Promise<void> {
       writeFileSync(`${process.env.PROFILE_OUT}.${target.service}.cpuprofile`, JSON.stringify(profile))
       writeFileSync(`${process.env.PROFILE_OUT}.${target.service}.js`, target.bundle.text)
     }
-    console.log(`\n${target.service}: ${target.url}`)
+    console.log(`\n${target.title}: the ${target.service} isolate, requests sent to ${target.url}`)
     analyse(profile, target.bundle, PROFILE_REQUESTS, target.top)
   } finally {
     session.close()
@@ -358,11 +450,11 @@ async function profileOf(target: Target): Promise<void> {
 // --- throughput -------------------------------------------------------------------------------------
 
 /** One autocannon run of LOAD_SECONDS, and of MAX_LOAD_REQUESTS at most. */
-async function load(port: number, path: string): Promise<{ responses: number; rps: number }> {
+async function load(port: number, path: string, connections: number): Promise<{ responses: number; rps: number }> {
   // By time, not by count: with `amount` autocannon stops only at its next one-second tick.
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
-    connections: 20,
+    connections,
     requests: [{ method: 'GET', path, headers: STATUS_HEADERS }],
     duration: LOAD_SECONDS,
     maxOverallRequests: MAX_LOAD_REQUESTS,
@@ -377,61 +469,134 @@ async function load(port: number, path: string): Promise<{ responses: number; rp
 
 interface Run {
   rps: number
-  /** workerd's CPU per request, the stub's answer included (the same for every target). */
+  /** Its workerd's CPU per request, the stub's answer included (the same for every target). */
   cpuUs: number
 }
 
-async function throughput(pid: number): Promise<void> {
-  const targets = [
-    { name: 'floor worker', port: PORTS.floor, path: '/?user=bench-user' },
-    { name: 'GET /mfa_status, cached', port: PORTS.api, path: '/mfa_status' },
-    { name: 'GET /mfa_status, cached, REQUEST_LOG=failures', port: PORTS.apiQuietLog, path: '/mfa_status' },
-    ...(BASELINE
-      ? [{ name: `GET /mfa_status, cached, of ${BASELINE}`, port: PORTS.baseline, path: '/mfa_status' }]
-      : []),
-  ]
+const FLOOR = 'floor worker'
+const TWO_HOP = 'two-hop floor (bare forwarder → floor)'
+const CORE = 'GET /mfa_status, cached: the core alone'
+const FRONT = 'GET /mfa_status, cached: front + core'
+const FORWARDER_ALONE = 'the bare forwarder alone (→ an instant answer)'
+const FRONT_ALONE = 'the front alone (→ the same instant answer)'
+const FRONT_ALONE_QUIET = 'the front alone, REQUEST_LOG=failures (→ the instant answer)'
+const BASELINE_FRONT = `GET /mfa_status, cached: front + core of ${BASELINE}`
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+}
+/** The median and the range over the rounds. */
+const spread = (values: number[], digits: number) =>
+  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`
+
+interface LoadTarget {
+  name: string
+  port: number
+  path: string
+}
+
+const LOAD_TARGETS: LoadTarget[] = [
+  { name: FLOOR, port: PORTS.floor, path: '/?user=bench-user' },
+  { name: TWO_HOP, port: PORTS.twoHop, path: '/?user=bench-user' },
+  { name: CORE, port: PORTS.core, path: '/mfa_status' },
+  { name: FRONT, port: PORTS.front, path: '/mfa_status' },
+  { name: FORWARDER_ALONE, port: PORTS.forwarderAlone, path: '/mfa_status' },
+  { name: FRONT_ALONE, port: PORTS.frontAlone, path: '/mfa_status' },
+  { name: FRONT_ALONE_QUIET, port: PORTS.frontAloneQuiet, path: '/mfa_status' },
+  ...(BASELINE ? [{ name: BASELINE_FRONT, port: PORTS.baseline, path: '/mfa_status' }] : []),
+].filter(({ name }) => !LOAD_ONLY || name.includes(LOAD_ONLY))
+
+/**
+ * The load runs. Each target is a workerd of its own (its pid in `pids`), all on one CPU, loaded at
+ * the same time: the machine's other work, which on a shared machine changes from one second to the
+ * next, then lands on every target alike, and each one's CPU per request is read from its own
+ * process. Sharing the CPU fairly, each serves requests in inverse proportion to its CPU per request.
+ */
+async function throughput(pids: Map<string, number>): Promise<void> {
+  const targets = LOAD_TARGETS
   const runs = new Map<string, Run[]>(targets.map(({ name }) => [name, []]))
   // Warm each target: compiled code, a cached user.
   for (const target of targets) await send(`http://127.0.0.1:${target.port}${target.path}`, 1_000)
+  const connections = Math.max(2, Math.round(CONNECTIONS / targets.length))
+  const cpuOf = (target: LoadTarget) => cpuSeconds(pids.get(target.name) ?? 0)
   for (let round = 0; round < LOAD_ROUNDS; round++) {
-    // A different order each round, so a neighbour's burst does not always land on the same target.
-    for (let i = 0; i < targets.length; i++) {
-      const target = targets[(i + round) % targets.length]
-      if (!target) continue
-      const cpuBefore = cpuSeconds(pid)
-      const result = await load(target.port, target.path)
-      const cpuUs = ((cpuSeconds(pid) - cpuBefore) * 1e6) / result.responses
+    const before = targets.map(cpuOf)
+    const results = await Promise.all(targets.map((target) => load(target.port, target.path, connections)))
+    targets.forEach((target, index) => {
+      const result = results[index]
+      if (!result) return
+      const cpuUs = ((cpuOf(target) - (before[index] ?? 0)) * 1e6) / result.responses
       runs.get(target.name)?.push({ rps: result.rps, cpuUs })
-    }
-  }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
-  const floor = runs.get('floor worker') ?? []
-  const floorBestCpu = Math.min(...floor.map((run) => run.cpuUs))
-  const floorBestRps = Math.max(...floor.map((run) => run.rps))
-  // Per round, where the floor and the target met the same neighbours.
-  const roundRatios = (values: Run[]) =>
-    values.flatMap((run, round) => {
-      const floorRun = floor[round]
-      return floorRun ? [floorRun.cpuUs / run.cpuUs] : []
     })
-  console.log(`\nCPU-bound, 20 connections, ${LOAD_SECONDS} s a run, ${LOAD_ROUNDS} rounds in turn.`)
-  console.log('Other work on the machine only ever adds: the best run of each (most rps, least workerd CPU per')
-  console.log("request, the stub's share included) is the estimate; floor CPU ÷ target CPU is the requests/s ratio")
-  console.log('a core of its own would give. Also the median of the per-round CPU ratios, and each.')
-  console.log('  best rps  ÷ floor  best CPU µs/req  floor ÷ it  median  target (floor ÷ it, each round)')
+  }
+  const of = (name: string) => runs.get(name) ?? []
+  /** Per round, where the two met the same neighbours: `reference ÷ target` of CPU, `target ÷ reference` of rps. */
+  const paired = (name: string, reference: string) =>
+    of(name).map((run, round) => {
+      const base = of(reference)[round] ?? run
+      return { rps: run.rps / base.rps, cpu: base.cpuUs / run.cpuUs, extraUs: run.cpuUs - base.cpuUs }
+    })
+  console.log(
+    `\nCPU-bound: ${targets.length} workerd processes on one CPU, loaded at once (${connections} connections each) for ${LOAD_SECONDS} s, ${LOAD_ROUNDS} rounds; median (range) over the rounds.`,
+  )
+  console.log("CPU µs/req is each process's user + system time over the round ÷ its responses (the stub's share")
+  console.log("included, the same for all). Each ratio is taken within a round: the reference's CPU ÷ the target's is")
+  console.log("the requests/s ratio of the two on a CPU each; rps here is each one's share of the CPU they split.")
+  console.log(
+    `${'target'.padEnd(52)}  ${'rps'.padEnd(16)}  ${'CPU µs/req'.padEnd(16)}  reference: CPU ratio, µs above it`,
+  )
+  const references: Record<string, string> = {
+    [TWO_HOP]: FLOOR,
+    [CORE]: FLOOR,
+    [FRONT]: TWO_HOP,
+    [FRONT_ALONE]: FORWARDER_ALONE,
+    [FRONT_ALONE_QUIET]: FORWARDER_ALONE,
+    [BASELINE_FRONT]: TWO_HOP,
+  }
   for (const [name, values] of runs) {
-    const rps = Math.max(...values.map((run) => run.rps))
-    const cpu = Math.min(...values.map((run) => run.cpuUs))
-    const each = roundRatios(values)
+    const reference = references[name]
+    const pairs = reference ? paired(name, reference) : []
     console.log(
       [
-        rps.toFixed(0).padStart(10),
-        (rps / floorBestRps).toFixed(2).padStart(7),
-        cpu.toFixed(0).padStart(15),
-        (floorBestCpu / cpu).toFixed(2).padStart(10),
-        median(each).toFixed(2).padStart(6),
-        `${name} (${each.map((ratio) => ratio.toFixed(2)).join(', ')})`,
+        name.padEnd(52),
+        spread(
+          values.map((run) => run.rps),
+          0,
+        ).padEnd(16),
+        spread(
+          values.map((run) => run.cpuUs),
+          0,
+        ).padEnd(16),
+        reference
+          ? `${reference === FLOOR ? 'floor' : reference === TWO_HOP ? 'two-hop floor' : 'forwarder'}: ${spread(
+              pairs.map((p) => p.cpu),
+              2,
+            )}, ${spread(
+              pairs.map((p) => p.extraUs),
+              0,
+            )}`
+          : '',
       ].join('  '),
+    )
+  }
+  /** `name`'s CPU per request above `below`'s, paired by round; each line only when both ran. */
+  const differences: [string, string, string][] = [
+    ["the front's own CPU per request (front + core − the core alone)", FRONT, CORE],
+    ["the forwarder's own CPU per request (two-hop floor − floor)", TWO_HOP, FLOOR],
+    ["the front's CPU above a bare forwarder's, each alone", FRONT_ALONE, FORWARDER_ALONE],
+    ["the front's log line (REQUEST_LOG=all − failures, each alone)", FRONT_ALONE, FRONT_ALONE_QUIET],
+    ...(BASELINE ? [["the baseline's front, the same way", BASELINE_FRONT, CORE] as [string, string, string]] : []),
+  ]
+  console.log('')
+  for (const [label, name, below] of differences) {
+    if (of(name).length === 0 || of(below).length === 0) continue
+    console.log(
+      `${label}: ${spread(
+        paired(name, below).map((p) => p.extraUs),
+        0,
+      )} µs`,
     )
   }
 }
@@ -440,8 +605,10 @@ async function throughput(pid: number): Promise<void> {
 
 const dir = mkdtempSync(join(tmpdir(), 'mfa-profile-'))
 let workerd: ChildProcess | undefined
+const servers: ChildProcess[] = []
 const stop = () => {
   workerd?.kill('SIGKILL')
+  for (const server of servers) server.kill('SIGKILL')
   rmSync(dir, { recursive: true, force: true })
 }
 const deadline = setTimeout(() => {
@@ -455,43 +622,59 @@ process.on('SIGINT', () => {
 })
 
 try {
+  if (PINNED) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' })
   // waitUntilUp only polls: another server on one of these ports would pass for ours.
   for (const port of Object.values(PORTS)) await assertPortFree(port)
   log('bundling (wrangler deploy --dry-run, esbuild)')
   await build(dir)
-  const config = writeConfig(dir)
-  workerd = serve(config, true)
-  await waitUntilUp(`http://127.0.0.1:${PORTS.floor}/?user=ready`)
-  log(`profiling ${PROFILE_REQUESTS} requests each (one SaaSus call each); the inspector slows every piece`)
-  const bundle = (file: string) => ({ file, text: readFileSync(join(dir, file), 'utf8') })
-  await profileOf({
-    service: 'floor',
-    url: `http://127.0.0.1:${PORTS.floor}/?user=bench-user`,
-    bundle: bundle('floor.js'),
-    top: 0,
-  })
-  await profileOf({
-    service: 'api',
-    url: `http://127.0.0.1:${PORTS.api}/mfa_status`,
-    bundle: bundle('api/index.js'),
-    top: 25,
-  })
-  if (BASELINE) {
-    await profileOf({
-      service: 'baseline',
-      url: `http://127.0.0.1:${PORTS.baseline}/mfa_status`,
-      bundle: bundle('baseline/index.js'),
-      top: 0,
-    })
-  }
-  await exited(workerd)
-  if (LOAD_ROUNDS > 0) {
-    // A fresh workerd without the inspector: an attached one costs every request.
-    workerd = serve(config, false)
+  if (PROFILE_REQUESTS > 0) {
+    workerd = serve(writeConfig(dir, 'profiled'), true)
     await waitUntilUp(`http://127.0.0.1:${PORTS.floor}/?user=ready`)
-    if (workerd.pid !== undefined) await throughput(workerd.pid)
+    await profiles(dir)
+    await exited(workerd)
+  }
+  if (LOAD_ROUNDS > 0 && LOAD_TARGETS.length > 0) {
+    // A workerd per target, without the inspector (an attached one costs every request), serving the deployed bundles.
+    const pids = new Map<string, number>()
+    for (const target of LOAD_TARGETS) {
+      const child = serve(writeConfig(dir, 'deployed', target.port), false)
+      servers.push(child)
+      await waitUntilUp(`http://127.0.0.1:${target.port}${target.path}`, STATUS_HEADERS)
+      if (child.pid !== undefined) pids.set(target.name, child.pid)
+    }
+    await throughput(pids)
   }
 } finally {
   clearTimeout(deadline)
   stop()
+}
+
+/** Each path's profile, in the workerd with the inspector. */
+async function profiles(dir: string): Promise<void> {
+  log(`profiling ${PROFILE_REQUESTS} requests each (one SaaSus call each); the inspector slows every piece`)
+  const bundle = (file: string) => ({ file, text: readFileSync(join(dir, file), 'utf8') })
+  const floorUrl = `http://127.0.0.1:${PORTS.floor}/?user=bench-user`
+  await profileOf({ title: FLOOR, service: 'floor', url: floorUrl, bundle: bundle('floor.js'), top: 0 })
+  await profileOf({
+    title: TWO_HOP,
+    service: 'forwarder',
+    url: `http://127.0.0.1:${PORTS.twoHop}/?user=bench-user`,
+    bundle: bundle('forwarder.js'),
+    top: 5,
+  })
+  const status = (port: number) => `http://127.0.0.1:${port}/mfa_status`
+  await profileOf({
+    title: CORE,
+    service: 'core',
+    url: status(PORTS.core),
+    bundle: bundle('profiled/core/index.js'),
+    top: 20,
+  })
+  await profileOf({
+    title: FRONT,
+    service: 'front',
+    url: status(PORTS.front),
+    bundle: bundle('profiled/front/index.js'),
+    top: 20,
+  })
 }

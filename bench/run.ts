@@ -4,7 +4,9 @@
  *
  * 1. The production runtime (primary): the dry-run bundles of the API (cache on
  *    and off) and of the floor worker (one signed SaaSus call per request) in
- *    workerd through Miniflare (bench/runtime.ts), logs on, on 127.0.0.1:8870–8876.
+ *    workerd through Miniflare (bench/runtime.ts), logs on, on 127.0.0.1:8870–8878.
+ *    The floor, the two-hop floor (a bare forwarder bound to the floor worker), the
+ *    core alone and front + core run in BENCH_ROUNDS paired rounds (bench/paired.ts).
  * 2. The latency model (bench/model.ts): a first and a return visit, predicted and
  *    measured through delay proxies on each hop (bench/latency.ts), for the placed
  *    single worker and the front + core layout.
@@ -13,7 +15,8 @@
  * Settings (environment): BENCH_LATENCY_MS (default 20), BENCH_SECONDS per
  * measured run (default 8), BENCH_SAMPLES per visit (default 3), BENCH_MODEL_SCALE
  * (divides every model delay; default 1), BENCH_QUICK=1 (2 s runs, one sample,
- * delays ÷ 4, no `wrangler dev` part), BENCH_OUT (default bench/results/latest.md).
+ * delays ÷ 4, no `wrangler dev` part, one round), BENCH_ROUNDS (default 3),
+ * BENCH_OUT (default bench/results/latest.md).
  * It is a benchmark, not a test: it asserts nothing, it reports.
  */
 import { writeFileSync } from 'node:fs'
@@ -40,6 +43,16 @@ import {
 } from './measure.ts'
 import { FIRST_VISIT, LAYOUTS, type Layout, RETURN_VISIT, scaled, USERS } from './model.ts'
 import { type ModelResult, modelReport } from './model-report.ts'
+import {
+  CORE_ALONE,
+  FLOOR,
+  FRONT_AND_CORE,
+  PAIRED,
+  type PairedRegime,
+  pairedReport,
+  roundOrder,
+  TWO_HOP,
+} from './paired.ts'
 import { bundle, cpuSeconds, type Runtime, type RuntimeWorker, removeBundles, startRuntime } from './runtime.ts'
 import { wranglerDevRows } from './wrangler-dev.ts'
 
@@ -52,10 +65,14 @@ const PORTS = {
   user: 8875,
   coreProxy: 8876,
   core: 8877,
+  twoHop: 8878,
+  workers: 8879,
 }
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20)
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? (QUICK ? 1 : 3))
 const SCALE = Number(process.env.BENCH_MODEL_SCALE ?? (QUICK ? 4 : 1))
+/** Rounds of the paired targets (bench/paired.ts) in each regime. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3))
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'results', 'latest.md')
 /** wrangler's line for each request it served. */
 const REQUEST_LINE = /\[wrangler:info\] (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /
@@ -93,8 +110,8 @@ try {
   const storage = storageCounter()
   // The API as deployed: the front and the core, the front's CORE binding naming the core. Here
   // both run in one workerd, as the two would in one location: what a placed single Worker costs.
-  const apiWith = (coreVars: Record<string, string> = {}): RuntimeWorker[] => [
-    { name: 'saasus-mfa-edge', config: 'wrangler.toml', vars: frontVars },
+  const apiWith = (coreVars: Record<string, string> = {}, assets?: false): RuntimeWorker[] => [
+    { name: 'saasus-mfa-edge', config: 'wrangler.toml', vars: frontVars, ...(assets === false ? { assets } : {}) },
     {
       name: 'saasus-mfa-edge-core',
       config: 'wrangler.core.toml',
@@ -104,16 +121,30 @@ try {
   ]
   const api = await startRuntime({ port: PORTS.api, onLog: storage.line, workers: apiWith() })
   runtimes.push(api)
+  // The two Workers alone, as the two-hop floor is: no assets router before the front (Cloudflare's, not billed as theirs).
+  const workers = await startRuntime({ port: PORTS.workers, workers: apiWith({}, false) })
+  runtimes.push(workers)
   const cacheOff = await startRuntime({ port: PORTS.apiCacheOff, workers: apiWith({ USER_CACHE_TTL_SECONDS: '0' }) })
   runtimes.push(cacheOff)
   // The core alone, in a workerd of its own: what runs next to SaaSus, against the floor that does too.
   const core = await startRuntime({ port: PORTS.core, workers: apiWith().slice(1) })
   runtimes.push(core)
-  const floor = await startRuntime({
-    port: PORTS.floor,
-    workers: [{ name: 'floor', config: 'bench/floor/wrangler.toml', vars: { ...saasus, ...EMULATOR_CREDENTIALS } }],
-  })
+  const floorWorker = {
+    name: 'floor',
+    config: 'bench/floor/wrangler.toml',
+    vars: { ...saasus, ...EMULATOR_CREDENTIALS },
+  }
+  const floor = await startRuntime({ port: PORTS.floor, workers: [floorWorker] })
   runtimes.push(floor)
+  // The two-hop floor: a Worker that only forwards, bound to the floor worker, in one workerd as front + core are.
+  const twoHop = await startRuntime({
+    port: PORTS.twoHop,
+    workers: [
+      { name: 'forwarder', config: 'bench/floor/forwarder.wrangler.toml', services: { TARGET: 'floor' } },
+      floorWorker,
+    ],
+  })
+  runtimes.push(twoHop)
   // The front far from the core: its CORE binding reaches the core through a delaying proxy (the model).
   const front = await startRuntime({
     port: PORTS.front,
@@ -136,10 +167,13 @@ try {
   /** The rows of part 1, reading as `user`. */
   const scenariosOf = (user: EmulatorUser): Scenario[] => {
     const status = [{ method: 'GET' as const, path: '/mfa_status', headers: bearer(user) }]
+    const floorRead = [{ method: 'GET' as const, path: `/?user=${user.id}` }]
     return [
-      { name: 'floor worker', url: floor.url, requests: [{ method: 'GET' as const, path: `/?user=${user.id}` }] },
-      { name: 'GET /mfa_status, cache on', url: api.url, requests: status },
-      { name: 'GET /mfa_status, cache on, the core alone', url: core.url, requests: status, cpu: cpuOf(core) },
+      { name: FLOOR, url: floor.url, requests: floorRead },
+      { name: TWO_HOP, url: twoHop.url, requests: floorRead, cpu: cpuOf(twoHop) },
+      { name: CORE_ALONE, url: core.url, requests: status, cpu: cpuOf(core) },
+      { name: FRONT_AND_CORE, url: workers.url, requests: status, cpu: cpuOf(workers) },
+      { name: 'GET /mfa_status, cache on, with the assets router', url: api.url, requests: status },
       { name: 'GET /mfa_status, cache off', url: cacheOff.url, requests: status, cpu: cpuOf(cacheOff) },
       {
         // Enabling needs an authenticator registered since MFA was last turned off, and enable and
@@ -162,16 +196,33 @@ try {
     { name: 'CPU-bound (0 ms/call)', latencyMs: 0, connections: 20 },
   ]
   const rows: Row[] = []
+  const paired: PairedRegime[] = []
   for (const regime of regimes) {
     await emulator.setLatency(regime.latencyMs)
     const restore = async () => {
       reader = await emulator.newUser('reader')
       await emulator.setLatency(regime.latencyMs)
     }
-    for (const [index, { name }] of scenariosOf(reader).entries()) {
+    const scenarioRow = (index: number) => {
       const row = () => measure(emulator, regime.name, regime.connections, scenariosOf(reader)[index] as Scenario)
-      rows.push(await surviveRestart(emulator, `"${regime.name} ${name}"`, () => reader, restore, row))
+      return surviveRestart(
+        emulator,
+        `"${regime.name} ${scenariosOf(reader)[index]?.name}"`,
+        () => reader,
+        restore,
+        row,
+      )
     }
+    // The paired targets first, in rounds (bench/paired.ts); the main table shows the first round's.
+    const rounds: Row[][] = []
+    for (let round = 0; round < ROUNDS; round++) {
+      const rowsOfRound: Row[] = []
+      for (const index of roundOrder(round)) rowsOfRound.push(await scenarioRow(index))
+      rounds.push(PAIRED.map((name) => rowsOfRound.find((row) => row.scenario === name) as Row))
+    }
+    paired.push({ regime: regime.name, rounds })
+    rows.push(...(rounds[0] ?? []))
+    for (let index = PAIRED.length; index < scenariosOf(reader).length; index++) rows.push(await scenarioRow(index))
   }
   await emulator.setLatency(0)
 
@@ -237,7 +288,19 @@ try {
     '',
     table(rows),
     '',
-    refusalsNote(rows),
+    refusalsNote([...rows, ...paired.flatMap((regime) => regime.rounds.slice(1).flat())]),
+    '',
+    '### The floors, paired',
+    '',
+    'The floor worker, the two-hop floor (bench/floor/forwarder.ts, a Worker that only forwards, bound to the floor',
+    'worker in one workerd, as the front is bound to the core), the core alone and front + core, measured in',
+    `${ROUNDS} round(s) per regime, each round in a new order; each value is the median over the rounds with its range,`,
+    "each ratio taken within a round. The table above shows the first round. CPU is the serving workerd process's",
+    "user + system time over the run ÷ its responses, Miniflare's entry worker included. Front + core here are the two",
+    'Workers alone, as the two-hop floor is: without the assets router that `run_worker_first` puts before the front',
+    '(Cloudflare runs it outside the Worker and its CPU time); the table above has them with it too.',
+    '',
+    pairedReport(paired),
     ...(emulator.restarts > 0
       ? [
           '',

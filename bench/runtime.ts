@@ -10,7 +10,7 @@
  * another runtime), so a front + core split is two more list entries.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -29,6 +29,12 @@ export interface RuntimeWorker {
   secrets?: Record<string, string>
   /** Fetch bindings: another worker of the same runtime by name, or an HTTP server on 127.0.0.1. */
   services?: Record<string, string | { port: number }>
+  /**
+   * false: without the config's [assets], and so without the router Miniflare runs before a worker
+   * with `run_worker_first` (Cloudflare runs it too, outside the Worker's CPU time). For runs that
+   * ask for no asset and measure the Worker's own work.
+   */
+  assets?: false
 }
 
 export interface Bundle {
@@ -54,7 +60,10 @@ export function bundle(config: string): Promise<Bundle> {
   outRoot ??= mkdtempSync(join(tmpdir(), 'bench-bundles-'))
   const outdir = join(outRoot, String(bundles.size))
   const built = dryRunBundle({ config, outdir }).then(() => {
-    const script = join(outdir, 'index.js')
+    // Named after the config's main (index.js, forwarder.js): the one module wrangler writes.
+    const module = readdirSync(outdir).find((file) => file.endsWith('.js'))
+    if (!module) throw new Error(`wrangler deploy --dry-run ${config}: no module in ${outdir}`)
+    const script = join(outdir, module)
     return { script, gzipKiB: gzipSync(readFileSync(script)).length / 1024 }
   })
   bundles.set(config, built)
@@ -92,7 +101,7 @@ async function workerOptions(worker: RuntimeWorker): Promise<Record<string, unkn
   if (previous === undefined) delete process.env.WRANGLER_LOG
   else process.env.WRANGLER_LOG = previous
   // The bundle is one ES module: the config's rules (for the unbundled source) do not apply.
-  const { modulesRules: _rules, serviceBindings, bindings, ...rest } = fromConfig as Record<string, unknown>
+  const { modulesRules: _rules, serviceBindings, bindings, assets, ...rest } = fromConfig as Record<string, unknown>
   const services: Record<string, unknown> = { ...(serviceBindings as object) }
   for (const [binding, target] of Object.entries(worker.services ?? {})) {
     services[binding] =
@@ -100,6 +109,7 @@ async function workerOptions(worker: RuntimeWorker): Promise<Record<string, unkn
   }
   return {
     ...rest,
+    ...(worker.assets === false ? {} : { assets }),
     name: worker.name,
     modulesRoot: join(built.script, '..'),
     modules: [{ type: 'ESModule', path: built.script }],

@@ -19,12 +19,13 @@ import { EMULATOR_SECRETS, freshState, OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } fr
 export function dryRunBundle(options: {
   outdir: string
   config?: string
+  /** Overrides the config's `minify` (a profile needs the module comments an unminified bundle keeps). */
   minify?: boolean
   cwd?: string
 }): Promise<string> {
   const args = [WRANGLER, 'deploy', '--dry-run', '--outdir', options.outdir]
   if (options.config) args.push('--config', options.config)
-  if (options.minify) args.push('--minify')
+  if (options.minify !== undefined) args.push(`--minify=${options.minify}`)
   const env = { ...process.env, ...OFFLINE_WRANGLER_ENV }
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { cwd: options.cwd ?? ROOT, env, timeout: 120_000 }, (error, stdout, stderr) => {

@@ -45,6 +45,7 @@ const PORTS = {
   forwarderAlone: 8896,
   frontAloneQuiet: 8897,
   baseline: 8898,
+  baselineAlone: 8899,
 } as const
 const PROFILE_REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 3_000)
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 2)
@@ -165,7 +166,12 @@ function writeConfig(dir: string, variant: Variant, only?: number): string {
     socket('front-alone', PORTS.frontAlone, 'front-alone'),
     socket('forwarder-alone', PORTS.forwarderAlone, 'forwarder-alone'),
     socket('front-alone-quiet', PORTS.frontAloneQuiet, 'front-alone-quiet'),
-    ...(baseline ? [socket('baseline', PORTS.baseline, baseline.front)] : []),
+    ...(baseline
+      ? [
+          socket('baseline', PORTS.baseline, baseline.front),
+          socket('baseline-alone', PORTS.baselineAlone, 'baseline-front-alone'),
+        ]
+      : []),
     // One workerd per target for the load runs (`only`: its port), one with every socket for the profile.
   ].filter((line) => only === undefined || line.includes(`127.0.0.1:${only}"`))
   const config = `using Workerd = import "/workerd/workerd.capnp";
@@ -184,6 +190,14 @@ const config :Workerd.Config = (
       }),
       ...ours.services,
       ...(baseline?.services ?? []),
+      ...(baseline
+        ? [
+            worker('baseline-front-alone', 'baseline/front/index.js', {
+              ...FRONT_VARS,
+              CORE: { service: 'instant-core' },
+            }),
+          ]
+        : []),
       worker('saasus', 'saasus.js', {}),
     ].join(',\n    ')}
   ],
@@ -339,7 +353,21 @@ function moduleIndex(bundle: string): (line: number) => string {
 /** Helpers used by several pieces (hex encoding): charged to their caller's piece, like native calls. */
 const SHARED = /src\/shared\/tokens\.ts/
 
-function pieceOf(module: string): string {
+/**
+ * The front's forward path is one module of several pieces: its functions say which (an inlined
+ * function's time is its caller's).
+ */
+const FORWARD_PATH: Record<string, string> = {
+  callCore: 'the hop: the request with its id, to the core',
+  send: 'the hop: the request with its id, to the core',
+  answer: "the answer: the core's headers copied, a new Response",
+  passes: 'request checks',
+}
+
+function pieceOf(module: string, functionName: string): string {
+  if (/src\/front\/forward\.ts/.test(module)) {
+    return FORWARD_PATH[functionName] ?? 'the path: settings, origin, route'
+  }
   return PIECES.find(([pattern]) => pattern.test(module))?.[1] ?? `other: ${module}`
 }
 
@@ -374,7 +402,7 @@ function analyse(profile: Profile, bundle: { file: string; text: string }, reque
       const where = module === undefined ? `[${url || 'native'}]` : `(${module}:${lineNumber + 1})`
       found = { piece: piece === '(root)' ? 'runtime' : piece, label: `${name} ${where}` }
     } else {
-      found = { piece: pieceOf(module), label: `${name} (${module}:${lineNumber + 1})` }
+      found = { piece: pieceOf(module, name), label: `${name} (${module}:${lineNumber + 1})` }
     }
     where.set(id, found)
     return found
@@ -481,6 +509,7 @@ const FORWARDER_ALONE = 'the bare forwarder alone (→ an instant answer)'
 const FRONT_ALONE = 'the front alone (→ the same instant answer)'
 const FRONT_ALONE_QUIET = 'the front alone, REQUEST_LOG=failures (→ the instant answer)'
 const BASELINE_FRONT = `GET /mfa_status, cached: front + core of ${BASELINE}`
+const BASELINE_ALONE = `the front of ${BASELINE} alone (→ the instant answer)`
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -505,7 +534,12 @@ const LOAD_TARGETS: LoadTarget[] = [
   { name: FORWARDER_ALONE, port: PORTS.forwarderAlone, path: '/mfa_status' },
   { name: FRONT_ALONE, port: PORTS.frontAlone, path: '/mfa_status' },
   { name: FRONT_ALONE_QUIET, port: PORTS.frontAloneQuiet, path: '/mfa_status' },
-  ...(BASELINE ? [{ name: BASELINE_FRONT, port: PORTS.baseline, path: '/mfa_status' }] : []),
+  ...(BASELINE
+    ? [
+        { name: BASELINE_FRONT, port: PORTS.baseline, path: '/mfa_status' },
+        { name: BASELINE_ALONE, port: PORTS.baselineAlone, path: '/mfa_status' },
+      ]
+    : []),
 ].filter(({ name }) => !LOAD_ONLY || name.includes(LOAD_ONLY))
 
 /**
@@ -554,6 +588,7 @@ async function throughput(pids: Map<string, number>): Promise<void> {
     [FRONT_ALONE]: FORWARDER_ALONE,
     [FRONT_ALONE_QUIET]: FORWARDER_ALONE,
     [BASELINE_FRONT]: TWO_HOP,
+    [BASELINE_ALONE]: FORWARDER_ALONE,
   }
   for (const [name, values] of runs) {
     const reference = references[name]
@@ -587,7 +622,12 @@ async function throughput(pids: Map<string, number>): Promise<void> {
     ["the forwarder's own CPU per request (two-hop floor − floor)", TWO_HOP, FLOOR],
     ["the front's CPU above a bare forwarder's, each alone", FRONT_ALONE, FORWARDER_ALONE],
     ["the front's log line (REQUEST_LOG=all − failures, each alone)", FRONT_ALONE, FRONT_ALONE_QUIET],
-    ...(BASELINE ? [["the baseline's front, the same way", BASELINE_FRONT, CORE] as [string, string, string]] : []),
+    ...(BASELINE
+      ? ([
+          ["the baseline's front, the same way", BASELINE_FRONT, CORE],
+          ["the baseline's front above a bare forwarder's, each alone", BASELINE_ALONE, FORWARDER_ALONE],
+        ] as [string, string, string][])
+      : []),
   ]
   console.log('')
   for (const [label, name, below] of differences) {

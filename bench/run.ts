@@ -78,7 +78,7 @@ const OUT = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'results', 'latest.md')
 const REQUEST_LINE = /\[wrangler:info\] (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /
 
 const started = new Date()
-log(`starting the emulator (wrangler dev) and the bundles in workerd on 127.0.0.1:${PORTS.emulator}–${PORTS.core}`)
+log(`starting the emulator (wrangler dev) and the bundles in workerd on 127.0.0.1:${PORTS.emulator}–${PORTS.workers}`)
 // What wrangler says once it is ready, requests aside (a runtime crash and restart, say), goes to the
 // log: colours off, query strings (an ID token, for /userinfo) cut, a line repeated only once.
 let emulatorReady = false

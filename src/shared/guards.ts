@@ -65,10 +65,12 @@ export function checkJsonBody(contentType: string | undefined, text: string): vo
 export function methodCheck(
   routes: Readonly<Record<string, RouteSpec>> = ROUTES,
 ): (method: string, path: string) => void {
+  const byPath = allowedMethods(routes)
+  // A path without parameters is looked up as it is; the router only matches the others.
   const router = new TrieRouter<string[]>()
-  for (const [path, methods] of allowedMethods(routes)) router.add('ALL', path, methods)
+  for (const [path, methods] of byPath) if (path.includes(':')) router.add('ALL', path, methods)
   return function checkMethod(method, path) {
-    const allowed = [...new Set(router.match(method, path)[0].flatMap(([methods]) => methods))]
+    const allowed = byPath.get(path) ?? [...new Set(router.match(method, path)[0].flatMap(([methods]) => methods))]
     if (allowed.length > 0 && !allowed.includes(method)) {
       throw new ApiError('method_not_allowed', { headers: { Allow: allowed.join(', ') } })
     }

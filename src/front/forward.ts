@@ -136,8 +136,8 @@ export function forwardFirst<A extends Hono<FrontAppEnv>>(app: A, options: Forwa
     setResponseHeaders(headers)
     options.addCorsHeaders(headers, allowed)
     headers.set(REQUEST_ID_HEADER, requestId)
-    const forwarded = code === undefined
-    logFrontRequest({ requestId, method: request.method, status, started, code, forwarded, settings })
+    // The core's answer has the core's line; one the path gave itself (413, the core unreachable), the front's.
+    if (code !== undefined) logFrontRequest({ requestId, method: request.method, status, started, code, settings })
     return new Response(from.body, { status, statusText: from.statusText, headers })
   }
 

@@ -1,8 +1,12 @@
 /**
  * The front's request id and its log line. The id is made here for every request, passed to the
- * core in `X-Request-Id` (which the core's log line then carries) and echoed to the client, so
- * one id finds both lines in Workers Logs. The line holds values the front chose only: method,
- * status, time, the catalogue code it refused with, and whether the core answered.
+ * core in `X-Request-Id` (which the core's log line then carries) and echoed to the client.
+ *
+ * One line per request, the answering Worker's: the front writes one for a request it answered
+ * itself (a refusal, a preflight, a page, the core unreachable); a request the core answered has the
+ * core's line, with the same id, and the front writes none. Workers Logs records each invocation of
+ * both Workers anyway, with its status, wall time and CPU time. The line holds values the front chose
+ * only: method, status, time and the catalogue code it refused with.
  */
 import type { MiddlewareHandler } from 'hono'
 import type { ErrorCode } from '../shared/errors'
@@ -13,14 +17,16 @@ import type { FrontSettings } from './settings'
 /** The header that carries the id to the core and back to the client. */
 export const REQUEST_ID_HEADER = 'X-Request-Id'
 
-/** The front's line for one request: the middleware below and the forward path (./forward.ts) write it. */
+/**
+ * The front's line for a request it answered itself: the middleware below and the forward path
+ * (./forward.ts) write it. `answeredBy` stays in the line for the readers that filter on it.
+ */
 export function logFrontRequest(line: {
   requestId: string
   method: string
   status: number
   started: number
   code: ErrorCode | undefined
-  forwarded: boolean
   settings: FrontSettings | undefined
 }): void {
   const { requestId, method, status, code } = line
@@ -32,9 +38,9 @@ export function logFrontRequest(line: {
       status,
       ms: Date.now() - line.started,
       ...(code ? { code } : {}),
-      answeredBy: line.forwarded ? 'core' : 'front',
+      answeredBy: 'front',
     },
-    // As the core's REQUEST_LOG "failures", by status: the core's code is in its own line.
+    // As the core's REQUEST_LOG "failures", by status.
     { failed: status >= 400, requestLog: line.settings?.requestLog },
   )
 }
@@ -47,14 +53,14 @@ export const frontRequestLog = (): MiddlewareHandler<FrontAppEnv> =>
     c.set('forwarded', false)
     await next()
     c.res.headers.set(REQUEST_ID_HEADER, requestId)
-
+    // The core's answer: its line is the request's.
+    if (c.get('forwarded')) return
     logFrontRequest({
       requestId,
       method: c.req.method,
       status: c.res.status,
       started,
       code: c.get('errorCode'),
-      forwarded: c.get('forwarded'),
       settings: c.get('settings'),
     })
   }

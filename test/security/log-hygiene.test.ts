@@ -141,6 +141,18 @@ describe('the logs of a full run', () => {
     expect(new Set(answeredLines().map((line) => line.requestId)).size).toBe(requests)
   })
 
+  it("hold no front line for a request the core answered: the core's line is its line", () => {
+    const frontLines = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.event === 'front_request')
+    expect(frontLines.length).toBeGreaterThan(0)
+    const coreIds = new Set(requestLines().map((line) => line.requestId))
+    for (const line of frontLines) {
+      expect(line.answeredBy).toBe('front')
+      expect(coreIds.has(line.requestId)).toBe(false)
+    }
+  })
+
   it('give each request its route, status, duration and upstream calls', () => {
     for (const line of requestLines()) {
       expect(line).toMatchObject({ method: expect.any(String), status: expect.any(Number), ms: expect.any(Number) })

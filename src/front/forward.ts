@@ -4,7 +4,7 @@
  * whole HTTP app (its routes, guards and descriptions) and the hop can be measured or delayed.
  *
  * Two ways in. `forwardToCore` is the app's last handler, for what reaches it (a HEAD, a path the
- * route table does not have, a body of unknown length). `forwardFirst` puts the forward path in
+ * route table does not have, a GET with a body). `forwardFirst` puts the forward path in
  * front of the app: a request for a route of the table, from no origin or an allowed one, that
  * passes the route's checks, goes to the core straight away, with no middleware run for it, and
  * its answer is built once with every header the app's middleware would add (docs/performance.md,

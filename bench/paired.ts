@@ -24,14 +24,14 @@ export interface PairedRegime {
   rounds: Row[][]
 }
 
-export const median = (values: number[]): number => {
+const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
 }
 
 /** `median (low–high)`, or the one value of a single round. */
-const spread = (values: number[], digits: number): string => {
+export const spread = (values: number[], digits: number): string => {
   if (values.length === 0) return '–'
   const m = median(values).toFixed(digits)
   return values.length === 1

@@ -33,6 +33,7 @@ import autocannon from 'autocannon'
 import { buildSync } from 'esbuild'
 import { assertPortFree, dryRunBundle } from '../scripts/stack.ts'
 import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_CREDENTIALS, ROOT } from '../scripts/wrangler-local.ts'
+import { spread } from './paired.ts'
 import { cpuSeconds } from './runtime.ts'
 
 const PORTS = {
@@ -510,15 +511,6 @@ const FRONT_ALONE = 'the front alone (→ the same instant answer)'
 const FRONT_ALONE_QUIET = 'the front alone, REQUEST_LOG=failures (→ the instant answer)'
 const BASELINE_FRONT = `GET /mfa_status, cached: front + core of ${BASELINE}`
 const BASELINE_ALONE = `the front of ${BASELINE} alone (→ the instant answer)`
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
-}
-/** The median and the range over the rounds. */
-const spread = (values: number[], digits: number) =>
-  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`
 
 interface LoadTarget {
   name: string

@@ -19,7 +19,7 @@ import { MAX_BODY_BYTES, readBodyWithin } from '../shared/request-limits'
 import type { FrontAppEnv } from './app-env'
 import { logFrontRequest, REQUEST_ID_HEADER } from './request-log'
 import type { Check } from './request-shape'
-import { setResponseHeaders } from './response-headers'
+import { addResponseHeaders } from './response-headers'
 import { type FrontSettings, frontSettingsFor } from './settings'
 
 /** What the front sends the core of a request: read once, as each read of a Request's property is a call into the runtime. */
@@ -133,7 +133,7 @@ export function forwardFirst<A extends Hono<FrontAppEnv>>(app: A, options: Forwa
     // Headers object, whole before the Response is made (a Response's headers cost more to change).
     const status = from.status
     const headers = new Headers(from.headers)
-    setResponseHeaders(headers)
+    addResponseHeaders(headers)
     options.addCorsHeaders(headers, allowed)
     headers.set(REQUEST_ID_HEADER, requestId)
     // The core's answer has the core's line; one the path gave itself (413, the core unreachable), the front's.

@@ -45,21 +45,12 @@ export const DOCUMENT_HEADERS: readonly (readonly [name: string, value: string])
   ['X-XSS-Protection', '0'],
 ]
 
-/** Adds each of `list` (RESPONSE_HEADERS unless said) that `headers` does not have. */
+/**
+ * Adds each of `list` (RESPONSE_HEADERS unless said) that `headers` does not have: the app's answers
+ * in place, and the forward path's copy of the core's (./forward.ts).
+ */
 export function addResponseHeaders(headers: Headers, list = RESPONSE_HEADERS): void {
   for (const [name, value] of list) if (!headers.has(name)) headers.set(name, value)
-}
-
-/**
- * The forward path's (./forward.ts), on a copy of the core's answer: the core writes none of these but
- * Cache-Control (the same `no-store`, on some routes), so the others are set without asking first,
- * each question being one more call into the runtime on every forwarded request.
- */
-export function setResponseHeaders(headers: Headers): void {
-  for (const [name, value] of RESPONSE_HEADERS) {
-    if (name !== 'Cache-Control') headers.set(name, value)
-    else if (!headers.has(name)) headers.set(name, value)
-  }
 }
 
 /** The app's (./app.ts): every answer it gives, the core's it passes on included, gets them on the way out. */

@@ -2,7 +2,7 @@
  * The failure order of every operation that touches SaaSus and storage
  * (docs/account-protection.md, "Failure order"): a failure between any two of
  * its steps, injected into the emulator (SaaSus) or the account objects
- * (src/core/account/faults.ts), leaves exactly what the table says, never a user
+ * (src/core/storage/faults.ts), leaves exactly what the table says, never a user
  * locked out with no way back, never a spent recovery code that works again.
  *
  * After SaaSus has answered, the Worker's `record…` call can fail two ways: the
@@ -333,7 +333,7 @@ describe('the object itself', () => {
 
   it('refuses to arm a fault unless the test binding enables it (production never does)', async () => {
     const { env } = await import('cloudflare:workers')
-    const { FaultSwitch } = await import('../../src/core/account/faults')
+    const { FaultSwitch } = await import('../../src/core/storage/faults')
     expect(() => new FaultSwitch({}).arm('enter')).toThrow(/faults are off/)
     expect((env as unknown as { ACCOUNT_FAULTS?: string }).ACCOUNT_FAULTS).toBe('enabled')
   })

@@ -20,6 +20,7 @@ import type { AccountEvent, Caller, EventType } from './protocol'
 /** Events that record an attack or MFA turned off: never pushed out by newer ones. */
 export const EVIDENCE_TYPES: readonly EventType[] = [
   'mfa_disabled',
+  'mfa_reset_by_admin',
   'recovery_code_used',
   'step_up_failed',
   'locked_out',
@@ -42,7 +43,8 @@ export const EVENTS_TABLE = `CREATE TABLE IF NOT EXISTS events (
   country TEXT,
   user_agent TEXT,
   first_at INTEGER,
-  count INTEGER NOT NULL DEFAULT 1
+  count INTEGER NOT NULL DEFAULT 1,
+  actor_id TEXT
 )`
 
 /** Columns added after the first release: an object made before gets them on its next start. */
@@ -55,6 +57,7 @@ export function migrateEvents(sql: SqlStorage): void {
   )
   if (!columns.has('first_at')) sql.exec('ALTER TABLE events ADD COLUMN first_at INTEGER')
   if (!columns.has('count')) sql.exec('ALTER TABLE events ADD COLUMN count INTEGER NOT NULL DEFAULT 1')
+  if (!columns.has('actor_id')) sql.exec('ALTER TABLE events ADD COLUMN actor_id TEXT')
 }
 
 const EVIDENCE_LIST = EVIDENCE_TYPES.map((type) => `'${type}'`).join(', ')
@@ -63,6 +66,7 @@ const EVIDENCE_LIST = EVIDENCE_TYPES.map((type) => `'${type}'`).join(', ')
 export function insertEvent(sql: SqlStorage, type: EventType, caller: Caller): void {
   const country = caller.country ?? null
   const userAgent = caller.userAgent?.slice(0, USER_AGENT_MAX) ?? null
+  const actorId = caller.actorId ?? null
   const recent = sql
     .exec<{ id: number }>(
       'SELECT id FROM events WHERE type = ? AND at <= ? AND at > ? ORDER BY at DESC, id DESC LIMIT 1',
@@ -73,20 +77,22 @@ export function insertEvent(sql: SqlStorage, type: EventType, caller: Caller): v
     .toArray()[0]
   if (recent) {
     sql.exec(
-      'UPDATE events SET count = count + 1, at = ?, country = ?, user_agent = ? WHERE id = ?',
+      'UPDATE events SET count = count + 1, at = ?, country = ?, user_agent = ?, actor_id = ? WHERE id = ?',
       caller.now,
       country,
       userAgent,
+      actorId,
       recent.id,
     )
   } else {
     sql.exec(
-      'INSERT INTO events (type, at, first_at, count, country, user_agent) VALUES (?, ?, ?, 1, ?, ?)',
+      'INSERT INTO events (type, at, first_at, count, country, user_agent, actor_id) VALUES (?, ?, ?, 1, ?, ?, ?)',
       type,
       caller.now,
       caller.now,
       country,
       userAgent,
+      actorId,
     )
   }
   pruneEvents(sql, caller.now)
@@ -117,8 +123,9 @@ export function listEvents(sql: SqlStorage, now: number): AccountEvent[] {
     count: number
     country: string | null
     user_agent: string | null
+    actor_id: string | null
   }>(
-    'SELECT type, at, first_at, count, country, user_agent FROM events WHERE at >= ? ORDER BY at DESC, id DESC',
+    'SELECT type, at, first_at, count, country, user_agent, actor_id FROM events WHERE at >= ? ORDER BY at DESC, id DESC',
     now - EVENT_RETENTION_MS,
   )
   return [...rows].map((row) => ({
@@ -128,6 +135,7 @@ export function listEvents(sql: SqlStorage, now: number): AccountEvent[] {
     count: row.count,
     ...(row.country ? { country: row.country } : {}),
     ...(row.user_agent ? { userAgent: row.user_agent } : {}),
+    ...(row.actor_id ? { actorId: row.actor_id } : {}),
   }))
 }
 
@@ -144,6 +152,7 @@ export function logEvents(types: readonly EventType[], caller: Caller): void {
         type,
         userId: caller.userId,
         requestId: caller.requestId,
+        ...(caller.actorId ? { actorId: caller.actorId } : {}),
         ...(caller.country ? { country: caller.country } : {}),
       }),
     )

@@ -11,17 +11,10 @@
 
 import { ApiError, type ErrorCode } from '../../shared/errors'
 import type { AppEnv } from '../app-env'
-import { StorageFault } from './faults'
+import { countStorageCall, storageCall as storage } from '../storage/call'
+import type { Unavailable } from '../storage/faults'
 import { accountObject, recoveryIndex } from './objects'
-import {
-  type Caller,
-  isUnavailable,
-  type Outcome,
-  type RecoveryIndexRpc,
-  type Unavailable,
-  type UpstreamOutcome,
-  type UserAccountRpc,
-} from './protocol'
+import type { Caller, Outcome, RecoveryIndexRpc, UpstreamOutcome, UserAccountRpc } from './protocol'
 
 /** What of a route's context the gateway reads: any route of the app's env passes. */
 interface Ctx {
@@ -40,29 +33,6 @@ function callerOf(c: Ctx, userId: string): Caller {
     requestId: c.get('requestId'),
     ...(typeof country === 'string' && country ? { country } : {}),
     ...(userAgent ? { userAgent } : {}),
-  }
-}
-
-/**
- * One RPC round trip: counted for the request log. An object out of reach (the call throws), or one
- * that answers its storage failed (`Unavailable`), is 503.
- */
-async function storage<T extends object>(
-  c: Ctx,
-  operation: string,
-  run: () => PromiseLike<T>,
-): Promise<Exclude<T, Unavailable>> {
-  c.set('storageCalls', (c.get('storageCalls') ?? 0) + 1)
-  try {
-    const answer = await run()
-    if (isUnavailable(answer)) throw new StorageFault(answer.point)
-    return answer as Exclude<T, Unavailable>
-  } catch (error) {
-    // The error's own words, bounded and reduced to plain characters: it never carries a request's data.
-    const cause =
-      error instanceof Error ? `${error.name}: ${error.message}`.replace(/[^\w .:-]/g, '_').slice(0, 120) : 'unknown'
-    console.error(JSON.stringify({ level: 'error', event: 'storage_failed', operation, cause }))
-    throw new ApiError('storage_unavailable', { cause: error })
   }
 }
 
@@ -154,14 +124,33 @@ export function accountOf(c: Ctx) {
     async createRecoveryCodes(stepUp: string | null, hashes: readonly string[]): Promise<void> {
       const outcome = await storage(c, 'createRecoveryCodes', () => stub.createRecoveryCodes(caller, stepUp, hashes))
       // The object indexed the codes on the way: a second round trip.
-      if ('ok' in outcome) c.set('storageCalls', (c.get('storageCalls') ?? 0) + 1)
+      if ('ok' in outcome) countStorageCall(c)
       admitted(outcome)
+    },
+
+    /** A step-up code for a change kept elsewhere (a tenant's policy): checked and spent here. */
+    async confirmStepUp(stepUp: string | null): Promise<void> {
+      if (stepUp === null) return
+      admitted(await storage(c, 'checkStepUp', () => stub.checkStepUp(caller, stepUp)))
     },
 
     recoveryCodes: () => storage(c, 'recoveryCodes', () => stub.recoveryCodes()),
 
     events: async () => (await storage(c, 'events', () => stub.events(caller.now))).events,
   }
+}
+
+/**
+ * `POST /tenants/{tenant_id}/members/{user_id}/mfa_reset`: a tenant admin (the signed-in user)
+ * turns a member's MFA off. The member's object forgets the registration, `apply` turns MFA off at
+ * SaaSus, then the object deletes the member's codes and secrets with the event naming the admin.
+ */
+export async function resetMemberMfa(c: Ctx, memberId: string, apply: () => Promise<void>): Promise<void> {
+  const stub: UserAccountRpc = accountObject(c.env, memberId)
+  const caller = { ...callerOf(c, memberId), actorId: c.get('user').id }
+  await storage(c, 'admitReset', () => stub.admitReset(caller))
+  await apply()
+  await storage(c, 'recordResetByAdmin', () => stub.recordResetByAdmin(caller))
 }
 
 /**

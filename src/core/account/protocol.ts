@@ -10,10 +10,10 @@
  * RESERVATION_MS (./reservations.ts). docs/account-protection.md has the order
  * of every operation and what a failure between two steps leaves.
  *
- * An object answers a failure of its storage (`Unavailable`) rather than throwing it: workerd
- * reports an exception thrown out of an RPC method as uncaught in the object, even when the Worker
- * catches it, and a storage failure is an answer the Worker expects (503), not a crash.
+ * A storage failure is answered, never thrown (src/core/storage/faults.ts).
  */
+
+import type { Done, FaultPoint } from '../storage/faults'
 
 /** The request an operation is part of; events and log lines take their facts from it. */
 export interface Caller {
@@ -24,6 +24,8 @@ export interface Caller {
   /** Two-letter country of the client, from Cloudflare (`request.cf.country`), if known. */
   country?: string
   userAgent?: string
+  /** Set when someone else acts on this user: the tenant admin who resets their MFA. */
+  actorId?: string
 }
 
 /**
@@ -43,29 +45,6 @@ export type Refusal =
   /** Enabling without an authenticator registered through this API since MFA was last turned off. */
   | { refused: 'not_registered' }
 
-/**
- * Where a test's injected storage fault strikes (./faults.ts). `enter`: the object cannot be
- * reached (at the next call of any operation); `record`: it cannot be reached when the Worker comes
- * back with SaaSus's answer (the next `record…` call); `commit`: its last transaction fails (and
- * rolls back).
- */
-export type FaultPoint = 'enter' | 'record' | 'commit'
-
-/**
- * The object could not do the operation: its storage failed, at `point` (today only an injected
- * fault). Whatever it had begun is rolled back or never written; the Worker answers 503.
- */
-export interface Unavailable {
-  refused: 'unavailable'
-  point: FaultPoint
-}
-
-export const isUnavailable = (answer: object): answer is Unavailable =>
-  'refused' in answer && answer.refused === 'unavailable'
-
-/** What an operation that refuses nothing answers: done (with what it read), or its storage failed. */
-export type Done<T extends object = object> = ({ ok: true } & T) | Unavailable
-
 export type Outcome<T extends object = object> = Done<T> | Refusal
 
 /** An admitted verification, counted as a failure until recorded or until it lapses. */
@@ -83,6 +62,7 @@ export const EVENT_TYPES = [
   'step_up_failed',
   'locked_out',
   'recovery_locked_out',
+  'mfa_reset_by_admin',
 ] as const
 
 export type EventType = (typeof EVENT_TYPES)[number]
@@ -97,6 +77,8 @@ export interface AccountEvent {
   count: number
   country?: string
   userAgent?: string
+  /** `mfa_reset_by_admin`: the admin who reset it (the last one, for a repeated entry). */
+  actorId?: string
 }
 
 export interface RecoveryCodesSummary {
@@ -127,6 +109,17 @@ export interface UserAccountRpc {
   /** SaaSus turned MFA off: deletes the recovery codes. */
   recordDisabled(caller: Caller): Promise<Done>
 
+  /** A step-up code alone (a counted attempt), for a change outside this object: a tenant's policy. */
+  checkStepUp(caller: Caller, stepUp: string): Promise<Outcome>
+
+  /** A tenant admin resets this user's MFA: forgets the registration before SaaSus is asked. */
+  admitReset(caller: Caller): Promise<Done>
+  /**
+   * SaaSus turned this user's MFA off for the admin (`caller.actorId`): deletes the recovery codes
+   * and kept secrets, ends any lockout, and records `mfa_reset_by_admin`.
+   */
+  recordResetByAdmin(caller: Caller): Promise<Done>
+
   /** `POST /mfa_recover`: the recovery lockout, then holds the code (spent once) and forgets the registration. */
   admitRecover(caller: Caller, hash: string): Promise<Outcome>
   /** Releases the hold; on `ok`, spends the code (refused if another request spent it meanwhile). */
@@ -139,7 +132,7 @@ export interface UserAccountRpc {
   /** `GET /mfa_events`: newest first. */
   events(now: number): Promise<Done<{ events: AccountEvent[] }>>
 
-  /** Tests only (./faults.ts): off unless ACCOUNT_FAULTS is "enabled". */
+  /** Tests only (../storage/faults.ts): off unless ACCOUNT_FAULTS is "enabled". */
   armFault(point: FaultPoint): Promise<void>
 }
 
@@ -151,6 +144,6 @@ export interface RecoveryIndexRpc {
   /** Forgets codes that no longer work; only the user's own entries. */
   remove(userId: string, hashes: readonly string[]): Promise<Done>
 
-  /** Tests only (./faults.ts). */
+  /** Tests only (../storage/faults.ts). */
   armFault(point: FaultPoint): Promise<void>
 }

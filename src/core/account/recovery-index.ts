@@ -6,8 +6,8 @@
  * (docs/account-protection.md, "Failure order") can never make a code work.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { answeringFaults, FaultSwitch } from './faults'
-import type { Done, FaultPoint, RecoveryIndexRpc } from './protocol'
+import { answeringFaults, type Done, type FaultPoint, FaultSwitch } from '../storage/faults'
+import type { RecoveryIndexRpc } from './protocol'
 
 export class RecoveryCodeIndex extends DurableObject<Env> implements RecoveryIndexRpc {
   private readonly sql: SqlStorage

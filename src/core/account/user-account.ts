@@ -13,27 +13,24 @@
  * per user serialises that user's requests: that is what makes the counts exact
  * and a code single-use. docs/account-protection.md has the order of every
  * operation and what a failure between two steps leaves behind. Each RPC method
- * runs in `answeringFaults` (./faults.ts): a storage failure is an answer.
+ * runs in `answeringFaults` (../storage/faults.ts): a storage failure is an answer.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { configFor } from '../config'
+import { answeringFaults, type Done, type FaultPoint, FaultSwitch, isUnavailable } from '../storage/faults'
 import { eventsExpireAt, insertEvent, listEvents, logEvents, pruneEvents } from './events'
-import { answeringFaults, FaultSwitch } from './faults'
 import { admit, afterFailure, NO_ATTEMPTS } from './lockout'
 import { recoveryIndex } from './objects'
-import {
-  type AccountEvent,
-  type Admitted,
-  type Caller,
-  type Done,
-  type EventType,
-  type FaultPoint,
-  isUnavailable,
-  type Outcome,
-  type RecoveryCodesSummary,
-  type Refusal,
-  type UpstreamOutcome,
-  type UserAccountRpc,
+import type {
+  AccountEvent,
+  Admitted,
+  Caller,
+  EventType,
+  Outcome,
+  RecoveryCodesSummary,
+  Refusal,
+  UpstreamOutcome,
+  UserAccountRpc,
 } from './protocol'
 import { Reservations } from './reservations'
 import { createSecretBox, type SecretBox } from './secret-box'
@@ -148,6 +145,37 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
     return answeringFaults(() => {
       this.faults.trip('enter', 'record')
       const spent = this.commit(caller, ['mfa_disabled'], () => this.tables.deleteRecoveryCodes())
+      this.forgetInIndex(caller, spent)
+      return { ok: true }
+    })
+  }
+
+  checkStepUp(caller: Caller, stepUp: string): Promise<Outcome> {
+    return answeringFaults(async () => {
+      this.faults.trip('enter')
+      return (await this.stepUp(caller, stepUp)) ?? { ok: true }
+    })
+  }
+
+  admitReset(_caller: Caller): Promise<Done> {
+    return answeringFaults(() => {
+      this.faults.trip('enter')
+      // As for /mfa_disable: whatever happens next, enabling again needs a new registration.
+      this.ctx.storage.transactionSync(() => this.tables.forgetRegistration())
+      return { ok: true }
+    })
+  }
+
+  recordResetByAdmin(caller: Caller): Promise<Done> {
+    return answeringFaults(() => {
+      this.faults.trip('enter', 'record')
+      const spent = this.commit(caller, ['mfa_reset_by_admin'], () => {
+        this.tables.deleteSecrets()
+        // The member starts over with a new authenticator: a lockout run up on the lost one ends here.
+        this.tables.saveAttempts('codes', NO_ATTEMPTS)
+        this.tables.saveAttempts('recovery', NO_ATTEMPTS)
+        return this.tables.deleteRecoveryCodes()
+      })
       this.forgetInIndex(caller, spent)
       return { ok: true }
     })

@@ -104,6 +104,7 @@ const QUIET = [
   '"event":"saasus_credentials_refused"',
   '"event":"account_event"',
   '"event":"storage_failed"',
+  '"event":"tenant_event"',
 ]
 
 // MFA_ENCRYPTION_KEY as `openssl rand -base64 32` prints it, with step-up on: the core and its account

@@ -126,6 +126,7 @@ export type AppSchema = {
         input: {}
         output: {
           events: {
+            actor_id?: string | undefined
             user_agent?: string | undefined
             country?: string | undefined
             type:
@@ -134,6 +135,7 @@ export type AppSchema = {
               | 'locked_out'
               | 'mfa_disabled'
               | 'mfa_enabled'
+              | 'mfa_reset_by_admin'
               | 'recovery_code_used'
               | 'recovery_codes_created'
               | 'recovery_locked_out'
@@ -152,8 +154,10 @@ export type AppSchema = {
       $get: {
         input: {}
         output: {
-          enabled: boolean
+          required: boolean
+          enroll_by: string | null
           method?: 'email' | 'softwareToken' | undefined
+          enabled: boolean
         }
         outputFormat: 'json'
         status: ContentfulStatusCode
@@ -214,6 +218,104 @@ export type AppSchema = {
         status: ContentfulStatusCode
       }
     }
+  } | {
+    '/tenants/:tenant_id/mfa_policy': {
+      $get: {
+        input: {
+          param: {
+            tenant_id: string
+          }
+        }
+        output: {
+          tenant_id: string
+          required: boolean
+          grace_days: number
+          required_since: string | null
+        }
+        outputFormat: 'json'
+        status: ContentfulStatusCode
+      }
+      $put: {
+        input: {
+          json: {
+            required: boolean
+            grace_days?: number | undefined
+            verification_code?: string | undefined
+          }
+          param: {
+            tenant_id: string
+          }
+        }
+        output: {
+          tenant_id: string
+          required: boolean
+          grace_days: number
+          required_since: string | null
+        }
+        outputFormat: 'json'
+        status: ContentfulStatusCode
+      }
+    }
+    '/tenants/:tenant_id/mfa_members': {
+      $get: {
+        input: {
+          param: {
+            tenant_id: string
+          }
+        }
+        output: {
+          members: {
+            user_id: string
+            email: string
+            sign_in_id: string
+            mfa_enabled: boolean
+          }[]
+          next_cursor: string | null
+        }
+        outputFormat: 'json'
+        status: ContentfulStatusCode
+      }
+    }
+    '/tenants/:tenant_id/mfa_events': {
+      $get: {
+        input: {
+          param: {
+            tenant_id: string
+          }
+        }
+        output: {
+          events: {
+            grace_days?: number | undefined
+            required?: boolean | undefined
+            target_user_id?: string | undefined
+            type: 'member_mfa_reset' | 'mfa_policy_changed'
+            at: string
+            actor_id: string
+          }[]
+        }
+        outputFormat: 'json'
+        status: ContentfulStatusCode
+      }
+    }
+    '/tenants/:tenant_id/members/:user_id/mfa_reset': {
+      $post: {
+        input: {
+          json: {
+            [key: string]: unknown
+            verification_code?: string | undefined
+          }
+          param: {
+            tenant_id: string
+            user_id: string
+          }
+        }
+        output: {
+          message: string
+        }
+        outputFormat: 'json'
+        status: ContentfulStatusCode
+      }
+    }
   } | BlankSchema
 
 /** The stable codes of the error catalogue (docs/errors.md): what a client switches on. */
@@ -228,6 +330,7 @@ export type ErrorCode =
   | 'invalid_request'
   | 'invalid_token'
   | 'invalid_verification_code'
+  | 'member_not_found'
   | 'method_not_allowed'
   | 'mfa_not_enabled'
   | 'mfa_not_registered'
@@ -236,11 +339,14 @@ export type ErrorCode =
   | 'missing_refresh_token'
   | 'missing_requested_with'
   | 'not_found'
+  | 'not_tenant_admin'
   | 'origin_not_allowed'
+  | 'own_mfa_reset'
   | 'payload_too_large'
   | 'step_up_required'
   | 'step_up_unavailable'
   | 'storage_unavailable'
+  | 'tenant_not_found'
   | 'too_many_attempts'
   | 'unsupported_media_type'
   | 'upstream_error'

@@ -21,6 +21,7 @@ import { documented } from './openapi/describe'
 import { accountRoutes } from './routes/account'
 import { mfaRoutes } from './routes/mfa'
 import { sessionRoutes } from './routes/session'
+import { tenantRoutes } from './routes/tenant'
 import { SaasusError } from './saasus/failure'
 import { toApiError } from './upstream'
 
@@ -48,6 +49,8 @@ const app = new Hono<AppEnv>()
   .route('/', accountRoutes)
   // Session routes: /credentials, /refresh, /logout (cookie, X-Requested-With) and /userinfo (bearer).
   .route('/', sessionRoutes)
+  // Tenant MFA policy: a tenant's requirement, its members' MFA, its history, an admin's reset.
+  .route('/', tenantRoutes)
 
 app.notFound(() => {
   throw new ApiError('not_found')

@@ -21,6 +21,12 @@ const wholeNumber = (min: number, max: number, unit: string) => {
   return z.coerce.number({ error }).check(z.int({ error }), z.gte(min, { error }), z.lte(max, { error }))
 }
 
+/** A SaaSus env id (`Id` in the definition): a positive whole number. */
+const ENV_ID_ERROR = 'must be the id of a SaaSus env, a whole number such as 1'
+const envId = z.coerce
+  .number({ error: ENV_ID_ERROR })
+  .check(z.int({ error: ENV_ID_ERROR }), z.gte(1, { error: ENV_ID_ERROR }))
+
 /** A yes/no setting: "true" or "false" as a --var or .dev.vars string, or a TOML boolean in [vars]. */
 const flag = (fallback: boolean) =>
   z._default(
@@ -126,6 +132,25 @@ const envSchema = z.object({
   REQUEST_LOG: z._default(z.enum(['all', 'failures'], { error: 'must be all or failures' }), 'all'),
   // Account protection (docs/account-protection.md).
   MFA_STEP_UP: z._default(z.enum(['off', 'required'], { error: 'must be off or required' }), 'off'),
+  // Tenant MFA policy (docs/tenant-policy.md): the role names that make a tenant's admin, and the
+  // SaaSus env they count in (any env when unset).
+  MFA_POLICY_ADMIN_ROLES: z._default(
+    z.pipe(
+      z.string(),
+      z.transform((value, ctx): string[] => {
+        const roles = [...new Set(value.split(',').map((role) => role.trim()))].filter((role) => role !== '')
+        if (roles.length > 0 && roles.every((role) => role.length <= 100)) return roles
+        ctx.issues.push({
+          code: 'custom',
+          message: 'must be role names separated by commas, like admin,owner',
+          input: '',
+        })
+        return z.NEVER
+      }),
+    ),
+    ['admin'],
+  ),
+  SAASUS_ENV_ID: z.optional(envId),
   MFA_ENCRYPTION_KEY: z.optional(
     z.pipe(
       z.string(),
@@ -157,6 +182,8 @@ export interface Settings {
   requestLog: 'all' | 'failures'
   /** Whether disabling MFA, new recovery codes and a new authenticator need a current code (MFA_STEP_UP). */
   stepUp: 'off' | 'required'
+  /** Who administers a tenant: a role of these names, in the env `envId` or (undefined) in any. */
+  tenantAdmins: { roles: readonly string[]; envId: number | undefined }
 }
 
 export interface Config {
@@ -207,6 +234,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
       userCacheTtlSeconds: settings.USER_CACHE_TTL_SECONDS,
       requestLog: settings.REQUEST_LOG,
       stepUp: settings.MFA_STEP_UP,
+      tenantAdmins: { roles: settings.MFA_POLICY_ADMIN_ROLES, envId: settings.SAASUS_ENV_ID },
     },
   }
 }

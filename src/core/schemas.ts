@@ -7,6 +7,7 @@ import * as z from 'zod/mini'
 import { ERRORS, type ErrorCode } from '../shared/errors'
 import { OPAQUE_TOKEN } from '../shared/tokens'
 import { EVENT_TYPES } from './account/protocol'
+import { GRACE_DAYS_DEFAULT, GRACE_DAYS_MAX, TENANT_EVENT_TYPES } from './tenant/protocol'
 
 /** A code an authenticator app shows: six digits (the body field, and step-up's header). */
 export const SIX_DIGIT_CODE = /^\d{6}$/
@@ -64,6 +65,9 @@ export const eventsResponse = z.object({
           .check(z.int(), z.minimum(1), z.describe('How many times it happened: repeats within a day share an entry')),
         country: z.optional(z.string().check(z.describe("The client's country (ISO 3166 alpha-2), if known"))),
         user_agent: z.optional(z.string()),
+        actor_id: z.optional(
+          z.string().check(z.describe('`mfa_reset_by_admin`: the user id of the tenant admin who reset it')),
+        ),
       }),
     )
     .check(
@@ -78,6 +82,87 @@ export const statusResponse = z.object({
   enabled: z.boolean(),
   /** Present when SaaSus reports it: the second factor MFA uses once enabled. */
   method: z.optional(z.enum(['softwareToken', 'email']).check(z.describe('The MFA method SaaSus reports, if any'))),
+  required: z.boolean().check(z.describe("Whether a tenant of the caller's requires MFA of its members")),
+  enroll_by: z.nullable(
+    z
+      .string()
+      .check(
+        z.describe(
+          'While MFA is off and required: the earliest deadline among the tenants requiring it (ISO 8601); else null',
+        ),
+      ),
+  ),
+})
+
+/** A path's tenant id, as answered back. */
+const tenantId = z.string().check(z.describe('The SaaSus tenant id'))
+const isoTime = (description: string) => z.string().check(z.describe(description))
+
+/** `PUT /tenants/{tenant_id}/mfa_policy` body. */
+export const policyRequest = z.object({
+  required: z.boolean().check(z.describe('Whether every member of the tenant must turn MFA on')),
+  grace_days: z._default(
+    z
+      .number()
+      .check(
+        z.int({ error: `must be a whole number of days from 0 to ${GRACE_DAYS_MAX}` }),
+        z.gte(0, { error: `must be a whole number of days from 0 to ${GRACE_DAYS_MAX}` }),
+        z.lte(GRACE_DAYS_MAX, { error: `must be a whole number of days from 0 to ${GRACE_DAYS_MAX}` }),
+        z.describe(`Days members have to turn MFA on, from when it became required (default ${GRACE_DAYS_DEFAULT})`),
+      ),
+    GRACE_DAYS_DEFAULT,
+  ),
+  verification_code: z.optional(
+    verificationCode.check(
+      z.describe(
+        "Turning a requirement off, with MFA_STEP_UP required and the admin's MFA on: a current code of the admin's authenticator",
+      ),
+    ),
+  ),
+})
+
+export const policyResponse = z.object({
+  tenant_id: tenantId,
+  required: z.boolean(),
+  grace_days: z.number().check(z.int()),
+  required_since: z.nullable(isoTime('Since when MFA is required (ISO 8601); null while it is not')),
+})
+
+/** `GET /tenants/{tenant_id}/mfa_members` query. */
+export const membersCursor = z.string().check(z.minLength(1), z.maxLength(512))
+export const membersLimit = z.coerce
+  .number({ error: 'must be a whole number from 1 to 50' })
+  .check(
+    z.int({ error: 'must be a whole number from 1 to 50' }),
+    z.gte(1, { error: 'must be a whole number from 1 to 50' }),
+    z.lte(50, { error: 'must be a whole number from 1 to 50' }),
+  )
+
+export const membersResponse = z.object({
+  members: z.array(
+    z.object({
+      user_id: z.string(),
+      email: z.string().check(z.describe('Empty for members who sign in with a sign-in ID')),
+      sign_in_id: z.string().check(z.describe('Empty for members who sign in with an e-mail')),
+      mfa_enabled: z.boolean().check(z.describe('Whether SaaSus has MFA on for the member')),
+    }),
+  ),
+  next_cursor: z.nullable(z.string().check(z.describe('Pass as `cursor` for the next page; null on the last'))),
+})
+
+export const tenantEventsResponse = z.object({
+  events: z
+    .array(
+      z.object({
+        type: z.enum(TENANT_EVENT_TYPES),
+        at: isoTime('When it happened (ISO 8601)'),
+        actor_id: z.string().check(z.describe('The user id of the admin who did it')),
+        target_user_id: z.optional(z.string().check(z.describe('`member_mfa_reset`: whose MFA was reset'))),
+        required: z.optional(z.boolean().check(z.describe('`mfa_policy_changed`: the policy it set'))),
+        grace_days: z.optional(z.number().check(z.int())),
+      }),
+    )
+    .check(z.describe('Policy changes and resets of the past year, newest first (at most 100)')),
 })
 
 export const setupResponse = z.object({
@@ -127,3 +212,6 @@ export type MessageResponse = z.infer<typeof messageResponse>
 export type RecoveryCodesResponse = z.infer<typeof recoveryCodesResponse>
 export type RecoveryCodesStatusResponse = z.infer<typeof recoveryCodesStatusResponse>
 export type EventsResponse = z.infer<typeof eventsResponse>
+export type PolicyResponse = z.infer<typeof policyResponse>
+export type MembersResponse = z.infer<typeof membersResponse>
+export type TenantEventsResponse = z.infer<typeof tenantEventsResponse>

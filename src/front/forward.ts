@@ -98,10 +98,13 @@ interface Passage {
   settings: FrontSettings
 }
 
+/** The forward path's routes have no path parameters (./request-shape.ts `routeChecks`). */
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({})
+
 /** Runs each check; false at the first refusal (the app then makes it again, and answers it). */
 function passes(checks: Check[], headers: Headers, body: Uint8Array | null): boolean {
   try {
-    for (const check of checks) check(headers, body)
+    for (const check of checks) check(headers, body, NO_PARAMS)
     return true
   } catch {
     return false

@@ -10,15 +10,21 @@
  */
 import { Hono } from 'hono'
 import { ApiError } from '../shared/errors'
-import { bearerToken, checkJsonBody, methodCheck, refuseExpired } from '../shared/guards'
+import { bearerToken, checkJsonBody, checkPathIds, methodCheck, refuseExpired } from '../shared/guards'
 import { type FrontCheck, frontChecks, ROUTES, type RouteSpec } from '../shared/routes'
 import { OPAQUE_TOKEN } from '../shared/tokens'
 import type { FrontAppEnv } from './app-env'
 
-/** One check, of the request's headers and the body ./body.ts read (null: none); it throws the refusal. */
-export type Check = (headers: Headers, body: Uint8Array | null) => void
+/**
+ * One check, of the request's headers, the body ./body.ts read (null: none) and the route's path
+ * parameters (none on the forward path, whose routes have none); it throws the refusal.
+ */
+export type Check = (headers: Headers, body: Uint8Array | null, params: Readonly<Record<string, string>>) => void
 
 const CHECKS: Record<FrontCheck, Check> = {
+  pathIds(_headers, _body, params) {
+    checkPathIds(params)
+  },
   bearer(headers) {
     // The token's shape and its own `exp`, unverified: it can refuse a token early, never vouch for one.
     refuseExpired(bearerToken(headers.get('Authorization') ?? undefined))
@@ -60,7 +66,8 @@ export function requestShape(routes: Readonly<Record<string, RouteSpec>> = ROUTE
     const checks = checksOf(route)
     if (checks.length === 0) continue
     app.on(route.method, route.path, async (c, next) => {
-      for (const check of checks) check(c.req.raw.headers, c.get('body'))
+      const params = c.req.param() as Record<string, string>
+      for (const check of checks) check(c.req.raw.headers, c.get('body'), params)
       await next()
     })
   }

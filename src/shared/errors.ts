@@ -36,7 +36,12 @@ export const ERRORS = {
       'This change needs a code this API cannot check: the authenticator was not registered through it. ' +
       'Ask an administrator to turn MFA off, then set it up again',
   },
+  // Tenant MFA policy (docs/tenant-policy.md). A tenant the caller is not in is not found: one answer
+  // whether or not it exists, so tenant ids cannot be probed.
+  not_tenant_admin: { status: 403, message: 'Only an administrator of this tenant can do this' },
   not_found: { status: 404, message: 'No such route' },
+  tenant_not_found: { status: 404, message: 'No such tenant among yours' },
+  member_not_found: { status: 404, message: 'No such member in this tenant' },
   // RFC 9110 §15.5.6: sent with `Allow`, the path's methods, set where it is thrown.
   method_not_allowed: { status: 405, message: 'This path does not answer this method; Allow lists the ones it does' },
   mfa_not_registered: {
@@ -44,6 +49,7 @@ export const ERRORS = {
     message: 'Register an authenticator (setup and verify) before enabling MFA',
   },
   mfa_not_enabled: { status: 409, message: 'Turn MFA on before creating recovery codes' },
+  own_mfa_reset: { status: 409, message: 'Turn your own MFA off with POST /mfa_disable, not as an administrator' },
   payload_too_large: { status: 413, message: 'The request body is too large' },
   unsupported_media_type: { status: 415, message: 'The request body must be application/json' },
   upstream_rejected: { status: 422, message: 'SaaSus refused the request' },

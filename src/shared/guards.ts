@@ -6,7 +6,7 @@
  */
 import { TrieRouter } from 'hono/router/trie-router'
 import { ApiError } from './errors'
-import { allowedMethods, ROUTES, type RouteSpec } from './routes'
+import { allowedMethods, PATH_ID, ROUTES, type RouteSpec } from './routes'
 import { jwtExpiry } from './tokens'
 
 /** RFC 6750 §2.1 b64token, bounded: an ID token is a JWT of a few KiB at most. */
@@ -35,6 +35,21 @@ export function refuseExpired(token: string, now = Date.now()): void {
   const expiresAt = jwtExpiry(token)
   if (expiresAt !== undefined && expiresAt <= now) {
     throw new ApiError('invalid_token', { headers: { 'WWW-Authenticate': EXPIRED_CHALLENGE } })
+  }
+}
+
+/**
+ * Every path parameter a SaaSus id in lower case (PATH_ID), or `400 invalid_request` naming the
+ * first that is not. Hono hands parameters over decoded, so an encoded slash or dot is checked
+ * as the character it stands for.
+ */
+export function checkPathIds(params: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(params)) {
+    if (!PATH_ID.test(value)) {
+      throw new ApiError('invalid_request', {
+        field: { name, problem: 'must be a UUID in lower case, like 7f3c9a52-2b1e-4c6d-9e8f-0a1b2c3d4e5f' },
+      })
+    }
   }
 }
 

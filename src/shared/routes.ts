@@ -17,8 +17,20 @@ export type UserLimiter = 'MFA_VERIFY_LIMITER' | 'MFA_SETUP_LIMITER' | 'MFA_CHAN
 /** The limiters of the route that takes no bearer, keyed by client address or overall. */
 export type ClientLimiter = 'MFA_RECOVER_LIMITER' | 'MFA_RECOVER_GLOBAL_LIMITER'
 
+/**
+ * The path parameters of the table (`/tenants/:tenant_id/…`): each a SaaSus id, a UUID as SaaSus
+ * writes one, in lower case. Checked before anything else of the request, so a path trick (`..`,
+ * an encoded slash, an upper-case UUID naming another object) never reaches SaaSus or an object.
+ * Any version and variant: the definition's own example UUID is not RFC 9562's.
+ */
+export const PATH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
 /** One check a request passes before its handler runs. */
 export type Guard =
+  /** Every path parameter is a PATH_ID. */
+  | { kind: 'pathIds' }
+  /** The query string: the route's own query schema (its OpenAPI description, in the core). */
+  | { kind: 'query' }
   /** `Authorization: Bearer <ID token>`, resolved to a user by SaaSus; `cached`: a read that may reuse one. */
   | { kind: 'user'; cached?: boolean }
   /** `X-Access-Token`: the user's SaaSus access token. */
@@ -38,6 +50,13 @@ export type Guard =
   | { kind: 'stepUp'; from: 'body' | 'header'; onlyWhenMfaEnabled?: boolean }
   /** `409 mfa_not_enabled` unless SaaSus has MFA on. */
   | { kind: 'mfaEnabled' }
+  /**
+   * The caller is in the path's tenant (SaaSus's user info), as any member or as one of its admins
+   * (MFA_POLICY_ADMIN_ROLES); else `404 tenant_not_found`, or `403 not_tenant_admin` for a member.
+   */
+  | { kind: 'tenant'; role: 'member' | 'admin' }
+  /** The path's `user_id` is another member of the path's tenant (SaaSus's `GetTenantUsers`). */
+  | { kind: 'tenantMember' }
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -50,6 +69,9 @@ const readingUser = { kind: 'user', cached: true } as const
 const json = { kind: 'json' } as const
 const body = { kind: 'body' } as const
 const changeLimit = { kind: 'limitPerUser', limiter: 'MFA_CHANGE_LIMITER' } as const
+const pathIds = { kind: 'pathIds' } as const
+const tenantMember = { kind: 'tenant', role: 'member' } as const
+const tenantAdmin = { kind: 'tenant', role: 'admin' } as const
 
 /** Keyed by the OpenAPI operationId. */
 export const ROUTES = {
@@ -101,6 +123,44 @@ export const ROUTES = {
   refreshCredentials: { method: 'GET', path: '/refresh', guards: [{ kind: 'requestedWith' }] },
   getUserInfo: { method: 'GET', path: '/userinfo', guards: [user] },
   logout: { method: 'POST', path: '/logout', guards: [{ kind: 'requestedWith' }] },
+
+  // Tenant MFA policy (docs/tenant-policy.md). Reads may reuse a user resolved moments ago, so a
+  // role taken away at SaaSus stops counting within USER_CACHE_TTL_SECONDS; changes ask SaaSus afresh.
+  getTenantMfaPolicy: {
+    method: 'GET',
+    path: '/tenants/:tenant_id/mfa_policy',
+    guards: [pathIds, readingUser, tenantMember],
+  },
+  setTenantMfaPolicy: {
+    method: 'PUT',
+    path: '/tenants/:tenant_id/mfa_policy',
+    guards: [pathIds, user, json, body, tenantAdmin, changeLimit],
+  },
+  listTenantMfaMembers: {
+    method: 'GET',
+    path: '/tenants/:tenant_id/mfa_members',
+    guards: [pathIds, { kind: 'query' }, readingUser, tenantAdmin],
+  },
+  getTenantMfaEvents: {
+    method: 'GET',
+    path: '/tenants/:tenant_id/mfa_events',
+    guards: [pathIds, readingUser, tenantAdmin],
+  },
+  resetMemberMfa: {
+    method: 'POST',
+    path: '/tenants/:tenant_id/members/:user_id/mfa_reset',
+    guards: [
+      pathIds,
+      user,
+      json,
+      body,
+      tenantAdmin,
+      changeLimit,
+      { kind: 'tenantMember' },
+      // The admin's own code, when MFA_STEP_UP is required and the admin's MFA is on.
+      { kind: 'stepUp', from: 'body', onlyWhenMfaEnabled: true },
+    ],
+  },
 } as const satisfies Record<string, RouteSpec>
 
 export type OperationId = keyof typeof ROUTES
@@ -130,7 +190,7 @@ export function allowedMethods(routes: Readonly<Record<string, RouteSpec>> = ROU
  * A check the front makes itself. `bearer`: a well-formed, unexpired ID token (the part of the
  * `user` guard that needs no SaaSus); the others are their guards whole.
  */
-export type FrontCheck = 'bearer' | 'accessToken' | 'requestedWith' | 'json'
+export type FrontCheck = 'pathIds' | 'bearer' | 'accessToken' | 'requestedWith' | 'json'
 
 /**
  * The checks of a route's guards the front can make, in order, up to the first guard that needs
@@ -142,7 +202,8 @@ export function frontChecks(guards: readonly Guard[]): FrontCheck[] {
   const checks: FrontCheck[] = []
   for (const guard of guards) {
     if (guard.kind === 'user') return [...checks, 'bearer']
-    if (guard.kind === 'accessToken' || guard.kind === 'requestedWith' || guard.kind === 'json') checks.push(guard.kind)
+    const own = guard.kind === 'pathIds' || guard.kind === 'accessToken' || guard.kind === 'requestedWith'
+    if (own || guard.kind === 'json') checks.push(guard.kind)
     else return checks
   }
   return checks

@@ -67,6 +67,17 @@ export const stepUp = (options: StepUpOptions): MiddlewareHandler<AppEnv> => {
   )
 }
 
+/**
+ * For a risky change a handler decides on itself (a tenant's requirement turned off): the code the
+ * caller sent, when MFA_STEP_UP is required and their MFA is on (else `403 step_up_required`), or
+ * null when none is needed. The code, already checked as six digits, is then the account object's to check.
+ */
+export async function stepUpCode(c: Context<AppEnv>, code: string | undefined): Promise<string | null> {
+  if (c.get('settings').stepUp !== 'required' || !(await mfaEnabled(c))) return null
+  if (code === undefined) throw new ApiError('step_up_required')
+  return code
+}
+
 /** `409 mfa_not_enabled` unless SaaSus has MFA on for the caller. */
 export const requireMfaEnabled = (): MiddlewareHandler<AppEnv> =>
   documented(

@@ -157,6 +157,7 @@ export const accountRoutes = new Hono<AppEnv>()
           count: event.count,
           ...(event.country ? { country: event.country } : {}),
           ...(event.userAgent ? { user_agent: event.userAgent } : {}),
+          ...(event.actorId ? { actor_id: event.actorId } : {}),
         })),
       } satisfies EventsResponse)
     },

@@ -25,6 +25,9 @@ import {
   stepUpRequest,
   verifyRequest,
 } from '../schemas'
+import { policiesOf } from '../tenant/gateway'
+import { requirementOf } from '../tenant/requirement'
+import { tenantIdsOf } from '../tenant/roles'
 import { upstream } from '../upstream'
 import { guarded } from './route'
 
@@ -43,17 +46,32 @@ export const mfaRoutes = new Hono<AppEnv>()
     getMfaStatus.method,
     getMfaStatus.path,
     guarded(getMfaStatus, {
-      summary: "Whether MFA is on for the caller, and SaaSus's method when it reports one",
-      response: { schema: statusResponse, example: { enabled: true, method: 'softwareToken' } },
-      errors: ['upstream_rejected'],
+      summary:
+        "Whether MFA is on for the caller, SaaSus's method when it reports one, and whether a tenant requires it",
+      description:
+        '`required` and `enroll_by` come from the policies of the tenants SaaSus lists for the caller ' +
+        '(`PUT /tenants/{tenant_id}/mfa_policy`); a policy read in the last 30 s is reused, so a change reaches ' +
+        'members within 30 s.',
+      response: {
+        schema: statusResponse,
+        example: { enabled: false, required: true, enroll_by: '2026-12-21T09:00:00.000Z' },
+      },
+      errors: ['upstream_rejected', 'storage_unavailable'],
     }),
     async (c) => {
-      const preference = await upstream(c.get('saasus').getMfaPreference(c.get('user').id), {
-        unauthorized: 'upstream_error',
-      })
-      const status: StatusResponse = { enabled: preference.enabled }
-      if (preference.method) status.method = preference.method
-      return c.json(status)
+      const user = c.get('user')
+      // The preference and the policies in parallel: a cached policy costs nothing, a stale one a round trip.
+      const [preference, policies] = await Promise.all([
+        upstream(c.get('saasus').getMfaPreference(user.id), { unauthorized: 'upstream_error' }),
+        policiesOf(c, tenantIdsOf(user)),
+      ])
+      const { required, enrollBy } = requirementOf(policies, preference.enabled)
+      return c.json({
+        enabled: preference.enabled,
+        ...(preference.method ? { method: preference.method } : {}),
+        required,
+        enroll_by: enrollBy === null ? null : new Date(enrollBy).toISOString(),
+      } satisfies StatusResponse)
     },
   )
 

@@ -12,7 +12,8 @@
 import { zValidator } from '@hono/zod-validator'
 import type { MiddlewareHandler } from 'hono'
 import { every } from 'hono/combine'
-import type * as z from 'zod/mini'
+import * as z from 'zod/mini'
+import { checkPathIds } from '../../shared/guards'
 import { type Guard, type OperationId, ROUTES, type RouteSpec } from '../../shared/routes'
 import type { AppEnv } from '../app-env'
 import { requireAccessToken } from '../middleware/access-token'
@@ -21,6 +22,7 @@ import { invalidField, jsonBody, optionalBody } from '../middleware/json-body'
 import { limitPerUser } from '../middleware/rate-limit'
 import { requireRequestedWith } from '../middleware/requested-with'
 import { requireMfaEnabled, stepUp } from '../middleware/step-up'
+import { requireOtherMember, requireTenant } from '../middleware/tenant'
 import { requireUser } from '../middleware/user'
 import { documented, factsOf, mergeFacts, type RouteDescription } from '../openapi/describe'
 
@@ -48,8 +50,35 @@ function operationIdOf(route: RouteSpec): OperationId {
   return id
 }
 
-function guardMiddleware(guard: Guard, body: RouteDescription['requestBody']): MiddlewareHandler<AppEnv> {
+/** Each path parameter a lower-case UUID, before anything else reads the request. */
+const pathIdsGuard: MiddlewareHandler<AppEnv> = documented(
+  async function pathIdsHandler(c, next) {
+    checkPathIds(c.req.param() as Record<string, string>)
+    await next()
+  },
+  { errors: ['invalid_request'] },
+)
+
+function guardMiddleware(
+  guard: Guard,
+  body: RouteDescription['requestBody'],
+  query: RouteDescription['query'],
+): MiddlewareHandler<AppEnv> {
   switch (guard.kind) {
+    case 'pathIds':
+      return pathIdsGuard
+    case 'query': {
+      if (!query) throw new Error('a route with the query guard describes its query')
+      const shape = Object.fromEntries(
+        query.map((param) => [param.name, param.required ? param.schema : z.optional(param.schema)]),
+      )
+      const validate = zValidator('query', z.object(shape), invalidField) as unknown as MiddlewareHandler<AppEnv>
+      return documented(validate, { errors: ['invalid_request'] })
+    }
+    case 'tenant':
+      return requireTenant(guard.role)
+    case 'tenantMember':
+      return requireOtherMember()
     case 'user':
       return requireUser({ cached: guard.cached ?? false })
     case 'accessToken':
@@ -84,7 +113,7 @@ export function guarded<const R extends RouteSpec, S extends z.ZodMiniType | und
   route: R,
   description: Description<S>,
 ): GuardedHandler<R, S> {
-  const guards = route.guards.map((guard) => guardMiddleware(guard, description.requestBody))
+  const guards = route.guards.map((guard) => guardMiddleware(guard, description.requestBody, description.query))
   let facts = { ...description, operationId: operationIdOf(route) } as RouteDescription
   for (const guard of guards) {
     const own = factsOf(guard)

@@ -45,4 +45,6 @@ export const SAASUS_CALLS = {
     userTokenMay401: false,
     clientError: 'refresh_token_refused',
   },
+  // Asked only for a tenant SaaSus listed for the caller: any refusal is SaaSus's, not the user's.
+  getTenantUsers: { operation: 'GetTenantUsers', call: 'tenant_users', refusals: [], userTokenMay401: false },
 } as const satisfies Record<string, FailedCall>

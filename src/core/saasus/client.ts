@@ -17,6 +17,8 @@ import {
   mfaPreferenceSchema,
   type SoftwareTokenSecretCode,
   secretCodeSchema,
+  type TenantUser,
+  tenantUsersSchema,
   type UpdateUserMfaPreferenceParam,
   type UserInfo,
   userInfoSchema,
@@ -174,6 +176,16 @@ export function createSaasusClient(settings: SaasusSettings, options: SaasusClie
         method: 'PUT',
         path: `${userPath(userId)}/mfa/software-token`,
         body: { access_token: accessToken, verification_code: verificationCode },
+      }),
+
+    /** `GET /tenants/{tenant_id}/users` (GetTenantUsers): every user of a tenant, in one answer. */
+    getTenantUsers: (tenantId: string): Promise<{ users: TenantUser[] }> =>
+      call({
+        ...SAASUS_CALLS.getTenantUsers,
+        method: 'GET',
+        path: `/tenants/${encodeURIComponent(tenantId)}/users`,
+        schema: tenantUsersSchema,
+        idempotent: true,
       }),
 
     /** `GET /credentials`: tokens from a one-time login code or a refresh token. */

@@ -16,7 +16,14 @@
  */
 
 /** The calls, by the name an operator uses for them in SAASUS_REFUSAL_WORDS. */
-export const CALLS = ['userinfo', 'secret_code', 'software_token', 'mfa_preference', 'credentials'] as const
+export const CALLS = [
+  'userinfo',
+  'secret_code',
+  'software_token',
+  'mfa_preference',
+  'credentials',
+  'tenant_users',
+] as const
 export type CallName = (typeof CALLS)[number]
 
 /** What a SaaSus refusal means, each with the failure kind it is. */
@@ -50,6 +57,8 @@ export const USER_REFUSALS: Record<CallName, readonly Refusal[]> = {
   software_token: ['attempts_exceeded', 'access_token_refused', 'wrong_code'],
   mfa_preference: ['not_registered'],
   credentials: ['refresh_token_refused', 'login_code_refused'],
+  // A tenant's users, asked only for a tenant the caller is in: nothing a user can get wrong.
+  tenant_users: [],
 }
 
 /** Refusals an operator may add words for, on every call. */

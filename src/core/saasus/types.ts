@@ -15,6 +15,9 @@ export type CreateSecretCodeParam = Schemas['CreateSecretCodeParam']
 export type UpdateSoftwareTokenParam = Schemas['UpdateSoftwareTokenParam']
 export type Credentials = Schemas['Credentials']
 export type SaasusErrorBody = Schemas['Error']
+export type UserAvailableTenant = Schemas['UserAvailableTenant']
+/** Of a tenant's user (`User`), what this API reads. */
+export type TenantUser = Pick<Schemas['User'], 'id' | 'email' | 'sign_in_id'>
 
 /*
  * Each schema checks only what this API reads and passes the rest through; the
@@ -45,6 +48,17 @@ export const credentialsSchema = z.looseObject({
   access_token: z.string().check(z.minLength(1)),
   refresh_token: z.optional(z.string()),
 }) satisfies z.ZodMiniType<Credentials>
+
+const tenantUserSchema = z.looseObject({
+  id: z.string().check(z.minLength(1)),
+  email: z.string(),
+  sign_in_id: z.string(),
+}) satisfies z.ZodMiniType<TenantUser>
+
+/** `GetTenantUsers`: `{users: [User]}`, each checked for what this API reads. */
+export const tenantUsersSchema = z.looseObject({
+  users: z.array(tenantUserSchema),
+}) satisfies z.ZodMiniType<{ users: TenantUser[] }>
 
 export const errorBodySchema = z.looseObject({
   type: z.string(),

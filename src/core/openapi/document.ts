@@ -11,7 +11,7 @@
 import * as z from 'zod/mini'
 import { ERRORS, type ErrorCode } from '../../shared/errors'
 import { EXPIRED_CHALLENGE } from '../../shared/guards'
-import { allowedMethods, type RouteSpec } from '../../shared/routes'
+import { allowedMethods, PATH_ID, type RouteSpec } from '../../shared/routes'
 import { accessTokenHeader, errorResponse, SIX_DIGIT_CODE } from '../schemas'
 import { type Facts, factsOf, mergeFacts, type RouteDescription } from './describe'
 
@@ -131,11 +131,13 @@ function openApiPath(path: string): { path: string; names: string[] } {
 
 /** One operation; `allow` is the methods of its path (its 405's `Allow`). */
 function operationObject(operation: RouteDescription & RouteEntry, allow: string): JsonObject {
+  // Every path parameter is a SaaSus id, checked as PATH_ID before anything else (src/shared/routes.ts).
   const parameters: JsonObject[] = openApiPath(operation.path).names.map((name) => ({
     name,
     in: 'path',
     required: true,
-    schema: { type: 'string' },
+    description: `The SaaSus ${name === 'tenant_id' ? 'tenant' : 'user'} id, a UUID in lower case`,
+    schema: { type: 'string', pattern: PATH_ID.source },
   }))
   for (const param of operation.query ?? []) {
     parameters.push({

@@ -70,8 +70,18 @@ export function emulatorAt(url: string) {
     url,
     /** How many times the bench found the emulator restarted (see `surviveRestart`). */
     restarts: 0,
-    newUser: async (label: string) =>
-      (await call('/users', json('POST', { email: `${label}-${Date.now()}-${made++}@bench.example` }))) as EmulatorUser,
+    newUser: async (label: string, tenants?: { id: string; roles: string[] }[]) =>
+      (await call(
+        '/users',
+        json('POST', { email: `${label}-${Date.now()}-${made++}@bench.example`, ...(tenants ? { tenants } : {}) }),
+      )) as EmulatorUser,
+    /** A tenant of its own with an admin and `members` other members: what a tenant admin's routes read. */
+    async newTenant(label: string, members: number): Promise<{ id: string; admin: EmulatorUser }> {
+      const { id } = (await call('/tenants', json('POST', { name: `${label}-${Date.now()}` }))) as { id: string }
+      const admin = await this.newUser(`${label}-admin`, [{ id, roles: ['admin'] }])
+      for (let n = 0; n < members; n++) await this.newUser(`${label}-member`, [{ id, roles: ['user'] }])
+      return { id, admin }
+    },
     /**
      * Whether the emulator still knows a user it made. Its users live in memory: a restarted
      * emulator refuses every token it issued before (401 invalid_token).

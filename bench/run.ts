@@ -73,6 +73,8 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? (QUICK ? 1 : 3))
 const SCALE = Number(process.env.BENCH_MODEL_SCALE ?? (QUICK ? 4 : 1))
 /** Rounds of the paired targets (bench/paired.ts) in each regime. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3))
+/** Members per page of the tenant scenario: the route's default page size, each member one SaaSus call. */
+const MEMBERS_PAGE = 20
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'results', 'latest.md')
 /** wrangler's line for each request it served. */
 const REQUEST_LINE = /\[wrangler:info\] (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /
@@ -162,6 +164,8 @@ try {
   // 1. The production runtime.
   // The reader is also how a restart of the emulator is told (surviveRestart): it forgets every user.
   let reader = await emulator.newUser('reader')
+  // A tenant admin's page of members: 20 of them, each one SaaSus call (docs/tenant-policy.md).
+  let tenant = await emulator.newTenant('bench-tenant', MEMBERS_PAGE - 1)
   const bearer = (user: EmulatorUser) => ({ Authorization: `Bearer ${user.id_token}` })
   const cpuOf = (r: Runtime) => (r.pid === undefined ? undefined : () => cpuSeconds(r.pid as number))
   /** The rows of part 1, reading as `user`. */
@@ -189,6 +193,17 @@ try {
         })),
         usersFor: async (count: number) => (await registeredUsers(emulator, api.url, count)).map(bearer),
       },
+      {
+        name: `GET /tenants/{id}/mfa_members, a page of ${MEMBERS_PAGE}`,
+        url: api.url,
+        requests: [
+          {
+            method: 'GET' as const,
+            path: `/tenants/${tenant.id}/mfa_members?limit=${MEMBERS_PAGE}`,
+            headers: bearer(tenant.admin),
+          },
+        ],
+      },
     ].map((s) => ({ cpu: cpuOf(s.url === floor.url ? floor : api), ...(s.url === api.url ? { storage } : {}), ...s }))
   }
   const regimes = [
@@ -201,6 +216,7 @@ try {
     await emulator.setLatency(regime.latencyMs)
     const restore = async () => {
       reader = await emulator.newUser('reader')
+      tenant = await emulator.newTenant('bench-tenant', MEMBERS_PAGE - 1)
       await emulator.setLatency(regime.latencyMs)
     }
     const scenarioRow = (index: number) => {

@@ -11,7 +11,7 @@ import { existsSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs, stripVTControlCharacters } from 'node:util'
 import { DIALECT_NAMES } from '../emulator/src/dialects.ts'
-import { SEEDED_USERS } from '../emulator/src/store.ts'
+import { envRoles, requestedTenants, SEEDED_TENANTS, SEEDED_USERS } from '../emulator/src/store.ts'
 import { apiCommand, closest, devSettings, readDevVars, SAASUS_CREDENTIALS, settingsProblems } from './dev-settings.ts'
 import { isPortFree, untilAnswering } from './stack.ts'
 import { freshState, OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './wrangler-local.ts'
@@ -179,6 +179,22 @@ if (fresh) {
 const command = apiCommand(apiPort, settings.env)
 await wrangler(api, [...command.args, ...(apiState ? ['--persist-to', apiState] : [])], command.env)
 
+/** A seeded tenant for the banner: `<name> <id> (admin <who>; members <who>, …)`, from the seeds in store.ts. */
+function seededTenant(tenant: (typeof SEEDED_TENANTS)[number]): string {
+  const admins: string[] = []
+  const members: string[] = []
+  for (const user of SEEDED_USERS) {
+    const membership = requestedTenants(user).find((joined) => joined.id === tenant.id)
+    if (!membership) continue
+    const who = user.email ?? user.sign_in_id ?? ''
+    if ([...envRoles(membership).values()].some((roles) => roles.includes('admin'))) admins.push(who)
+    else members.push(who)
+  }
+  const named = (word: string, who: string[]) => (who.length > 1 ? `${word}s ` : `${word} `) + who.join(', ')
+  const roles = [admins.length > 0 && named('admin', admins), members.length > 0 && named('member', members)]
+  return `${tenant.name} ${tenant.id} (${roles.filter(Boolean).join('; ')})`
+}
+
 const shown = (dir: string) => (relative(ROOT, dir).startsWith('..') ? dir : relative(ROOT, dir))
 const state = persistTo
   ? `the API's kept in ${shown(persistTo)}${realSaasus ? '' : " (the emulator's users start afresh)"}`
@@ -208,5 +224,6 @@ if (!realSaasus) {
   lines.push('', "Seeded users' ID tokens (new on every start; /access_token and /id likewise):")
   for (const user of SEEDED_USERS)
     lines.push(`  curl -s ${emulator}/_emulator/users/${user.email ?? user.sign_in_id}/id_token`)
+  lines.push(`Tenants: ${SEEDED_TENANTS.map(seededTenant).join(', ')}`)
 }
 console.log(`\n${lines.join('\n')}\n\nCtrl-C stops ${realSaasus ? 'it' : 'both'}.`)

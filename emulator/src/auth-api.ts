@@ -9,11 +9,22 @@ import { TOTP } from 'otpauth'
 import { answerFor, type Case, verifySuccessAnswer } from './dialects'
 import type { EmulatorEnv } from './env'
 import { dialectOf } from './faults'
-import type { MfaPreference, SaasusErrorBody } from './saasus-types'
+import type { MfaPreference, SaasusErrorBody, User, Users } from './saasus-types'
 import { redeemLoginCode, redeemRefreshToken, SessionRefused } from './sessions'
-import { type EmulatedUser, findByAccessToken, findByIdToken, findUser, newSecret } from './store'
+import {
+  type EmulatedTenant,
+  type EmulatedUser,
+  findByAccessToken,
+  findByIdToken,
+  findTenant,
+  findUser,
+  newSecret,
+  tenantUser,
+  tenantUsers,
+  userInfo,
+} from './store'
 
-type Fixed = SaasusErrorBody & { status: 400 | 500 }
+type Fixed = SaasusErrorBody & { status: 400 | 404 | 500 }
 
 /** A refusal: a case the dialect words, or a fixed answer of the emulator's own. */
 class Refused extends Error {
@@ -28,6 +39,13 @@ function userOr500(id: string): EmulatedUser {
   const user = findUser(id)
   if (!user) throw fixed(500, 'user_not_found', 'No such user')
   return user
+}
+
+/** The definition documents only 200 and 500 for GetTenantUsers: an unknown tenant is a 500. */
+function tenantOr500(id: string): EmulatedTenant {
+  const tenant = findTenant(id)
+  if (!tenant) throw fixed(500, 'tenant_not_found', 'No such tenant')
+  return tenant
 }
 
 /** The access token must be the one issued to this user. */
@@ -58,7 +76,23 @@ export const authApi = new Hono<EmulatorEnv>()
     // As SaaSus does, a token past its own `exp` no longer names anyone (findByIdToken checks).
     const user = findByIdToken(c.req.query('token') ?? '')
     if (!user) throw new Refused('id_token')
-    return c.json(user.info)
+    // Built now, from the memberships as they are: a role changed since sign-in shows at once.
+    return c.json(userInfo(user))
+  })
+
+  // GetTenantUsers: every member, in the order the users were created.
+  .get('/tenants/:tenant_id/users', (c) => {
+    const users: Users = { users: tenantUsers(tenantOr500(c.req.param('tenant_id'))) }
+    return c.json(users)
+  })
+
+  // GetTenantUser: one member; a user who is not one (or no user at all) is the definition's 404.
+  .get('/tenants/:tenant_id/users/:user_id', (c) => {
+    const tenant = tenantOr500(c.req.param('tenant_id'))
+    const user = findUser(c.req.param('user_id'))
+    const member: User | undefined = user && tenantUser(tenant, user)
+    if (!member) throw fixed(404, 'user_not_found', 'No such user in this tenant')
+    return c.json(member)
   })
 
   .get('/users/:user_id/mfa/preference', (c) => {

@@ -1,7 +1,10 @@
 /**
  * The Auth API calls the emulator served: counted in all, and recorded per
  * X-SaaSus-Trace-Id (operation and the forwarded Referer / X-SaaSus-Referer), so
- * a test or the bench counts and inspects its own calls only.
+ * a test or the bench counts and inspects its own calls only. An operation is
+ * named by its method and the definition's path template, ids as `{tenant_id}`
+ * and `{user_id}`: `GET /v1/auth/tenants/{tenant_id}/users` is GetTenantUsers,
+ * `GET /v1/auth/tenants/{tenant_id}/users/{user_id}` GetTenantUser.
  */
 import type { MiddlewareHandler } from 'hono'
 import type { EmulatorEnv } from './env'
@@ -44,7 +47,10 @@ export function resetCalls(): CallCounts {
 
 export const recordCalls = (): MiddlewareHandler<EmulatorEnv> =>
   async function recordCallsHandler(c, next) {
-    const operation = `${c.req.method} ${c.req.path.replace(/\/users\/[^/]+/, '/users/{user_id}')}`
+    const path = c.req.path
+      .replace(/\/tenants\/[^/]+/, '/tenants/{tenant_id}')
+      .replace(/\/users\/[^/]+/, '/users/{user_id}')
+    const operation = `${c.req.method} ${path}`
     total.total += 1
     total.byOperation[operation] = (total.byOperation[operation] ?? 0) + 1
 

@@ -7,6 +7,11 @@ import type { components } from '../../spec/saasus-authapi'
 
 type Schemas = components['schemas']
 export type UserInfo = Schemas['UserInfo']
+export type UserAvailableTenant = Schemas['UserAvailableTenant']
+export type UserAvailableEnv = Schemas['UserAvailableEnv']
+export type Role = Schemas['Role']
+export type User = Schemas['User']
+export type Users = Schemas['Users']
 export type MfaPreference = Schemas['MfaPreference']
 export type Credentials = Schemas['Credentials']
 export type SaasusErrorBody = Schemas['Error']

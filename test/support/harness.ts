@@ -85,6 +85,8 @@ export interface NewUser {
   roles?: string[]
   /** How long the user's ID tokens live; the emulator's default is a day. */
   id_token_lifetime_seconds?: number
+  /** The tenants the user is in, with their roles in env 1 (or per env); absent: the seeded tenant. */
+  tenants?: { id: string; roles?: string[]; envs?: { id: number; roles: string[] }[] }[]
 }
 
 /**

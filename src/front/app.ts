@@ -44,7 +44,8 @@ const PREFLIGHT_MAX_AGE_SECONDS = 2 * 60 * 60
 
 const CORS: CorsOptions = {
   allowHeaders: CORS_ALLOW_HEADERS,
-  allowMethods: ['GET', 'POST', 'OPTIONS'],
+  // Every method of the route table (PUT for a tenant's policy), so no route is out of a browser's reach.
+  allowMethods: [...new Set([...Object.values(ROUTES).map((route) => route.method), 'OPTIONS'])],
   // Not CORS-safelisted, so a cross-origin SPA reads them only if exposed: when to retry a 429,
   // and the id that finds a request's log lines.
   exposeHeaders: ['Retry-After', 'X-Request-Id'],

@@ -12,6 +12,7 @@
  * session routes' CSRF defence (X-Requested-With) is in csrf.test.ts.
  */
 import { describe, expect, it } from 'vitest'
+import { ROUTES } from '../../src/shared/routes'
 import { API, bearer, call, codeOf, freshUser, SPA_ORIGIN, withAccessToken } from '../support/harness'
 import { loginCode, signIn, XHR } from '../support/sign-in'
 import { newTrace, saasusCalls } from '../support/trace'
@@ -71,6 +72,15 @@ describe('a preflight from an allowed origin', () => {
     expect(res.headers.get('Access-Control-Allow-Credentials')).toBe('true')
     expect(res.headers.get('Access-Control-Allow-Methods')?.split(', ')).toContain(method)
     expect(res.headers.get('Vary')).toContain('Origin')
+  })
+
+  // Every route of the table, not only the samples': a method left out of the grant is a route no browser can call.
+  it.each(
+    Object.values(ROUTES).map((route) => [route.method, route.path.replace(/:\w+/g, '7f3c9a52-2b1e-4c6d-9e8f-0a1b2c3d4e5f')] as const),
+  )('grants %s %s, as every route of the table', async (method, path) => {
+    const res = await preflight(path, method, SPA_ORIGIN)
+    expect(res.status).toBe(204)
+    expect(res.headers.get('Access-Control-Allow-Methods')?.split(', ')).toContain(method)
   })
 
   it('allows every header the sample SPA sends, compared case-insensitively', async () => {

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EmulatorUser, type Stack, startStack } from '../scripts/stack.ts'
 import { launchChromium, screenshot } from './browser.ts'
-import { enroll, freshUser, nextCode, openDemo, shownSecret, wrongCode } from './demo-page.ts'
+import { confirmStepUp, enroll, freshUser, nextCode, openDemo, shownSecret, signInAs, wrongCode } from './demo-page.ts'
 
 // This suite's ports (the 8810–8819 range, beside demo.test.ts's 8811–8813).
 const API_PORT = Number(process.env.E2E_ACCOUNT_API_PORT ?? 8814)
@@ -43,17 +43,6 @@ async function enrolledPage(email: string): Promise<{ page: Page; secret: string
   const user = await freshUser(stack.emulator.url, email)
   const page = await openDemo(browser, stack.emulator.url, user)
   return { page, secret: await enroll(page), user }
-}
-
-/** Enters a code into the step-up prompt and waits until the API has answered `path`. */
-async function confirmStepUp(page: Page, code: string, path: string): Promise<void> {
-  await page.waitForSelector('#step-up-panel:not([hidden])')
-  // The page empties the field when it asks (again): after a wrong code, wait for that before typing.
-  await page.waitForFunction(() => (document.getElementById('step-up-code') as HTMLInputElement).value === '')
-  await page.fill('#step-up-code', code)
-  const answered = page.waitForResponse((res) => res.url().endsWith(path) && res.request().method() !== 'OPTIONS')
-  await page.click('#step-up-confirm')
-  await answered
 }
 
 /** Creates recovery codes through the page (with step-up) and returns the ones it shows. */
@@ -91,8 +80,7 @@ describe('recovery codes on the demo page', () => {
     await page.click('#hide-codes')
     expect(await page.locator('#codes li').count()).toBe(0)
     await page.reload()
-    await page.waitForSelector('body[data-ready="true"]')
-    await page.selectOption('#user', { label: user.email })
+    await signInAs(page, user)
     await expect.poll(() => page.textContent('#status')).toBe('on (softwareToken)')
     expect(await page.isHidden('#new-codes')).toBe(true)
     expect(await page.textContent('#recovery-status')).toMatch(/^10 remaining, created at /)

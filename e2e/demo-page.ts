@@ -21,10 +21,16 @@ export async function freshUser(emulatorUrl: string, email: string): Promise<Emu
 export async function openDemo(browser: Browser, emulatorUrl: string, user: EmulatorUser): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 720, height: 900 } })
   await page.goto(`${emulatorUrl}/`)
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 })
-  await page.selectOption('#user', { label: user.email })
+  await signInAs(page, user)
   await expect.poll(() => page.textContent('#status')).toBe('off')
   return page
+}
+
+/** Picks `user` on a loaded (or reloaded) page and waits until the page shows their status. */
+export async function signInAs(page: Page, user: EmulatorUser): Promise<void> {
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 })
+  await page.selectOption('#user', { label: user.email || user.sign_in_id })
+  await page.waitForSelector(`body[data-user="${user.id}"]`)
 }
 
 /** Waits for the setup panel after "add" (or "re-register") was asked for, and returns the secret it shows. */
@@ -64,4 +70,15 @@ export function wrongCode(secret: string): string {
   const now = Date.now()
   const valid = new Set([-60_000, -30_000, 0, 30_000, 60_000].map((skew) => totp.generate({ timestamp: now + skew })))
   return ['000000', '111111', '222222'].find((code) => !valid.has(code)) as string
+}
+
+/** Enters a code into the step-up prompt and waits until the API has answered `path`. */
+export async function confirmStepUp(page: Page, code: string, path: string): Promise<void> {
+  await page.waitForSelector('#step-up-panel:not([hidden])')
+  // The page empties the field when it asks (again): after a wrong code, wait for that before typing.
+  await page.waitForFunction(() => (document.getElementById('step-up-code') as HTMLInputElement).value === '')
+  await page.fill('#step-up-code', code)
+  const answered = page.waitForResponse((res) => res.url().endsWith(path) && res.request().method() !== 'OPTIONS')
+  await page.click('#step-up-confirm')
+  await answered
 }

@@ -158,7 +158,7 @@ describe('an origin outside ALLOWED_ORIGINS', () => {
     const user = await freshUser('cors-allowed@example.com')
     const page = await browser.newPage()
     await page.goto(`${stack.emulator.url}/`)
-    expect(await callFrom(page, user, true)).toBe('read 200 {"enabled":false}')
+    expect(await callFrom(page, user, true)).toBe('read 200 {"enabled":false,"required":false,"enroll_by":null}')
     await page.close()
   })
 })

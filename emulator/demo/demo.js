@@ -1,9 +1,11 @@
 // The SPA side of authenticator-app MFA, in plain JavaScript modules: the same
 // calls, headers and order as the SaaSus sample SPA's MFA dialog (page.js), plus
-// account protection: step-up (step-up.js), recovery codes and activity (account.js).
+// account protection: step-up (step-up.js), recovery codes and activity (account.js),
+// and a tenant's MFA policy: the member's notice here, the admin view (tenant.js).
 import { hideCodes, refreshEvents, refreshRecoveryCodes, wireAccount } from './account.js'
-import { $, action, api, say, session } from './page.js'
+import { $, action, api, say, session, user } from './page.js'
 import { cancelStepUp, withStepUp } from './step-up.js'
+import { hideTenants, refreshTenants, wireTenants } from './tenant.js'
 
 let enabled = false
 
@@ -16,15 +18,39 @@ function showStatus(status) {
   $('recovery-panel').hidden = !enabled
   // Turning MFA off deletes the codes: none on screen may still look usable.
   if (!enabled) hideCodes()
+  showRequirement(status)
 }
 
+/** A tenant's requirement, while the user's MFA is off: by when to turn it on. */
+function showRequirement({ enabled, required, enroll_by: enrollBy }) {
+  $('required-notice').hidden = !required || enabled
+  if (!required || enabled) return
+  const by = $('enroll-by')
+  by.dateTime = enrollBy ?? ''
+  by.textContent = enrollBy
+    ? new Date(enrollBy).toLocaleString(undefined, { dateStyle: 'long', timeStyle: 'short' })
+    : 'as soon as you can'
+  const overdue = enrollBy !== null && Date.parse(enrollBy) <= Date.now()
+  $('enroll-overdue').textContent = overdue ? ' (overdue)' : ''
+  $('required-notice').classList.toggle('overdue', overdue)
+}
+
+const refreshStatus = async () => showStatus(await api('GET', '/mfa_status'))
+
 /**
- * Status, recovery codes and activity of the signed-in user, asked for at once. The status
- * is shown last: it then changes in the same task as the message an action shows after it.
+ * Status, recovery codes, activity and admin view of the signed-in user, asked for at once. The
+ * status is shown last: it then changes in the same task as the message an action shows after it.
+ * `body[data-user]` then names whose page this is (the tests wait for it).
  */
 async function refreshAll() {
-  const [status] = await Promise.all([api('GET', '/mfa_status'), refreshRecoveryCodes(), refreshEvents()])
+  const [status] = await Promise.all([
+    api('GET', '/mfa_status'),
+    refreshRecoveryCodes(),
+    refreshEvents(),
+    refreshTenants(),
+  ])
   showStatus(status)
+  document.body.dataset.user = user().id
 }
 
 const startSetup = action(async () => {
@@ -58,9 +84,11 @@ const disable = action(async () => {
 })
 
 const switchUser = action(async () => {
+  delete document.body.dataset.user
   $('setup-panel').hidden = true
   cancelStepUp()
   hideCodes()
+  hideTenants()
   say('')
   await refreshAll()
 })
@@ -83,6 +111,7 @@ action(async () => {
   })
   $('verify-form').addEventListener('submit', verifyAndEnable)
   wireAccount({ afterRecover: refreshAll })
+  wireTenants({ afterPolicyChange: refreshStatus })
   await refreshAll()
   document.body.dataset.ready = 'true'
 })()

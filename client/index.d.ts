@@ -320,6 +320,7 @@ export type AppSchema = {
 
 /** The stable codes of the error catalogue (docs/errors.md): what a client switches on. */
 export type ErrorCode =
+  | 'admin_of_other_tenant'
   | 'core_unavailable'
   | 'internal_error'
   | 'invalid_access_token'

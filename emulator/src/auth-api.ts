@@ -18,6 +18,7 @@ import {
   findByIdToken,
   findTenant,
   findUser,
+  membershipsOf,
   newSecret,
   tenantUser,
   tenantUsers,
@@ -78,6 +79,15 @@ export const authApi = new Hono<EmulatorEnv>()
     if (!user) throw new Refused('id_token')
     // Built now, from the memberships as they are: a role changed since sign-in shows at once.
     return c.json(userInfo(user))
+  })
+
+  // GetAllTenantUser: one user in every tenant they are in, an object per tenant; in none, the definition's 404.
+  // Before the routes below, whose `:tenant_id` would take `all`.
+  .get('/tenants/all/users/:user_id', (c) => {
+    const user = findUser(c.req.param('user_id'))
+    const users = user ? membershipsOf(user).flatMap(({ tenant }) => tenantUser(tenant, user) ?? []) : []
+    if (users.length === 0) throw fixed(404, 'user_not_found', 'No such user in any tenant')
+    return c.json({ users } satisfies Users)
   })
 
   // GetTenantUsers: every member, in the order the users were created.

@@ -4,7 +4,8 @@
  * a test or the bench counts and inspects its own calls only. An operation is
  * named by its method and the definition's path template, ids as `{tenant_id}`
  * and `{user_id}`: `GET /v1/auth/tenants/{tenant_id}/users` is GetTenantUsers,
- * `GET /v1/auth/tenants/{tenant_id}/users/{user_id}` GetTenantUser.
+ * `GET /v1/auth/tenants/{tenant_id}/users/{user_id}` GetTenantUser,
+ * `GET /v1/auth/tenants/all/users/{user_id}` GetAllTenantUser.
  */
 import type { MiddlewareHandler } from 'hono'
 import type { EmulatorEnv } from './env'
@@ -48,7 +49,7 @@ export function resetCalls(): CallCounts {
 export const recordCalls = (): MiddlewareHandler<EmulatorEnv> =>
   async function recordCallsHandler(c, next) {
     const path = c.req.path
-      .replace(/\/tenants\/[^/]+/, '/tenants/{tenant_id}')
+      .replace(/\/tenants\/(?!all\/)[^/]+/, '/tenants/{tenant_id}')
       .replace(/\/users\/[^/]+/, '/users/{user_id}')
     const operation = `${c.req.method} ${path}`
     total.total += 1

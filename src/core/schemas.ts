@@ -130,13 +130,10 @@ export const policyResponse = z.object({
 
 /** `GET /tenants/{tenant_id}/mfa_members` query. */
 export const membersCursor = z.string().check(z.minLength(1), z.maxLength(512))
-export const membersLimit = z.coerce
-  .number({ error: 'must be a whole number from 1 to 50' })
-  .check(
-    z.int({ error: 'must be a whole number from 1 to 50' }),
-    z.gte(1, { error: 'must be a whole number from 1 to 50' }),
-    z.lte(50, { error: 'must be a whole number from 1 to 50' }),
-  )
+// Digits only: a number conversion would also take `0x10`, `1e1` or ` 7`.
+export const membersLimit = z
+  .string()
+  .check(z.regex(/^(?:[1-9]|[1-4][0-9]|50)$/, { error: 'must be a whole number from 1 to 50' }))
 
 export const membersResponse = z.object({
   members: z.array(

@@ -39,6 +39,10 @@ export const ERRORS = {
   // Tenant MFA policy (docs/tenant-policy.md). A tenant the caller is not in is not found: one answer
   // whether or not it exists, so tenant ids cannot be probed.
   not_tenant_admin: { status: 403, message: 'Only an administrator of this tenant can do this' },
+  admin_of_other_tenant: {
+    status: 403,
+    message: 'This member administers a tenant you do not; an administrator of every tenant they run must reset them',
+  },
   not_found: { status: 404, message: 'No such route' },
   tenant_not_found: { status: 404, message: 'No such tenant among yours' },
   member_not_found: { status: 404, message: 'No such member in this tenant' },

@@ -44,7 +44,10 @@ export function refuseExpired(token: string, now = Date.now()): void {
  * as the character it stands for.
  */
 export function checkPathIds(params: Readonly<Record<string, string>>): void {
-  for (const [name, value] of Object.entries(params)) {
+  // The tenant first, as the path names it first.
+  const names = Object.keys(params).sort((a, b) => Number(b === 'tenant_id') - Number(a === 'tenant_id'))
+  for (const name of names) {
+    const value = params[name] ?? ''
     if (!PATH_ID.test(value)) {
       throw new ApiError('invalid_request', {
         field: { name, problem: 'must be a UUID in lower case, like 7f3c9a52-2b1e-4c6d-9e8f-0a1b2c3d4e5f' },

@@ -7,6 +7,7 @@ import { hc } from 'hono/client'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { AppType } from '../../src/core/index'
 import { enrolledUser, freshAddress } from '../support/account'
+import { company, enroll, tenantRoutes } from '../support/tenant'
 
 const appFetch: typeof fetch = (input, init) => exports.default.fetch(new Request(input, init))
 
@@ -42,9 +43,27 @@ describe('hc<AppType> and the account routes', () => {
       | 'step_up_failed'
       | 'locked_out'
       | 'recovery_locked_out'
+      | 'mfa_reset_by_admin'
       | undefined
     >()
     expect(events.map((event) => event.type).slice(0, 2)).toEqual(['mfa_disabled', 'recovery_code_used'])
+  })
+
+  it("types the member's record of an admin's reset: mfa_reset_by_admin with the admin's actor_id", async () => {
+    const { tenant, admin, members } = await company()
+    const [member] = members
+    await enroll(member)
+    expect((await tenantRoutes().reset(admin, tenant.id, member.id)).status).toBe(200)
+
+    const client = hc<AppType>('https://mfa.example.com', {
+      fetch: appFetch,
+      headers: { Authorization: `Bearer ${member.id_token}` },
+    })
+    const { events } = await (await client.mfa_events.$get()).json()
+    expectTypeOf(events[0]?.actor_id).toEqualTypeOf<string | undefined>()
+    expect(events[0]).toMatchObject({ type: 'mfa_reset_by_admin', actor_id: admin.id, count: 1 })
+    // Entries of the member's own doing name no actor.
+    expect(events.slice(1).every((event) => event.actor_id === undefined)).toBe(true)
   })
 
   it('types the recovery body, so a misspelt field does not compile', async () => {

@@ -76,7 +76,9 @@ describe('a preflight from an allowed origin', () => {
 
   // Every route of the table, not only the samples': a method left out of the grant is a route no browser can call.
   it.each(
-    Object.values(ROUTES).map((route) => [route.method, route.path.replace(/:\w+/g, '7f3c9a52-2b1e-4c6d-9e8f-0a1b2c3d4e5f')] as const),
+    Object.values(ROUTES).map(
+      (route) => [route.method, route.path.replace(/:\w+/g, '7f3c9a52-2b1e-4c6d-9e8f-0a1b2c3d4e5f')] as const,
+    ),
   )('grants %s %s, as every route of the table', async (method, path) => {
     const res = await preflight(path, method, SPA_ORIGIN)
     expect(res.status).toBe(204)

@@ -105,7 +105,7 @@ export async function freshUser(identity: NewUser = {}): Promise<TestUser> {
   return res.json()
 }
 
-/** The users the emulator starts with (alice@example.com, bob+mfa@example.com, carol_signin). */
+/** The users the emulator starts with (alice@example.com, bob+mfa@example.com, carol_signin, dave@example.com). */
 export async function seededUsers(): Promise<TestUser[]> {
   return (await fetch(`${EMULATOR}/_emulator/users`)).json()
 }

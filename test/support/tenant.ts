@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:workers'
 import { tenantObject } from '../../src/core/tenant/objects'
 import type { Api } from './account'
-import { bearer, call, EMULATOR, freshUser, type TestUser } from './harness'
+import { bearer, call, currentCode, EMULATOR, freshUser, setup, type TestUser, verify } from './harness'
 
 export interface TestTenant {
   id: string
@@ -47,6 +47,19 @@ export async function leave(tenant: TestTenant, user: TestUser): Promise<void> {
 export async function userIn(...memberships: [TestTenant, string[]][]): Promise<TestUser> {
   const user = await freshUser({ tenants: memberships.map(([tenant, roles]) => ({ id: tenant.id, roles })) })
   return user
+}
+
+/**
+ * Turns a user's MFA on through the API (setup, verify, enable), so that the API keeps the secret
+ * for step-up, as enrolledUser in ./account.ts does for a user of the seeded tenant; the secret.
+ */
+export async function enroll(user: TestUser, api: Api = call): Promise<string> {
+  const secret = await setup(user)
+  const verified = await verify(user, currentCode(secret))
+  if (verified.status !== 200) throw new Error(`verify failed: ${verified.status}`)
+  const enabled = await api('/mfa_enable', { method: 'POST', headers: bearer(user) })
+  if (enabled.status !== 200) throw new Error(`enable failed: ${enabled.status}`)
+  return secret
 }
 
 export interface Company {

@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from 'hono'
 import { ApiError } from '../../shared/errors'
 import type { AppEnv } from '../app-env'
 import { documented } from '../openapi/describe'
-import { otherMember } from '../tenant/members'
+import { resettableMember } from '../tenant/members'
 import { administers, tenantOf } from '../tenant/roles'
 import { UPSTREAM_ERRORS } from '../upstream'
 
@@ -26,18 +26,22 @@ export const requireTenant = (role: 'member' | 'admin'): MiddlewareHandler<AppEn
     { errors: role === 'admin' ? ['tenant_not_found', 'not_tenant_admin'] : ['tenant_not_found'] },
   )
 
-/** The path's `user_id`: a member of the path's tenant other than the caller (an admin resets their own MFA with /mfa_disable). */
+/**
+ * The path's `user_id`: a member of the path's tenant the caller may reset (src/core/tenant/members.ts):
+ * not the caller (an admin resets their own MFA with /mfa_disable), and no admin of a tenant the caller is not.
+ */
 export const requireOtherMember = (): MiddlewareHandler<AppEnv> =>
   documented(
     async function requireOtherMemberHandler(c, next) {
-      const member = await otherMember(
+      const member = await resettableMember(
         c.get('saasus'),
         c.get('tenant').id,
         c.req.param('user_id') ?? '',
-        c.get('user').id,
+        c.get('user'),
+        c.get('settings').tenantAdmins,
       )
       c.set('member', member)
       await next()
     },
-    { errors: ['own_mfa_reset', 'member_not_found', ...UPSTREAM_ERRORS] },
+    { errors: ['own_mfa_reset', 'member_not_found', 'admin_of_other_tenant', ...UPSTREAM_ERRORS] },
   )

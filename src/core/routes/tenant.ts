@@ -146,7 +146,7 @@ export const tenantRoutes = new Hono<AppEnv>()
         .parse(c.req.query())
       const { members, nextCursor } = await membersPage(c.get('saasus'), c.get('tenant').id, {
         cursor: query.cursor,
-        limit: query.limit ?? MEMBERS_PAGE_DEFAULT,
+        limit: query.limit === undefined ? MEMBERS_PAGE_DEFAULT : Number(query.limit),
       })
       return c.json({
         members: members.map((member) => ({

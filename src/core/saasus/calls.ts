@@ -47,4 +47,6 @@ export const SAASUS_CALLS = {
   },
   // Asked only for a tenant SaaSus listed for the caller: any refusal is SaaSus's, not the user's.
   getTenantUsers: { operation: 'GetTenantUsers', call: 'tenant_users', refusals: [], userTokenMay401: false },
+  // Asked only for a user SaaSus listed in a tenant, so it is in one at least: the same.
+  getAllTenantUser: { operation: 'GetAllTenantUser', call: 'tenant_users', refusals: [], userTokenMay401: false },
 } as const satisfies Record<string, FailedCall>

@@ -14,9 +14,11 @@ import {
   type Credentials,
   credentialsSchema,
   type MfaPreference,
+  membershipsSchema,
   mfaPreferenceSchema,
   type SoftwareTokenSecretCode,
   secretCodeSchema,
+  type TenantMembership,
   type TenantUser,
   tenantUsersSchema,
   type UpdateUserMfaPreferenceParam,
@@ -185,6 +187,16 @@ export function createSaasusClient(settings: SaasusSettings, options: SaasusClie
         method: 'GET',
         path: `/tenants/${encodeURIComponent(tenantId)}/users`,
         schema: tenantUsersSchema,
+        idempotent: true,
+      }),
+
+    /** `GET /tenants/all/users/{user_id}` (GetAllTenantUser): the user in each tenant they are in, with its roles. */
+    getUserTenants: (userId: string): Promise<{ users: TenantMembership[] }> =>
+      call({
+        ...SAASUS_CALLS.getAllTenantUser,
+        method: 'GET',
+        path: `/tenants/all${userPath(userId)}`,
+        schema: membershipsSchema,
         idempotent: true,
       }),
 

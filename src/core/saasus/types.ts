@@ -55,6 +55,14 @@ const tenantUserSchema = z.looseObject({
   sign_in_id: z.string(),
 }) satisfies z.ZodMiniType<TenantUser>
 
+/** Of a user's membership of one tenant (`User`), what this API reads: the tenant, and the roles per env as sent. */
+export type TenantMembership = Pick<Schemas['User'], 'tenant_id'> & { envs: unknown }
+
+/** `GetAllTenantUser`: `{users: [User]}`, one per tenant the user is in. */
+export const membershipsSchema = z.looseObject({
+  users: z.array(z.looseObject({ tenant_id: z.string(), envs: z.unknown() })),
+}) satisfies z.ZodMiniType<{ users: TenantMembership[] }>
+
 /** `GetTenantUsers`: `{users: [User]}`, each checked for what this API reads. */
 export const tenantUsersSchema = z.looseObject({
   users: z.array(tenantUserSchema),

@@ -7,9 +7,11 @@
  * member added or removed between pages neither repeats nor shifts the others.
  */
 import { ApiError } from '../../shared/errors'
+import type { Settings } from '../config'
 import type { SaasusClient } from '../saasus/client'
-import type { TenantUser } from '../saasus/types'
+import type { TenantUser, UserInfo } from '../saasus/types'
 import { upstream } from '../upstream'
+import { administers, administersTenant } from './roles'
 
 export const MEMBERS_PAGE_DEFAULT = 20
 export const MEMBERS_PAGE_MAX = 50
@@ -76,16 +78,31 @@ export async function membersPage(
   return { members, nextCursor: rest.length > listed.length && last ? cursorAfter(last.id) : null }
 }
 
-/** A member of the tenant other than the caller, from SaaSus's list of its users (one call). */
-export async function otherMember(
+/**
+ * The member an admin (the caller) may reset: a member of the tenant SaaSus lists (`GetTenantUsers`),
+ * not the caller, and administering no tenant the caller does not administer too (`GetAllTenantUser`).
+ * MFA is the user's, in every tenant: an admin of A resetting a member of A who is B's admin would
+ * weaken B's admin account, so only someone who administers every tenant they do may.
+ */
+export async function resettableMember(
   saasus: SaasusClient,
   tenantId: string,
   userId: string,
-  callerId: string,
+  caller: UserInfo,
+  admins: Settings['tenantAdmins'],
 ): Promise<TenantUser> {
-  if (userId === callerId) throw new ApiError('own_mfa_reset')
+  if (userId === caller.id) throw new ApiError('own_mfa_reset')
   const { users } = await upstream(saasus.getTenantUsers(tenantId), AS_OUTAGE)
   const member = users.find((user) => user.id === userId)
   if (!member) throw new ApiError('member_not_found')
+  // Listed in this tenant, so SaaSus knows them in one at least: any failure here is SaaSus's.
+  const { users: memberships } = await upstream(saasus.getUserTenants(member.id), AS_OUTAGE)
+  const beyond = memberships.some(
+    (membership) =>
+      membership.tenant_id !== tenantId &&
+      administers(membership, admins) &&
+      !administersTenant(caller, membership.tenant_id, admins),
+  )
+  if (beyond) throw new ApiError('admin_of_other_tenant')
   return member
 }

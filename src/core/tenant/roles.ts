@@ -14,13 +14,22 @@ export function tenantIdsOf(user: UserInfo): string[] {
   return [...new Set(ids.filter((id): id is string => typeof id === 'string' && id !== ''))]
 }
 
+/** Whether the user administers the tenant (SaaSus lists them in it with an admin role). */
+export function administersTenant(user: UserInfo, tenantId: string, admins: Settings['tenantAdmins']): boolean {
+  const tenant = tenantOf(user, tenantId)
+  return tenant !== undefined && administers(tenant, admins)
+}
+
 /** The user's entry for a tenant, if SaaSus lists them in it. */
 export function tenantOf(user: UserInfo, tenantId: string): UserAvailableTenant | undefined {
   return user.tenants.find((tenant) => (tenant as Partial<UserAvailableTenant>).id === tenantId)
 }
 
-/** Whether the user's entry for a tenant gives them one of the admin roles. */
-export function administers(tenant: UserAvailableTenant, admins: Settings['tenantAdmins']): boolean {
+/**
+ * Whether a user's entry for a tenant gives them one of the admin roles: their user info's entry
+ * (`UserAvailableTenant`), or a tenant's `User` (`GetAllTenantUser`); both carry `envs[].roles[]`.
+ */
+export function administers(tenant: { envs?: unknown }, admins: Settings['tenantAdmins']): boolean {
   const envs: unknown = tenant.envs
   if (!Array.isArray(envs)) return false
   return envs.some((env: unknown) => {

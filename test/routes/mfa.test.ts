@@ -22,14 +22,15 @@ import { newTrace, saasusCalls } from '../support/trace'
 
 let user: TestUser
 beforeEach(async () => {
-  user = await freshUser()
+  // In no tenant: no tenant's policy can make `required` true for it, whatever other files set.
+  user = await freshUser({ tenants: [] })
 })
 
 describe('GET /mfa_status', () => {
   it('reports MFA off for a new user', async () => {
     const res = await call('/mfa_status', { headers: bearer(user) })
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ enabled: false })
+    expect(await res.json()).toEqual({ enabled: false, required: false, enroll_by: null })
   })
 
   it.each([
@@ -186,6 +187,8 @@ describe('POST /mfa_enable and /mfa_disable', () => {
     expect(await (await call('/mfa_status', { headers: bearer(user) })).json()).toEqual({
       enabled: true,
       method: 'softwareToken',
+      required: false,
+      enroll_by: null,
     })
 
     const disable = await call('/mfa_disable', {
@@ -195,7 +198,11 @@ describe('POST /mfa_enable and /mfa_disable', () => {
     })
     expect(disable.status).toBe(200)
     expect(await disable.json()).toEqual({ message: expect.any(String) })
-    expect(await (await call('/mfa_status', { headers: bearer(user) })).json()).toEqual({ enabled: false })
+    expect(await (await call('/mfa_status', { headers: bearer(user) })).json()).toEqual({
+      enabled: false,
+      required: false,
+      enroll_by: null,
+    })
   })
 
   it('answers 415 unsupported_media_type for a non-JSON body, and changes nothing', async () => {

@@ -21,6 +21,7 @@ import { frontRoutes } from '../../src/core/openapi/front-routes'
 import { parseFrontSettings } from '../../src/front/settings'
 import { ConfigError } from '../../src/shared/config-error'
 import { ERRORS } from '../../src/shared/errors'
+import { PATH_ID } from '../../src/shared/routes'
 import { doc, type Json, operations, readAnswer, resolve, schemaErrors } from '../contract/document'
 import { apiWith, call, freshUser, type TestUser } from '../support/harness'
 
@@ -99,21 +100,28 @@ describe('/openapi.json', () => {
 
   it("writes a path parameter as OpenAPI's {name}, a required path parameter", () => {
     const withParameter = new Hono().get(
-      '/tenants/:tenantId/mfa_policy',
+      '/tenants/:tenant_id/mfa_policy',
       describeRoute({ operationId: 'policy', summary: 'x', response: { schema: z.object({}), example: {} } }),
       (c) => c.json({}),
     )
     const paths = (buildOpenApiDocument(withParameter.routes) as Json).paths
-    expect(Object.keys(paths)).toEqual(['/tenants/{tenantId}/mfa_policy'])
-    expect(paths['/tenants/{tenantId}/mfa_policy'].get.parameters).toEqual([
-      { name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } },
+    expect(Object.keys(paths)).toEqual(['/tenants/{tenant_id}/mfa_policy'])
+    // Every path parameter is a SaaSus id, which the API takes as a lower-case UUID only.
+    expect(paths['/tenants/{tenant_id}/mfa_policy'].get.parameters).toEqual([
+      {
+        name: 'tenant_id',
+        in: 'path',
+        required: true,
+        description: 'The SaaSus tenant id, a UUID in lower case',
+        schema: { type: 'string', pattern: PATH_ID.source },
+      },
     ])
   })
 
   it('documents every route the app serves, and only those', () => {
     const served = [...frontRoutes, ...app.routes]
       .filter((route) => route.method !== 'ALL')
-      .map((route) => `${route.method} ${route.path}`)
+      .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`)
       .filter((route) => !NOT_OPERATIONS.has(route))
     expect(new Set(operations.map(({ method, path }) => `${method} ${path}`))).toEqual(new Set(served))
   })
@@ -184,7 +192,7 @@ describe('the routes answer as documented', () => {
   describe('through a whole enrollment', () => {
     let user: User
     beforeAll(async () => {
-      user = await freshUser()
+      user = await freshUser({ tenants: [] })
     })
 
     it('answers each step with its documented success', async () => {
@@ -203,7 +211,7 @@ describe('the routes answer as documented', () => {
       await expectDocumented(verify, 'POST', '/mfa_verify')
       await expectDocumented(await request('POST', '/mfa_enable', { user, body: '{}' }), 'POST', '/mfa_enable')
       const status = await expectDocumented(await request('GET', '/mfa_status', { user }), 'GET', '/mfa_status')
-      expect(status).toEqual({ enabled: true, method: 'softwareToken' })
+      expect(status).toEqual({ enabled: true, method: 'softwareToken', required: false, enroll_by: null })
       await expectDocumented(await request('POST', '/mfa_disable', { user }), 'POST', '/mfa_disable')
     })
 

@@ -129,6 +129,9 @@ function openApiPath(path: string): { path: string; names: string[] } {
   return { path: converted, names }
 }
 
+/** What each path parameter of the table names at SaaSus. */
+const PATH_ID_NAMES: Record<string, string> = { tenant_id: 'tenant', user_id: 'user' }
+
 /** One operation; `allow` is the methods of its path (its 405's `Allow`). */
 function operationObject(operation: RouteDescription & RouteEntry, allow: string): JsonObject {
   // Every path parameter is a SaaSus id, checked as PATH_ID before anything else (src/shared/routes.ts).
@@ -136,7 +139,7 @@ function operationObject(operation: RouteDescription & RouteEntry, allow: string
     name,
     in: 'path',
     required: true,
-    description: `The SaaSus ${name === 'tenant_id' ? 'tenant' : 'user'} id, a UUID in lower case`,
+    description: `The SaaSus ${PATH_ID_NAMES[name] ?? 'object'} id, a UUID in lower case`,
     schema: { type: 'string', pattern: PATH_ID.source },
   }))
   for (const param of operation.query ?? []) {

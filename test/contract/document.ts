@@ -22,6 +22,15 @@ export const operations: Operation[] = Object.entries(doc.paths as Json).flatMap
   Object.entries(item as Json).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })),
 )
 
+/** OpenAPI's path with each `{name}` filled in from `values`, encoded as one path segment. */
+export function pathOf(path: string, values: Readonly<Record<string, string>>): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name]
+    if (value === undefined) throw new Error(`no value for the path parameter ${name} of ${path}`)
+    return encodeURIComponent(value)
+  })
+}
+
 /** Inlines `#/components/...` references, so each schema validates on its own. */
 export function resolve(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(resolve)

@@ -6,8 +6,20 @@
  */
 import { runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createRecoveryCodes, enrolledUser, json, recover, userAccount } from '../support/account'
-import { apiWith, bearer, call, currentCode, freshUser, setup, verify, withAccessToken } from '../support/harness'
+import { createRecoveryCodes, enrolledUser, json, recover, userAccount, withStepUp } from '../support/account'
+import {
+  apiWith,
+  bearer,
+  call,
+  codeAt,
+  currentCode,
+  freshUser,
+  setup,
+  type TestUser,
+  verify,
+  withAccessToken,
+} from '../support/harness'
+import { freshTenant, tenantRoutes, userIn } from '../support/tenant'
 
 const DAY = 24 * 60 * 60 * 1000
 const callerOf = (userId: string, now = Date.now()) => ({ userId, now, requestId: 'events-test' })
@@ -110,16 +122,19 @@ describe('GET /mfa_events', () => {
 describe('storage round trips per request (the request log’s `storage`)', () => {
   afterEach(() => vi.restoreAllMocks())
 
+  /** `METHOD route` and `storage` of each request line logged since the spy was set. */
+  const storageOf = (spy: { mock: { calls: unknown[][] } }) =>
+    spy.mock.calls
+      .map(([line]) => (typeof line === 'string' && line.startsWith('{') ? JSON.parse(line) : null))
+      .filter((line) => line?.event === 'request')
+      .map((line) => [`${line.method} ${line.route}`, line.storage])
+
   it('status none; reads one; setup, verify, enable, disable and new codes two; recovery three', async () => {
     const api = apiWith({})
     const spy = vi.spyOn(console, 'log')
-    const storageOf = () =>
-      spy.mock.calls
-        .map(([line]) => (typeof line === 'string' && line.startsWith('{') ? JSON.parse(line) : null))
-        .filter((line) => line?.event === 'request')
-        .map((line) => [`${line.method} ${line.route}`, line.storage])
 
-    const user = await freshUser()
+    // In no tenant: /mfa_status has no tenant policy to read (see below for those).
+    const user = await freshUser({ tenants: [] })
     await api('/mfa_status', { headers: bearer(user) })
     await api('/mfa_status', { headers: bearer(user) })
     const setupRes = await api('/mfa_setup', { headers: withAccessToken(user) })
@@ -134,7 +149,7 @@ describe('storage round trips per request (the request log’s `storage`)', () =
     expect((await recover('ABCD-EFGH-JKLM-NPQR')).status).toBe(400)
     await api('/mfa_disable', json({}, bearer(user)))
 
-    expect(storageOf()).toEqual([
+    expect(storageOf(spy)).toEqual([
       ['GET /mfa_status', 0],
       ['GET /mfa_status', 0],
       // The secret SaaSus minted, to be kept (a step-up code would be checked in one more).
@@ -151,6 +166,74 @@ describe('storage round trips per request (the request log’s `storage`)', () =
       // An unknown code is answered by the index alone.
       ['POST /mfa_recover', 1],
       ['POST /mfa_disable', 2],
+    ])
+  })
+
+  it('tenant routes: policy read one, write two, members none, history one, reset three; step-up one more', async () => {
+    const api = apiWith({})
+    const stepUp = withStepUp()
+    const tenant = await freshTenant()
+    // Two admins with MFA on and a kept secret: a step-up code is good once, so one each.
+    const enrolledAdmin = async (): Promise<{ user: TestUser; secret: string }> => {
+      const user = await userIn([tenant, ['admin']])
+      const secret = await setup(user)
+      expect((await verify(user, currentCode(secret))).status).toBe(200)
+      expect((await call('/mfa_enable', json({}, bearer(user)))).status).toBe(200)
+      return { user, secret }
+    }
+    const [first, second] = [await enrolledAdmin(), await enrolledAdmin()]
+    const [member, other] = [await userIn([tenant, ['user']]), await userIn([tenant, ['user']])]
+    const routes = tenantRoutes(api)
+    const stepped = tenantRoutes(stepUp)
+    const spy = vi.spyOn(console, 'log')
+
+    expect((await routes.policy(first.user, tenant.id)).status).toBe(200)
+    expect((await routes.setPolicy(first.user, tenant.id, { required: true })).status).toBe(200)
+    expect((await routes.members(first.user, tenant.id)).status).toBe(200)
+    expect((await routes.events(first.user, tenant.id)).status).toBe(200)
+    expect((await routes.reset(first.user, tenant.id, member.id)).status).toBe(200)
+    // With step-up: the admin's code checked in their own object, one round trip more.
+    const off = { required: false, verification_code: codeAt(first.secret, 1) }
+    expect((await stepped.setPolicy(first.user, tenant.id, off)).status).toBe(200)
+    const withCode = { verification_code: codeAt(second.secret, 1) }
+    expect((await stepped.reset(second.user, tenant.id, other.id, withCode)).status).toBe(200)
+
+    expect(storageOf(spy)).toEqual([
+      ['GET /tenants/:tenant_id/mfa_policy', 1],
+      // The policy read, then the write (with its event).
+      ['PUT /tenants/:tenant_id/mfa_policy', 2],
+      // Who is a member is SaaSus's, whether MFA is on too.
+      ['GET /tenants/:tenant_id/mfa_members', 0],
+      ['GET /tenants/:tenant_id/mfa_events', 1],
+      // The member's object before and after SaaSus, then the tenant's.
+      ['POST /tenants/:tenant_id/members/:user_id/mfa_reset', 3],
+      ['PUT /tenants/:tenant_id/mfa_policy', 3],
+      ['POST /tenants/:tenant_id/members/:user_id/mfa_reset', 4],
+    ])
+  })
+
+  it('GET /mfa_status: one per tenant of the caller whose policy is not cached, none once they are', async () => {
+    const api = apiWith({})
+    const [a, b, c] = [await freshTenant(), await freshTenant(), await freshTenant()]
+    const inThree = await userIn([a, ['user']], [b, ['user']], [c, ['admin']])
+    const inA = await userIn([a, ['user']])
+    const spy = vi.spyOn(console, 'log')
+
+    await api('/mfa_status', { headers: bearer(inThree) })
+    await api('/mfa_status', { headers: bearer(inThree) })
+    // Another member of a tenant just read: served from this isolate's cache.
+    await api('/mfa_status', { headers: bearer(inA) })
+    // A policy written here refreshes this isolate's entry: still none to read.
+    expect((await tenantRoutes(api).setPolicy(inThree, c.id, { required: true })).status).toBe(200)
+    const status = await api('/mfa_status', { headers: bearer(inThree) })
+    expect(await status.json()).toMatchObject({ required: true })
+
+    expect(storageOf(spy)).toEqual([
+      ['GET /mfa_status', 3],
+      ['GET /mfa_status', 0],
+      ['GET /mfa_status', 0],
+      ['PUT /tenants/:tenant_id/mfa_policy', 2],
+      ['GET /mfa_status', 0],
     ])
   })
 })

@@ -13,6 +13,7 @@ import { ERRORS } from '../../src/shared/errors'
 import { bearerToken } from '../../src/shared/guards'
 import { frontChecks, ROUTES } from '../../src/shared/routes'
 import { apiWith, bearer, callCore, codeOf, freshUser, SPA_ORIGIN } from '../support/harness'
+import { company } from '../support/tenant'
 import { unsignedJwt } from '../support/tokens'
 import { newTrace, saasusCalls } from '../support/trace'
 
@@ -230,5 +231,147 @@ describe('the front checks every route of the table, read by the router', () => 
     expect(
       frontChecks([{ kind: 'json' }, { kind: 'limitPerUser', limiter: 'MFA_CHANGE_LIMITER' }, { kind: 'json' }]),
     ).toEqual(['json'])
+  })
+})
+
+describe('the tenant routes: path ids and the bearer, checked at the front', () => {
+  const TENANT = '7f3c9a52-2b1e-4c6d-9e8f-0a1b2c3d4e5f'
+  const USER = 'd266c5fc-6028-43cb-a86e-77c8571c3494'
+  /** Each route, with its path made from a tenant id and a user id as given. */
+  const ROUTES_OF = (tenantId: string, userId: string) =>
+    [
+      ['GET', `/tenants/${tenantId}/mfa_policy`],
+      ['PUT', `/tenants/${tenantId}/mfa_policy`],
+      ['GET', `/tenants/${tenantId}/mfa_members`],
+      ['GET', `/tenants/${tenantId}/mfa_events`],
+      ['POST', `/tenants/${tenantId}/members/${userId}/mfa_reset`],
+    ] as const
+  const body = (method: string) =>
+    method === 'GET'
+      ? {}
+      : { body: JSON.stringify({ required: true }), headers: { 'Content-Type': 'application/json' } }
+
+  /** Ids the path check refuses: upper case (another name for the same UUID), not a UUID, a path trick. */
+  const MALFORMED = [
+    TENANT.toUpperCase(),
+    'x',
+    TENANT.replaceAll('-', ''),
+    `${TENANT}%2F..`,
+    '%2E%2E%2Fmfa_status',
+    ` ${TENANT}`,
+  ]
+
+  it.each(MALFORMED)(
+    'refuses the malformed tenant id %j: 400 naming tenant_id, as the core does, nothing forwarded, nothing asked',
+    async (id) => {
+      const { api, forwarded } = watchedApi()
+      const traceId = await newTrace()
+      const user = await freshUser()
+      for (const [method, path] of ROUTES_OF(encodeURI(id).replaceAll('%25', '%'), USER)) {
+        const init = { method, ...body(method) }
+        const headers = { ...bearer(user), ...init.headers, 'X-SaaSus-Trace-Id': traceId }
+        const res = await api(path, { ...init, headers })
+        const answer = [method, path, res.status, await res.json()]
+        expect(answer).toEqual([
+          method,
+          path,
+          400,
+          { error: expect.any(String), code: 'invalid_request', field: 'tenant_id' },
+        ])
+        const core = await callCore(path, { ...init, headers })
+        expect([method, path, core.status, await core.json()]).toEqual(answer)
+      }
+      expect(forwarded).toHaveLength(0)
+      expect((await saasusCalls(traceId)).total).toBe(0)
+    },
+  )
+
+  it.each(MALFORMED)(
+    'refuses the malformed member id %j of a reset: 400 naming user_id, nothing forwarded, nothing asked',
+    async (id) => {
+      const { api, forwarded } = watchedApi()
+      const traceId = await newTrace()
+      const path = `/tenants/${TENANT}/members/${encodeURI(id).replaceAll('%25', '%')}/mfa_reset`
+      const init = {
+        method: 'POST',
+        headers: { ...bearer(await freshUser()), 'Content-Type': 'application/json', 'X-SaaSus-Trace-Id': traceId },
+        body: '{}',
+      }
+      const res = await api(path, init)
+      const answer = [res.status, await res.json()]
+      expect(answer).toEqual([400, { error: expect.any(String), code: 'invalid_request', field: 'user_id' }])
+      const core = await callCore(path, init)
+      expect([core.status, await core.json()]).toEqual(answer)
+      expect(forwarded).toHaveLength(0)
+      expect((await saasusCalls(traceId)).total).toBe(0)
+    },
+  )
+
+  it('checks the path ids before the bearer: a malformed id without a bearer is a 400, not a 401', async () => {
+    const { api, forwarded } = watchedApi()
+    const res = await api(`/tenants/${TENANT.toUpperCase()}/mfa_policy`)
+    expect([res.status, await codeOf(res)]).toEqual([400, 'invalid_request'])
+    expect(forwarded).toHaveLength(0)
+  })
+
+  it('both ids malformed: the front and the core name the tenant, first in the path', async () => {
+    const { api, forwarded } = watchedApi()
+    const path = `/tenants/${TENANT.toUpperCase()}/members/${USER.toUpperCase()}/mfa_reset`
+    const init = {
+      method: 'POST',
+      headers: { Authorization: 'Bearer x', 'Content-Type': 'application/json' },
+      body: '{}',
+    }
+    const [atFront, atCore] = [await api(path, init), await callCore(path, init)]
+    const answer = [atFront.status, await atFront.json()]
+    expect(answer).toEqual([400, expect.objectContaining({ code: 'invalid_request', field: 'tenant_id' })])
+    expect([atCore.status, await atCore.json()]).toEqual(answer)
+    expect(forwarded).toHaveLength(0)
+  })
+
+  it('refuses a missing, malformed or expired bearer on well-formed ids without forwarding, but where a query check comes first', async () => {
+    const traceId = await newTrace()
+    for (const authorization of [undefined, 'Basic abc', 'Bearer a b', `Bearer ${expired}`]) {
+      for (const [method, path] of ROUTES_OF(TENANT, USER)) {
+        const { api, forwarded } = watchedApi()
+        const headers = {
+          ...(authorization ? { Authorization: authorization } : {}),
+          ...body(method).headers,
+          'X-SaaSus-Trace-Id': traceId,
+        }
+        const res = await api(path, { method, ...body(method), headers })
+        const where = [authorization, method, path]
+        expect([...where, res.status, await codeOf(res)]).toEqual([...where, 401, 'invalid_token'])
+        expect(res.headers.get('WWW-Authenticate')).toMatch(/^Bearer error="invalid_token"/)
+        // The members page checks its query before the bearer (src/shared/routes.ts), which only the
+        // core can (the schema is the core's): the front forwards it, and the core refuses the bearer.
+        const checkedAtFront = !path.endsWith('/mfa_members')
+        expect([...where, forwarded.length]).toEqual([...where, checkedAtFront ? 0 : 1])
+      }
+    }
+    expect((await saasusCalls(traceId)).total).toBe(0)
+  })
+
+  it('forwards well-formed ids with a well-formed bearer: the core answers, from SaaSus', async () => {
+    const { tenant, admin, members } = await company()
+    for (const [method, path] of ROUTES_OF(tenant.id, members[0].id)) {
+      const { api, forwarded } = watchedApi()
+      const res = await api(path, { method, ...body(method), headers: { ...bearer(admin), ...body(method).headers } })
+      expect([method, path, res.status]).toEqual([method, path, 200])
+      expect(forwarded).toHaveLength(1)
+    }
+    // A tenant the caller is not in is the core's to refuse: it asks SaaSus.
+    const { api, forwarded } = watchedApi()
+    const outsider = await freshUser({ tenants: [] })
+    const res = await api(`/tenants/${tenant.id}/mfa_policy`, { headers: bearer(outsider) })
+    expect([res.status, await codeOf(res), forwarded.length]).toEqual([404, 'tenant_not_found', 1])
+  })
+
+  it('has the front check ids, then the bearer, on every tenant route but the members page (its query is the core’s)', () => {
+    expect(frontChecks(ROUTES.getTenantMfaPolicy.guards)).toEqual(['pathIds', 'bearer'])
+    expect(frontChecks(ROUTES.setTenantMfaPolicy.guards)).toEqual(['pathIds', 'bearer'])
+    expect(frontChecks(ROUTES.listTenantMfaMembers.guards)).toEqual(['pathIds'])
+    expect(frontChecks(ROUTES.getTenantMfaEvents.guards)).toEqual(['pathIds', 'bearer'])
+    expect(frontChecks(ROUTES.resetMemberMfa.guards)).toEqual(['pathIds', 'bearer'])
   })
 })

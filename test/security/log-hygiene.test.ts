@@ -2,9 +2,11 @@
  * Threat: logs travel further than the API (log pipelines, dashboards, support
  * staff, third-party tails). An ID or access token, an authenticator secret, a
  * verification code, a SaaSus credential or request signature, or the
- * `/userinfo?token=` URL written to a log is a credential handed to all of them.
- * This file captures every console line of a full run, failures included, and
- * scans it for each secret value used; it also checks the line's shape.
+ * `/userinfo?token=` URL written to a log is a credential handed to all of them;
+ * an e-mail address is personal data they have no need of. This file captures
+ * every console line of a full run, failures included, the tenant routes and
+ * their objects' `tenant_event` lines among them, and scans it for each secret
+ * value and e-mail used; it also checks the line's shape.
  */
 import { env } from 'cloudflare:workers'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -15,6 +17,7 @@ import {
   apiWith,
   bearer,
   call,
+  codeAt,
   currentCode,
   freshUser,
   SPA_ORIGIN,
@@ -24,10 +27,15 @@ import {
   withAccessToken,
   wrongCode,
 } from '../support/harness'
+import { company, tenantRoutes } from '../support/tenant'
 import { newTrace } from '../support/trace'
 
 const lines: string[] = []
 const secrets = new Set<string>(Object.values(EMULATOR_CREDENTIALS))
+/** The e-mail addresses of the tenant run's users, which the members page answers and no log may hold. */
+const emails: string[] = []
+/** The tenant id, in upper case, of a request the front refused. */
+let malformedId = 'unset'
 let requests = 0
 
 const remember = (...values: string[]) => {
@@ -85,6 +93,58 @@ async function fullRun(): Promise<void> {
 
   // Misconfiguration.
   await counted(app.request(`${API}/mfa_status`, { headers }, { ...env, SAASUS_API_KEY: '' }) as Promise<Response>)
+
+  await tenantRun()
+}
+
+/** The tenant routes: an admin's policy, members page, history and reset, with step-up; members' reads; refusals. */
+async function tenantRun(): Promise<void> {
+  const { tenant, admin, members } = await company()
+  const [member, other] = members
+  const stepUp = apiWith({ MFA_STEP_UP: 'required' })
+  const tenants = tenantRoutes(stepUp)
+  for (const user of [admin, member, other]) remember(user.id_token, user.access_token)
+  emails.push(admin.email, member.email, other.email)
+  // The admin's MFA on (step-up needs it), the member's too (the reset turns it off).
+  const secrets: Record<string, string> = {}
+  for (const user of [admin, member]) {
+    const res = await counted(stepUp('/mfa_setup', { headers: withAccessToken(user) }))
+    const secret = secretOf(((await res.json()) as { qrCodeUrl: string }).qrCodeUrl)
+    const code = currentCode(secret)
+    secrets[user.id] = secret
+    remember(secret, code)
+    await counted(verify(user, code))
+    await counted(
+      call('/mfa_enable', {
+        method: 'POST',
+        headers: { ...bearer(user), 'Content-Type': 'application/json' },
+        body: '{}',
+      }),
+    )
+  }
+  const adminCode = (steps: number) => {
+    const code = codeAt(secrets[admin.id] as string, steps)
+    remember(code)
+    return code
+  }
+
+  await counted(tenants.setPolicy(admin, tenant.id, { required: true, grace_days: 7 }))
+  await counted(tenants.policy(member, tenant.id))
+  await counted(stepUp('/mfa_status', { headers: bearer(other) }))
+  await counted(tenants.members(admin, tenant.id, '?limit=2'))
+  await counted(tenants.members(admin, tenant.id, '?cursor=not-ours'))
+  await counted(tenants.events(admin, tenant.id))
+  // A reset with the admin's code; then one with a wrong code, and turning the requirement off without one.
+  await counted(tenants.reset(admin, tenant.id, member.id, { verification_code: adminCode(1) }))
+  await counted(
+    tenants.reset(admin, tenant.id, other.id, { verification_code: wrongCode(secrets[admin.id] as string) }),
+  )
+  await counted(tenants.setPolicy(admin, tenant.id, { required: false }))
+  // Refusals: a member on an admin's route, an admin resetting themselves, a malformed id at the front.
+  await counted(tenants.members(member, tenant.id))
+  await counted(tenants.reset(admin, tenant.id, admin.id, {}))
+  malformedId = tenant.id.toUpperCase()
+  await counted(apiWith({})(`/tenants/${malformedId}/mfa_policy`, { headers: bearer(admin) }))
 }
 
 beforeAll(async () => {
@@ -184,5 +244,67 @@ describe('the logs of a full run', () => {
     const unknown = requestLines().filter((line) => line.code === 'not_found')
     expect(unknown.length).toBeGreaterThan(0)
     for (const line of unknown) expect(line.route).toBeNull()
+  })
+})
+
+describe('the logs of the tenant routes', () => {
+  const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+
+  it('hold no e-mail address, though the members page answered them', () => {
+    expect(emails.filter(Boolean).length).toBeGreaterThan(0)
+    const log = lines.join('\n')
+    for (const email of emails.filter(Boolean)) expect(log).not.toContain(email)
+    expect(log).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.]+/)
+  })
+
+  it('give each tenant event its own line: type, tenant, admin, member, request, and nothing else', () => {
+    const events = parsed().filter((line) => line.event === 'tenant_event')
+    // The requirement turned off without the admin's code was refused (step_up_required): no event.
+    expect(events.map((line) => line.type).sort()).toEqual(['member_mfa_reset', 'mfa_policy_changed'])
+    for (const line of events) {
+      const keys = [
+        'level',
+        'event',
+        'type',
+        'tenantId',
+        'actorId',
+        'requestId',
+        ...(line.targetUserId ? ['targetUserId'] : []),
+      ]
+      expect(Object.keys(line).sort()).toEqual(keys.sort())
+      for (const value of Object.values(line)) expect(typeof value).toBe('string')
+    }
+    // The request id of each event is its request's, which names the route by its pattern.
+    const requests = new Map(requestLines().map((line) => [line.requestId, line]))
+    for (const line of events) {
+      const request = requests.get(line.requestId)
+      expect(request?.route).toMatch(/^\/tenants\/:tenant_id\//)
+    }
+  })
+
+  it('name the tenant routes by their pattern, never the ids a client sent, and carry no code or token', () => {
+    const tenantLines = answeredLines().filter((line) => String(line.route ?? '').startsWith('/tenants/'))
+    expect(tenantLines.length).toBeGreaterThanOrEqual(10)
+    expect(new Set(tenantLines.map((line) => line.route))).toEqual(
+      new Set([
+        '/tenants/:tenant_id/mfa_policy',
+        '/tenants/:tenant_id/mfa_members',
+        '/tenants/:tenant_id/mfa_events',
+        '/tenants/:tenant_id/members/:user_id/mfa_reset',
+      ]),
+    )
+    expect(tenantLines.map((line) => line.code).filter(Boolean)).toEqual(
+      expect.arrayContaining(['invalid_request', 'invalid_verification_code', 'not_tenant_admin', 'own_mfa_reset']),
+    )
+    const text = JSON.stringify(tenantLines)
+    for (const secret of secrets) expect(text).not.toContain(secret)
+    expect(text).not.toMatch(/"verification_code"|not-ours|\?/)
+    // The malformed id the front refused is in no line: its line has no route, and never the path.
+    expect(lines.join('\n')).not.toContain(malformedId)
+    expect(
+      answeredLines().find((line) => line.answeredBy === 'front' && line.code === 'invalid_request'),
+    ).toMatchObject({
+      status: 400,
+    })
   })
 })

@@ -24,6 +24,7 @@ import {
   withAccessToken,
 } from '../support/harness'
 import { loginCode, XHR } from '../support/sign-in'
+import { company, enroll, tenantRoutes } from '../support/tenant'
 
 /** What `openssl rand -base64 32` prints: 43 characters and one `=` of padding, no key id. */
 const BARE_KEY = /^[A-Za-z0-9+/]{43}=$/
@@ -82,6 +83,18 @@ describe('MFA_STEP_UP=required, MFA_ENCRYPTION_KEY one bare key', () => {
     note('refreshCredentials', await call('/refresh', { headers: { ...XHR, Cookie: cookie } }))
     note('getUserInfo', await call('/userinfo', { headers: { Authorization: `Bearer ${id_token}` } }))
     note('logout', await call('/logout', { method: 'POST', headers: XHR }))
+
+    // A tenant's admin, MFA on: a reset takes the admin's code (step-up), opened with the bare key.
+    const { tenant, admin, members } = await company()
+    const adminSecret = await enroll(admin)
+    await enroll(members[0])
+    const tenants = tenantRoutes()
+    note('getTenantMfaPolicy', await tenants.policy(members[0], tenant.id))
+    note('setTenantMfaPolicy', await tenants.setPolicy(admin, tenant.id, { required: true }))
+    note('listTenantMfaMembers', await tenants.members(admin, tenant.id))
+    const stepUp = { verification_code: codeAt(adminSecret, 1) }
+    note('resetMemberMfa', await tenants.reset(admin, tenant.id, members[0].id, stepUp))
+    note('getTenantMfaEvents', await tenants.events(admin, tenant.id))
 
     expect(Object.keys(answered).sort()).toEqual(Object.keys(ROUTES).sort())
     for (const [operation, status] of Object.entries(answered)) expect(status, operation).toBe(200)

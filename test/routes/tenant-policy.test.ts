@@ -10,18 +10,22 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { withStepUp } from '../support/account'
 import { apiWith, bearer, call, codeAt, freshUser, type TestUser, wrongCode } from '../support/harness'
-import { company, enroll, freshTenant, join, leave, type TestTenant, tenantRoutes, userIn } from '../support/tenant'
+import {
+  company,
+  enroll,
+  freshTenant,
+  join,
+  type ListedPolicy,
+  leave,
+  policyOf,
+  type TestTenant,
+  tenantRoutes,
+  userIn,
+} from '../support/tenant'
 import { newTrace, saasusCalls } from '../support/trace'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 const routes = tenantRoutes()
-
-interface Policy {
-  tenant_id: string
-  required: boolean
-  grace_days: number
-  required_since: string | null
-}
 
 interface TenantEvent {
   type: string
@@ -39,13 +43,6 @@ interface Status {
   enroll_by: string | null
 }
 
-/** The policy as a member reads it (any member may). */
-async function policyOf(reader: TestUser, tenant: TestTenant): Promise<Policy> {
-  const res = await routes.policy(reader, tenant.id)
-  expect(res.status).toBe(200)
-  return res.json()
-}
-
 /** The tenant's history as an admin reads it. */
 async function eventsOf(admin: TestUser, tenant: TestTenant): Promise<TenantEvent[]> {
   const res = await routes.events(admin, tenant.id)
@@ -54,7 +51,7 @@ async function eventsOf(admin: TestUser, tenant: TestTenant): Promise<TenantEven
 }
 
 /** PUT by an admin that must succeed; the policy it answers. */
-async function setPolicy(admin: TestUser, tenant: TestTenant, body: unknown, api = routes): Promise<Policy> {
+async function setPolicy(admin: TestUser, tenant: TestTenant, body: unknown, api = routes): Promise<ListedPolicy> {
   const res = await api.setPolicy(admin, tenant.id, body)
   expect(res.status).toBe(200)
   return res.json()

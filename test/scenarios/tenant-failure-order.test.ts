@@ -15,7 +15,15 @@
 import { describe, expect, it } from 'vitest'
 import { json, occurrences, userAccount, withStepUp } from '../support/account'
 import { apiWith, bearer, call, codeAt, currentCode, mfaState, setup, type TestUser, verify } from '../support/harness'
-import { company, freshTenant, type TestTenant, tenantPolicyObject, tenantRoutes, userIn } from '../support/tenant'
+import {
+  company,
+  freshTenant,
+  policyOf,
+  type TestTenant,
+  tenantPolicyObject,
+  tenantRoutes,
+  userIn,
+} from '../support/tenant'
 import { newTrace, saasusCalls } from '../support/trace'
 
 const routes = tenantRoutes()
@@ -62,19 +70,6 @@ async function tenantEvents(admin: TestUser, tenant: TestTenant): Promise<Listed
   const res = await routes.events(admin, tenant.id)
   expect(res.status).toBe(200)
   return ((await res.json()) as { events: ListedTenantEvent[] }).events
-}
-
-interface ListedPolicy {
-  tenant_id: string
-  required: boolean
-  grace_days: number
-  required_since: string | null
-}
-
-async function policyOf(user: TestUser, tenant: TestTenant): Promise<ListedPolicy> {
-  const res = await routes.policy(user, tenant.id)
-  expect(res.status).toBe(200)
-  return res.json()
 }
 
 /** A company whose first member is enrolled (MFA on, codes made). */

@@ -101,3 +101,18 @@ export const tenantRoutes = (api: Api = call) => ({
 
 /** The tenant's policy object itself. */
 export const tenantPolicyObject = (tenantId: string) => tenantObject(env, tenantId)
+
+/** A tenant's policy as the API lists it. */
+export interface ListedPolicy {
+  tenant_id: string
+  required: boolean
+  grace_days: number
+  required_since: string | null
+}
+
+/** The policy as a member reads it (any member may); fails the test unless it is a 200. */
+export async function policyOf(reader: TestUser, tenant: TestTenant, api: Api = call): Promise<ListedPolicy> {
+  const res = await tenantRoutes(api).policy(reader, tenant.id)
+  if (res.status !== 200) throw new Error(`reading the policy: ${res.status} ${await res.text()}`)
+  return res.json()
+}

@@ -169,13 +169,8 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
   recordResetByAdmin(caller: Caller): Promise<Done> {
     return answeringFaults(() => {
       this.faults.trip('enter', 'record')
-      const spent = this.commit(caller, ['mfa_reset_by_admin'], () => {
-        this.tables.deleteSecrets()
-        // The member starts over with a new authenticator: a lockout run up on the lost one ends here.
-        this.tables.saveAttempts('codes', NO_ATTEMPTS)
-        this.tables.saveAttempts('recovery', NO_ATTEMPTS)
-        return this.tables.deleteRecoveryCodes()
-      })
+      // The member starts over with a new authenticator: a lockout run up on the lost one ends here.
+      const spent = this.commit(caller, ['mfa_reset_by_admin'], () => this.startOver())
       this.forgetInIndex(caller, spent)
       return { ok: true }
     })
@@ -211,13 +206,8 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
       if (outcome !== 'ok') return { ok: true }
       // Another request spent it after this one's hold lapsed: MFA is off either way, and the code spent once.
       if (!this.tables.hasRecoveryCode(hash)) return { refused: 'wrong_code' }
-      const spent = this.commit(caller, ['recovery_code_used', 'mfa_disabled'], () => {
-        this.tables.deleteSecrets()
-        // The owner is back in: a lockout a thief ran up with wrong codes ends here.
-        this.tables.saveAttempts('codes', NO_ATTEMPTS)
-        this.tables.saveAttempts('recovery', NO_ATTEMPTS)
-        return this.tables.deleteRecoveryCodes()
-      })
+      // The owner is back in: a lockout a thief ran up with wrong codes ends here.
+      const spent = this.commit(caller, ['recovery_code_used', 'mfa_disabled'], () => this.startOver())
       this.forgetInIndex(caller, spent)
       return { ok: true }
     })
@@ -311,6 +301,17 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
       this.tables.saveAttempts('codes', NO_ATTEMPTS)
     })
     return undefined
+  }
+
+  /**
+   * MFA is off and the user sets up again from nothing: no kept secret, no attempt counted, no
+   * recovery code (their hashes returned, for the index). Inside the change's transaction.
+   */
+  private startOver(): string[] {
+    this.tables.deleteSecrets()
+    this.tables.saveAttempts('codes', NO_ATTEMPTS)
+    this.tables.saveAttempts('recovery', NO_ATTEMPTS)
+    return this.tables.deleteRecoveryCodes()
   }
 
   /** The six-digit codes' lockout, with the attempts still in flight counted as failures already. */

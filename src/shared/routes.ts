@@ -55,8 +55,11 @@ export type Guard =
    * (MFA_POLICY_ADMIN_ROLES); else `404 tenant_not_found`, or `403 not_tenant_admin` for a member.
    */
   | { kind: 'tenant'; role: 'member' | 'admin' }
-  /** The path's `user_id` is another member of the path's tenant (SaaSus's `GetTenantUsers`). */
-  | { kind: 'tenantMember' }
+  /**
+   * The path's `user_id` is a member of the path's tenant the caller may reset (SaaSus's
+   * `GetTenantUsers` and `GetAllTenantUser`): not the caller, and no admin of a tenant the caller is not.
+   */
+  | { kind: 'resettableMember' }
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -70,8 +73,8 @@ const json = { kind: 'json' } as const
 const body = { kind: 'body' } as const
 const changeLimit = { kind: 'limitPerUser', limiter: 'MFA_CHANGE_LIMITER' } as const
 const pathIds = { kind: 'pathIds' } as const
-const tenantMember = { kind: 'tenant', role: 'member' } as const
-const tenantAdmin = { kind: 'tenant', role: 'admin' } as const
+const inTenant = { kind: 'tenant', role: 'member' } as const
+const adminOfTenant = { kind: 'tenant', role: 'admin' } as const
 
 /** Keyed by the OpenAPI operationId. */
 export const ROUTES = {
@@ -129,22 +132,22 @@ export const ROUTES = {
   getTenantMfaPolicy: {
     method: 'GET',
     path: '/tenants/:tenant_id/mfa_policy',
-    guards: [pathIds, readingUser, tenantMember],
+    guards: [pathIds, readingUser, inTenant],
   },
   setTenantMfaPolicy: {
     method: 'PUT',
     path: '/tenants/:tenant_id/mfa_policy',
-    guards: [pathIds, user, json, body, tenantAdmin, changeLimit],
+    guards: [pathIds, user, json, body, adminOfTenant, changeLimit],
   },
   listTenantMfaMembers: {
     method: 'GET',
     path: '/tenants/:tenant_id/mfa_members',
-    guards: [pathIds, { kind: 'query' }, readingUser, tenantAdmin],
+    guards: [pathIds, { kind: 'query' }, readingUser, adminOfTenant],
   },
   getTenantMfaEvents: {
     method: 'GET',
     path: '/tenants/:tenant_id/mfa_events',
-    guards: [pathIds, readingUser, tenantAdmin],
+    guards: [pathIds, readingUser, adminOfTenant],
   },
   resetMemberMfa: {
     method: 'POST',
@@ -154,9 +157,9 @@ export const ROUTES = {
       user,
       json,
       body,
-      tenantAdmin,
+      adminOfTenant,
       changeLimit,
-      { kind: 'tenantMember' },
+      { kind: 'resettableMember' },
       // The admin's own code, when MFA_STEP_UP is required and the admin's MFA is on.
       { kind: 'stepUp', from: 'body', onlyWhenMfaEnabled: true },
     ],

@@ -77,7 +77,7 @@ function guardMiddleware(
     }
     case 'tenant':
       return requireTenant(guard.role)
-    case 'tenantMember':
+    case 'resettableMember':
       return requireOtherMember()
     case 'user':
       return requireUser({ cached: guard.cached ?? false })

@@ -129,7 +129,10 @@ export const policyResponse = z.object({
 })
 
 /** `GET /tenants/{tenant_id}/mfa_members` query. */
-export const membersCursor = z.string().check(z.minLength(1), z.maxLength(512))
+const CURSOR_ERROR = 'must be the next_cursor of the page before'
+export const membersCursor = z
+  .string()
+  .check(z.minLength(1, { error: CURSOR_ERROR }), z.maxLength(512, { error: CURSOR_ERROR }))
 // Digits only: a number conversion would also take `0x10`, `1e1` or ` 7`.
 export const membersLimit = z
   .string()

@@ -20,9 +20,11 @@ interface ValidationResult {
 /** What one zod issue says about the value at its path, in words a developer can act on. */
 function problemOf(issue: NonNullable<ValidationResult['error']>['issues'][number], value: unknown): string {
   if (value === undefined) return 'is required'
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'must be a whole number'
   if (issue.code === 'invalid_type') return `must be a ${issue.expected ?? 'value of another type'}`
   // Our schemas word their own checks ("must be six digits"); zod's defaults say little.
-  if (issue.code === 'invalid_format' || issue.code === 'custom') return issue.message
+  const worded = ['invalid_format', 'custom', 'too_big', 'too_small', 'not_multiple_of']
+  if (worded.includes(issue.code)) return issue.message
   return 'is not valid'
 }
 

@@ -208,6 +208,28 @@ describe('USER_CACHE_TTL_SECONDS', () => {
   })
 })
 
+describe('MFA_POLICY_ADMIN_ROLES and SAASUS_ENV_ID (tenant policy)', () => {
+  it('default to the role admin in any env', () => {
+    expect(parseConfig(secrets).settings.tenantAdmins).toEqual({ roles: ['admin'], envId: undefined })
+  })
+
+  it('read comma-separated role names, trimmed, each once, and a whole env id', () => {
+    const config = parseConfig({ ...secrets, MFA_POLICY_ADMIN_ROLES: ' owner, admin ,owner', SAASUS_ENV_ID: '3' })
+    expect(config.settings.tenantAdmins).toEqual({ roles: ['owner', 'admin'], envId: 3 })
+  })
+
+  it('refuse no role name, or an env id that is not a positive whole number, naming each', () => {
+    expect(problemsOf({ ...secrets, MFA_POLICY_ADMIN_ROLES: ' , ' })).toEqual([
+      'MFA_POLICY_ADMIN_ROLES: must be role names separated by commas, like admin,owner',
+    ])
+    for (const SAASUS_ENV_ID of ['dev', '0', '1.5']) {
+      expect(problemsOf({ ...secrets, SAASUS_ENV_ID })).toEqual([
+        'SAASUS_ENV_ID: must be the id of a SaaSus env, a whole number such as 1',
+      ])
+    }
+  })
+})
+
 describe("parseFrontSettings (the front's own)", () => {
   const frontProblems = (env: Record<string, unknown>) => {
     try {

@@ -17,6 +17,13 @@ export function toHex(bytes: ArrayBuffer): string {
   return hex
 }
 
+/** Text as unpadded base64url (RFC 4648 §5); Latin-1 characters only, as `btoa` takes. */
+export const toBase64url = (text: string): string =>
+  btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+
+/** The text of base64url, padded or not; throws when it is not base64url. */
+export const fromBase64url = (encoded: string): string => atob(encoded.replace(/-/g, '+').replace(/_/g, '/'))
+
 /**
  * The `exp` claim of a JWT, in epoch ms, or undefined if the token is not a JWT
  * with a numeric `exp`. Unverified on purpose: it can only shorten a cache entry
@@ -27,7 +34,7 @@ export function jwtExpiry(token: string): number | undefined {
   const payload = parts[1]
   if (payload === undefined || parts.length !== 3) return undefined
   try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'))
+    const json = fromBase64url(payload)
     const exp: unknown = (JSON.parse(json) as { exp?: unknown }).exp
     return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined
   } catch {

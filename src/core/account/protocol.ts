@@ -109,8 +109,11 @@ export interface UserAccountRpc {
   /** SaaSus turned MFA off: deletes the recovery codes. */
   recordDisabled(caller: Caller): Promise<Done>
 
-  /** A step-up code alone (a counted attempt), for a change outside this object: a tenant's policy. */
-  checkStepUp(caller: Caller, stepUp: string): Promise<Outcome>
+  /**
+   * A step-up code alone (a counted attempt), for a change outside this object: a tenant's policy, an
+   * admin's reset. Null: no code was asked for, nothing to check.
+   */
+  checkStepUp(caller: Caller, stepUp: string | null): Promise<Outcome>
 
   /** A tenant admin resets this user's MFA: forgets the registration before SaaSus is asked. */
   admitReset(caller: Caller): Promise<Done>

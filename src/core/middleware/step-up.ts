@@ -20,6 +20,11 @@ async function mfaEnabled(c: Context<AppEnv>): Promise<boolean> {
   return preference.enabled
 }
 
+/** Whether a risky change needs a code: MFA_STEP_UP is required, and (if asked) SaaSus has the caller's MFA on. */
+async function stepUpNeeded(c: Context<AppEnv>, onlyWhenMfaEnabled: boolean): Promise<boolean> {
+  return c.get('settings').stepUp === 'required' && (!onlyWhenMfaEnabled || (await mfaEnabled(c)))
+}
+
 /** `verification_code` of a JSON body (checked as JSON by `jsonBody`), or undefined; an empty body has none. */
 async function codeInBody(c: Context<AppEnv>): Promise<unknown> {
   const text = await c.req.text()
@@ -43,8 +48,7 @@ export const stepUp = (options: StepUpOptions): MiddlewareHandler<AppEnv> => {
   return documented(
     async function stepUpHandler(c, next) {
       c.set('stepUpCode', null)
-      const needed = c.get('settings').stepUp === 'required' && (!options.onlyWhenMfaEnabled || (await mfaEnabled(c)))
-      if (needed) {
+      if (await stepUpNeeded(c, options.onlyWhenMfaEnabled ?? false)) {
         const code = options.from === 'header' ? c.req.header('X-Verification-Code')?.trim() : await codeInBody(c)
         if (code === undefined || code === '') throw new ApiError('step_up_required')
         if (typeof code !== 'string' || !SIX_DIGIT_CODE.test(code)) {
@@ -73,7 +77,7 @@ export const stepUp = (options: StepUpOptions): MiddlewareHandler<AppEnv> => {
  * null when none is needed. The code, already checked as six digits, is then the account object's to check.
  */
 export async function stepUpCode(c: Context<AppEnv>, code: string | undefined): Promise<string | null> {
-  if (c.get('settings').stepUp !== 'required' || !(await mfaEnabled(c))) return null
+  if (!(await stepUpNeeded(c, true))) return null
   if (code === undefined) throw new ApiError('step_up_required')
   return code
 }

@@ -5,7 +5,6 @@
  * policy and its history live in the tenant's own object (src/core/tenant/).
  */
 import { Hono } from 'hono'
-import * as z from 'zod/mini'
 import { ROUTES } from '../../shared/routes'
 import { accountOf, resetMemberMfa } from '../account/gateway'
 import type { AppEnv } from '../app-env'
@@ -142,12 +141,11 @@ export const tenantRoutes = new Hono<AppEnv>()
       errors: [...UPSTREAM_ERRORS],
     }),
     async (c) => {
-      const query = z
-        .object({ cursor: z.optional(membersCursor), limit: z.optional(membersLimit) })
-        .parse(c.req.query())
+      // Checked by the route's `query` guard against the schemas above.
+      const limit = c.req.query('limit')
       const { members, nextCursor } = await membersPage(c.get('saasus'), c.get('tenant').id, {
-        cursor: query.cursor,
-        limit: query.limit === undefined ? MEMBERS_PAGE_DEFAULT : Number(query.limit),
+        cursor: c.req.query('cursor'),
+        limit: limit === undefined ? MEMBERS_PAGE_DEFAULT : Number(limit),
       })
       return c.json({
         members: members.map((member) => ({

@@ -7,6 +7,7 @@
  * member added or removed between pages neither repeats nor shifts the others.
  */
 import { ApiError } from '../../shared/errors'
+import { fromBase64url, toBase64url } from '../../shared/tokens'
 import type { Settings } from '../config'
 import type { SaasusClient } from '../saasus/client'
 import type { TenantUser, UserInfo } from '../saasus/types'
@@ -25,16 +26,12 @@ export interface MemberMfa extends TenantUser {
 }
 
 /** The cursor after a member: opaque to clients (base64url), the member's id inside. */
-export const cursorAfter = (userId: string): string =>
-  btoa(`after:${encodeURIComponent(userId)}`)
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '')
+export const cursorAfter = (userId: string): string => toBase64url(`after:${encodeURIComponent(userId)}`)
 
 /** The member id a cursor names, or undefined when it is not one of ours. */
 export function cursorPosition(cursor: string): string | undefined {
   try {
-    const text = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))
+    const text = fromBase64url(cursor)
     if (!text.startsWith('after:') || text.length === 'after:'.length) return undefined
     return decodeURIComponent(text.slice('after:'.length))
   } catch {

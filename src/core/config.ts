@@ -11,6 +11,7 @@ import { ConfigError, oncePerEnv } from '../shared/config-error'
 import { parseSecretBoxKeys, type SecretBoxKey } from './account/secret-box'
 import type { SaasusSettings } from './saasus/client'
 import { ANY_CALL_REFUSALS, CALLS, type CallName, type RefusalWords, USER_REFUSALS } from './saasus/refusals'
+import { DEFAULT_RETRY_DELAYS, type WebhookSettings, webhookSecretValid, webhookUrlAllowed } from './webhooks/settings'
 
 const required = (name: string) =>
   z.string({ error: `${name} is required` }).check(z.trim(), z.minLength(1, { error: `${name} is required` }))
@@ -151,6 +152,42 @@ const envSchema = z.object({
     ['admin'],
   ),
   SAASUS_ENV_ID: z.optional(envId),
+  // Security webhooks (docs/webhooks.md): both or neither.
+  SECURITY_WEBHOOK_URL: z.optional(
+    z.string().check(
+      z.trim(),
+      z.refine(webhookUrlAllowed, {
+        error: 'must be an https URL (http only for 127.0.0.1 or localhost, in local development)',
+      }),
+    ),
+  ),
+  SECURITY_WEBHOOK_SECRET: z.optional(
+    z.string().check(
+      z.trim(),
+      z.refine(webhookSecretValid, {
+        // The message says what is wrong, never what was given.
+        error: 'must be whsec_ followed by the base64 of 24 to 64 random bytes (the Standard Webhooks form)',
+      }),
+    ),
+  ),
+  SECURITY_WEBHOOK_TIMEOUT_MS: z._default(wholeNumber(100, 30_000, 'milliseconds'), 10_000),
+  SECURITY_WEBHOOK_RETRY_DELAYS: z._default(
+    z.pipe(
+      z.string(),
+      z.transform((value, ctx): number[] => {
+        const delays = value.split(',').map((part) => part.trim())
+        const valid = delays.length <= 100 && delays.every((part) => /^\d{1,5}$/.test(part) && Number(part) <= 43_200)
+        if (valid) return delays.map(Number)
+        ctx.issues.push({
+          code: 'custom',
+          message: 'must be seconds separated by commas, each from 0 to 43200, like 10,60,300',
+          input: '',
+        })
+        return z.NEVER
+      }),
+    ),
+    () => [...DEFAULT_RETRY_DELAYS],
+  ),
   MFA_ENCRYPTION_KEY: z.optional(
     z.pipe(
       z.string(),
@@ -191,6 +228,8 @@ export interface Config {
   saasus: SaasusSettings
   /** For the account object's secret box alone (src/core/account/): newest first; absent, no secret is kept. */
   secretBoxKeys: SecretBoxKey[] | undefined
+  /** For the webhook delivery alone (src/core/webhooks/): absent, no event leaves the API. */
+  webhooks: WebhookSettings | undefined
   settings: Settings
 }
 
@@ -213,6 +252,13 @@ export function parseConfig(env: Record<string, unknown>): Config {
   if (settings.MFA_STEP_UP === 'required' && !settings.MFA_ENCRYPTION_KEY) {
     throw new ConfigError(['MFA_ENCRYPTION_KEY is required when MFA_STEP_UP is required (step-up checks codes itself)'])
   }
+  const { SECURITY_WEBHOOK_URL: url, SECURITY_WEBHOOK_SECRET: secret } = settings
+  if ((url === undefined) !== (secret === undefined)) {
+    const [given, missing] = url
+      ? ['SECURITY_WEBHOOK_URL', 'SECURITY_WEBHOOK_SECRET']
+      : ['SECURITY_WEBHOOK_SECRET', 'SECURITY_WEBHOOK_URL']
+    throw new ConfigError([`${missing} is required when ${given} is set (webhooks need both, or neither)`])
+  }
   return {
     saasus: {
       saasId: settings.SAASUS_SAAS_ID,
@@ -223,6 +269,15 @@ export function parseConfig(env: Record<string, unknown>): Config {
       refusalWords: settings.SAASUS_REFUSAL_WORDS,
     },
     secretBoxKeys: settings.MFA_ENCRYPTION_KEY,
+    webhooks:
+      url && secret
+        ? {
+            url,
+            secret,
+            timeoutMs: settings.SECURITY_WEBHOOK_TIMEOUT_MS,
+            retryDelays: settings.SECURITY_WEBHOOK_RETRY_DELAYS,
+          }
+        : undefined,
     settings: {
       mfaIssuer: settings.MFA_ISSUER,
       refreshCookie: {

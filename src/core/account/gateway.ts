@@ -19,21 +19,23 @@ import type { Caller, Outcome, RecoveryIndexRpc, UpstreamOutcome, UserAccountRpc
 /** What of a route's context the gateway reads: any route of the app's env passes. */
 interface Ctx {
   env: Env
-  get<Key extends 'user' | 'requestId' | 'storageCalls'>(key: Key): AppEnv['Variables'][Key]
+  get<Key extends 'user' | 'requestId' | 'storageCalls' | 'tenant'>(key: Key): AppEnv['Variables'][Key]
   req: { raw: Request; header(name: string): string | undefined }
   set(key: 'storageCalls', value: number): void
 }
 
-function callerOf(c: Ctx, userId: string): Caller {
-  const country = c.req.raw.cf?.country
-  const userAgent = c.req.header('User-Agent')
+/** The client's country (Cloudflare's) and user agent, when known: what an event says of where it came from. */
+export function clientOf(req: Ctx['req']): { country?: string; userAgent?: string } {
+  const country = req.raw.cf?.country
+  const userAgent = req.header('User-Agent')
   return {
-    userId,
-    now: Date.now(),
-    requestId: c.get('requestId'),
     ...(typeof country === 'string' && country ? { country } : {}),
     ...(userAgent ? { userAgent } : {}),
   }
+}
+
+function callerOf(c: Ctx, userId: string): Caller {
+  return { userId, now: Date.now(), requestId: c.get('requestId'), ...clientOf(c.req) }
 }
 
 /** An object's answer, or the API error its refusal stands for; `wrongCode` is what a wrong code is on this route. */
@@ -147,7 +149,7 @@ export function accountOf(c: Ctx) {
  */
 export async function resetMemberMfa(c: Ctx, memberId: string, apply: () => Promise<void>): Promise<void> {
   const stub: UserAccountRpc = accountObject(c.env, memberId)
-  const caller = { ...callerOf(c, memberId), actorId: c.get('user').id }
+  const caller = { ...callerOf(c, memberId), actorId: c.get('user').id, tenantId: c.get('tenant').id }
   await storage(c, 'admitReset', () => stub.admitReset(caller))
   await apply()
   await storage(c, 'recordResetByAdmin', () => stub.recordResetByAdmin(caller))

@@ -26,6 +26,8 @@ export interface Caller {
   userAgent?: string
   /** Set when someone else acts on this user: the tenant admin who resets their MFA. */
   actorId?: string
+  /** With `actorId`: the tenant the admin acted as the admin of. */
+  tenantId?: string
 }
 
 /**

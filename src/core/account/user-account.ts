@@ -18,6 +18,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { configFor } from '../config'
 import { answeringFaults, type Done, type FaultPoint, FaultSwitch, isUnavailable } from '../storage/faults'
+import { Outbox } from '../webhooks/outbox'
 import { eventsExpireAt, insertEvent, listEvents, logEvents, pruneEvents } from './events'
 import { admit, afterFailure, NO_ATTEMPTS } from './lockout'
 import { recoveryIndex } from './objects'
@@ -45,6 +46,8 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
   /** Absent without MFA_ENCRYPTION_KEY: secrets are then not kept and step-up is unavailable. */
   private readonly box: SecretBox | undefined
   private readonly faults: FaultSwitch
+  /** Each event's webhook, written with it (../webhooks/outbox.ts). */
+  private readonly outbox: Outbox
   /** Admitted six-digit code attempts (verify, step-up) not recorded yet: failures until then (./lockout.ts). */
   private readonly attempts = new Reservations()
   /** Recovery codes being spent, by hash: a second request for one is refused, not queued behind it. */
@@ -53,9 +56,16 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.tables = new AccountTables(ctx.storage.sql)
-    const keys = configFor(env).secretBoxKeys
-    this.box = keys ? createSecretBox(keys) : undefined
+    const config = configFor(env)
+    this.box = config.secretBoxKeys ? createSecretBox(config.secretBoxKeys) : undefined
     this.faults = new FaultSwitch(env)
+    this.outbox = new Outbox({
+      sql: ctx.storage.sql,
+      storage: ctx.storage,
+      queue: config.webhooks ? env.WEBHOOKS : undefined,
+      faults: this.faults,
+      otherAlarm: () => eventsExpireAt(this.tables.sql),
+    })
   }
 
   /** Before SaaSus mints a secret: only the step-up code, if the route asked for one. */
@@ -245,11 +255,14 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
     })
   }
 
-  /** Deletes events once they pass retention, even if the user never comes back. */
+  /**
+   * Hands the outbox's rows to the queue where the object's own hand-off did not (it crashed, or the
+   * queue refused), and deletes events once they pass retention, even if the user never comes back.
+   */
   override async alarm(): Promise<void> {
+    await this.outbox.flush()
     pruneEvents(this.tables.sql, Date.now())
-    const expiresAt = eventsExpireAt(this.tables.sql)
-    if (expiresAt !== undefined) await this.ctx.storage.setAlarm(expiresAt)
+    this.outbox.armAlarm(Date.now())
   }
 
   async armFault(point: FaultPoint): Promise<void> {
@@ -325,18 +338,25 @@ export class UserAccount extends DurableObject<Env> implements UserAccountRpc {
     this.commit(caller, events, () => this.tables.saveAttempts(budget, state))
   }
 
-  /** One transaction: the change and its events, or neither. Then their log lines. Returns what the change did. */
+  /**
+   * One transaction: the change, its events and their webhooks' outbox rows, or none of them. Then
+   * the alarm (in the same synchronous step), the log lines, and the hand-off to the queue, which the
+   * caller's answer does not wait for. Returns what the change did.
+   */
   private commit<T>(caller: Caller, events: readonly EventType[], change: () => T): T {
     const result = this.ctx.storage.transactionSync(() => {
       const done = change()
-      for (const type of events) insertEvent(this.tables.sql, type, caller)
+      for (const type of events) {
+        insertEvent(this.tables.sql, type, caller)
+        this.outbox.add({ ...caller, type, at: caller.now })
+      }
       this.faults.trip('commit')
       return done
     })
     if (events.length > 0) {
+      this.outbox.armAlarm(caller.now)
       logEvents(events, caller)
-      const expiresAt = eventsExpireAt(this.tables.sql)
-      if (expiresAt !== undefined) void this.ctx.storage.setAlarm(expiresAt)
+      void this.outbox.flush()
     }
     return result
   }

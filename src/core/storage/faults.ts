@@ -14,8 +14,10 @@
  * Where a test's injected storage fault strikes. `enter`: the object cannot be reached (at the
  * next call of any operation); `record`: it cannot be reached when the Worker comes back with
  * SaaSus's answer (the next `record…` call); `commit`: its last transaction fails (and rolls back).
+ * The webhook outbox's (src/core/webhooks/outbox.ts), after the object has answered: `handOff`, it
+ * stops between its commit and the queue; `sent`, after the queue took the rows, before marking them.
  */
-export type FaultPoint = 'enter' | 'record' | 'commit'
+export type FaultPoint = 'enter' | 'record' | 'commit' | 'handOff' | 'sent'
 
 /**
  * The object could not do the operation: its storage failed, at `point` (today only an injected

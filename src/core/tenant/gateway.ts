@@ -4,6 +4,7 @@
  * Policies read for `GET /mfa_status` go through the isolate's cache (./policy-cache.ts); a write
  * refreshes this isolate's entry.
  */
+import { clientOf } from '../account/gateway'
 import type { AppEnv } from '../app-env'
 import { type StorageContext, storageCall } from '../storage/call'
 import { tenantObject } from './objects'
@@ -12,6 +13,7 @@ import type { Actor, MfaPolicy, TenantEvent, TenantPolicyRpc } from './protocol'
 
 interface Ctx extends StorageContext {
   env: Env
+  req: { raw: Request; header(name: string): string | undefined }
   get(key: 'storageCalls'): AppEnv['Variables']['storageCalls']
   get(key: 'user'): AppEnv['Variables']['user']
   get(key: 'requestId'): AppEnv['Variables']['requestId']
@@ -20,7 +22,13 @@ interface Ctx extends StorageContext {
 /** One tenant's policy object, as the signed-in user (an admin, for the changes) reaches it. */
 export function tenantPolicyOf(c: Ctx, tenantId: string) {
   const stub: TenantPolicyRpc = tenantObject(c.env, tenantId)
-  const actor = (): Actor => ({ tenantId, userId: c.get('user').id, now: Date.now(), requestId: c.get('requestId') })
+  const actor = (): Actor => ({
+    tenantId,
+    userId: c.get('user').id,
+    now: Date.now(),
+    requestId: c.get('requestId'),
+    ...clientOf(c.req),
+  })
 
   return {
     /** Read afresh from the object, never from the cache (an admin sees what is stored). */

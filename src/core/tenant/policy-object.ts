@@ -4,7 +4,9 @@
  * year, at most EVENTS_KEPT of them. Its RPC surface is ./protocol.ts.
  */
 import { DurableObject } from 'cloudflare:workers'
+import { configFor } from '../config'
 import { answeringFaults, type Done, type FaultPoint, FaultSwitch } from '../storage/faults'
+import { Outbox } from '../webhooks/outbox'
 import {
   type Actor,
   DEFAULT_POLICY,
@@ -50,12 +52,20 @@ type EventRow = {
 export class TenantPolicy extends DurableObject<Env> implements TenantPolicyRpc {
   private readonly sql: SqlStorage
   private readonly faults: FaultSwitch
+  /** Each event's webhook, written with it (../webhooks/outbox.ts). */
+  private readonly outbox: Outbox
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.sql = ctx.storage.sql
     for (const statement of SCHEMA) this.sql.exec(statement)
     this.faults = new FaultSwitch(env)
+    this.outbox = new Outbox({
+      sql: this.sql,
+      storage: ctx.storage,
+      queue: configFor(env).webhooks ? env.WEBHOOKS : undefined,
+      faults: this.faults,
+    })
   }
 
   policy(): Promise<Done<{ policy: MfaPolicy }>> {
@@ -93,7 +103,7 @@ export class TenantPolicy extends DurableObject<Env> implements TenantPolicyRpc 
         this.insertEvent('mfa_policy_changed', actor, { required: policy.required, graceDays: policy.graceDays })
         this.faults.trip('commit')
       })
-      logTenantEvent('mfa_policy_changed', actor)
+      this.committed('mfa_policy_changed', actor)
       return { ok: true, policy, changed: true }
     })
   }
@@ -105,7 +115,7 @@ export class TenantPolicy extends DurableObject<Env> implements TenantPolicyRpc 
         this.insertEvent('member_mfa_reset', actor, { targetUserId })
         this.faults.trip('commit')
       })
-      logTenantEvent('member_mfa_reset', actor, targetUserId)
+      this.committed('member_mfa_reset', actor, targetUserId)
       return { ok: true }
     })
   }
@@ -123,8 +133,21 @@ export class TenantPolicy extends DurableObject<Env> implements TenantPolicyRpc 
     })
   }
 
+  /** Hands the outbox's rows to the queue where the object's own hand-off did not. */
+  override async alarm(): Promise<void> {
+    await this.outbox.flush()
+    this.outbox.armAlarm(Date.now())
+  }
+
   async armFault(point: FaultPoint): Promise<void> {
     this.faults.arm(point)
+  }
+
+  /** After an event's transaction: the alarm (same synchronous step), the log line, the hand-off. */
+  private committed(type: TenantEventType, actor: Actor, targetUserId?: string): void {
+    this.outbox.armAlarm(actor.now)
+    logTenantEvent(type, actor, targetUserId)
+    void this.outbox.flush()
   }
 
   private read(): MfaPolicy {
@@ -152,6 +175,16 @@ export class TenantPolicy extends DurableObject<Env> implements TenantPolicyRpc 
       facts.required === undefined ? null : facts.required ? 1 : 0,
       facts.graceDays ?? null,
     )
+    // The webhook: about the member for a reset, about the admin for a policy change.
+    this.outbox.add({
+      type,
+      at: actor.now,
+      userId: facts.targetUserId ?? actor.userId,
+      tenantId: actor.tenantId,
+      actorId: actor.userId,
+      ...(actor.country ? { country: actor.country } : {}),
+      ...(actor.userAgent ? { userAgent: actor.userAgent } : {}),
+    })
     this.sql.exec('DELETE FROM events WHERE at < ?', actor.now - EVENT_RETENTION_MS)
     this.sql.exec(
       'DELETE FROM events WHERE id NOT IN (SELECT id FROM events ORDER BY at DESC, id DESC LIMIT ?)',

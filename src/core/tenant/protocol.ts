@@ -28,6 +28,9 @@ export interface Actor {
   userId: string
   now: number
   requestId: string
+  /** The admin's client, for the event's webhook (src/core/webhooks/): Cloudflare's country, the User-Agent. */
+  country?: string
+  userAgent?: string
 }
 
 export const TENANT_EVENT_TYPES = ['mfa_policy_changed', 'member_mfa_reset'] as const

@@ -1,0 +1,38 @@
+/**
+ * What the Worker (its queue consumer, the operator's routes) and the dead-letter object
+ * (`WebhookDeadLetterBox`, ./dead-letters.ts) say to each other over Workers RPC.
+ */
+import type { WebhookMessage } from './message'
+
+/** A message of the dead-letter queue: a webhook (`message`), or anything else as JSON text (`raw`). */
+export interface DeadLetter {
+  queueMessageId: string
+  message?: WebhookMessage
+  raw?: string
+}
+
+/** A kept dead letter, as the operator's list shows it. */
+export interface KeptDeadLetter {
+  /** The webhook's `webhook-id`, or `raw_<queue message id>` for a message that was not a webhook. */
+  id: string
+  /** Epoch ms it was (last) dead-lettered. */
+  deadAt: number
+  /** How many times it reached the dead-letter queue (more than once: replayed and failed again). */
+  deaths: number
+  /** The webhook's body as sent; for a raw message, its JSON text. */
+  body: string
+  /** A webhook, which replay sends again; a raw message is only listed. */
+  replayable: boolean
+}
+
+export interface DeadLetterBoxRpc {
+  /** Keeps these (a webhook dead-lettered again counts one more death); answers how many are kept. */
+  keep(letters: readonly DeadLetter[], now: number): Promise<{ depth: number }>
+  /** The oldest kept first, at most `limit`; `depth` counts all. */
+  list(limit: number): Promise<{ depth: number; letters: KeptDeadLetter[] }>
+  /**
+   * Sends these webhooks (by id; none named: the oldest `limit`) to the webhook queue again, under
+   * their own ids, and forgets them once the queue took them. Answers how many went, and what is left.
+   */
+  replay(ids: readonly string[] | undefined, limit: number): Promise<{ replayed: string[]; depth: number }>
+}

@@ -316,6 +316,40 @@ export type AppSchema = {
         status: ContentfulStatusCode
       }
     }
+  } | {
+    '/webhooks/dead_letters': {
+      $get: {
+        input: {}
+        output: {
+          depth: number
+          dead_letters: {
+            webhook_id: string
+            dead_at: string
+            deaths: number
+            replayable: boolean
+            body: string
+          }[]
+        }
+        outputFormat: 'json'
+        status: ContentfulStatusCode
+      }
+    }
+    '/webhooks/dead_letters/replay': {
+      $post: {
+        input: {
+          json: {
+            webhook_ids?: string[] | undefined
+            limit?: unknown
+          }
+        }
+        output: {
+          replayed: string[]
+          depth: number
+        }
+        outputFormat: 'json'
+        status: ContentfulStatusCode
+      }
+    }
   } | BlankSchema
 
 /** The stable codes of the error catalogue (docs/errors.md): what a client switches on. */
@@ -326,6 +360,7 @@ export type ErrorCode =
   | 'invalid_access_token'
   | 'invalid_json'
   | 'invalid_login_code'
+  | 'invalid_operator_signature'
   | 'invalid_recovery_code'
   | 'invalid_refresh_token'
   | 'invalid_request'
@@ -355,6 +390,7 @@ export type ErrorCode =
   | 'upstream_rejected'
   | 'upstream_timeout'
   | 'upstream_unavailable'
+  | 'webhooks_off'
 
 /** The JSON body of every error answer, which the inferred answer types do not include. */
 export type ErrorBody = {

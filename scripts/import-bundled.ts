@@ -21,6 +21,8 @@ export async function importBundled<T>(source: string): Promise<T> {
     bundle: true,
     format: 'esm',
     platform: 'neutral',
+    // Packages that only name `main` (standardwebhooks, CommonJS) resolve as a Worker's build resolves them.
+    mainFields: ['module', 'main'],
     write: false,
     logLevel: 'error',
   })

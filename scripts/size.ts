@@ -15,7 +15,11 @@
  * account protection (issue 11: two Durable Object classes, the AES-GCM box, the TOTP check,
  * recovery codes, four routes with their OpenAPI descriptions, no library) added 6.8 KiB; so 48 KiB:
  * room for small growth. Tenant MFA policy (issue 22: a third Durable Object class, five routes with
- * their OpenAPI descriptions, the members page) added 5.5 KiB, to 51.2 KiB; so 56 KiB. Both stay
+ * their OpenAPI descriptions, the members page) added 5.5 KiB, to 51.2 KiB; so 56 KiB. Security
+ * webhooks (issue 23: the outbox, the queue consumer, a fourth object class, two routes) added 9 KiB,
+ * 4.8 of them the `standardwebhooks` package (its SHA-256 and base64 in plain JavaScript: the issue
+ * asked for a well-kept implementation of the signature, not ours over Web Crypto), to 60.2 KiB;
+ * so 64 KiB. Both stay
  * far below what the mistakes that matter cost (classic `zod` instead of `zod/mini` adds ~90 KiB;
  * a crypto or TOTP library tens of KiB; Web Crypto does both here).
  */
@@ -33,7 +37,7 @@ export interface Worker {
 
 export const WORKERS = {
   front: { config: 'wrangler.toml', budgetGzipKiB: 16 },
-  core: { config: 'wrangler.core.toml', budgetGzipKiB: 56 },
+  core: { config: 'wrangler.core.toml', budgetGzipKiB: 64 },
 } as const satisfies Record<string, Worker>
 
 export type WorkerName = keyof typeof WORKERS

@@ -22,6 +22,7 @@ import { accountRoutes } from './routes/account'
 import { mfaRoutes } from './routes/mfa'
 import { sessionRoutes } from './routes/session'
 import { tenantRoutes } from './routes/tenant'
+import { webhookRoutes } from './routes/webhooks'
 import { SaasusError } from './saasus/failure'
 import { toApiError } from './upstream'
 
@@ -51,6 +52,8 @@ const app = new Hono<AppEnv>()
   .route('/', sessionRoutes)
   // Tenant MFA policy: a tenant's requirement, its members' MFA, its history, an admin's reset.
   .route('/', tenantRoutes)
+  // Security webhooks' dead letters, for whoever holds the webhook secret.
+  .route('/', webhookRoutes)
 
 app.notFound(() => {
   throw new ApiError('not_found')

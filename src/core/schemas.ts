@@ -165,6 +165,46 @@ export const tenantEventsResponse = z.object({
     .check(z.describe('Policy changes and resets of the past year, newest first (at most 100)')),
 })
 
+/** A webhook id as the API makes them (src/core/webhooks/message.ts), or a raw dead letter's. */
+const WEBHOOK_ID = /^(msg|raw)_[\w-]{1,64}$/
+
+export const deadLettersLimit = z.coerce
+  .number({ error: 'must be a whole number from 1 to 100' })
+  .check(
+    z.int({ error: 'must be a whole number from 1 to 100' }),
+    z.gte(1, { error: 'must be a whole number from 1 to 100' }),
+    z.lte(100, { error: 'must be a whole number from 1 to 100' }),
+  )
+
+export const deadLettersResponse = z.object({
+  depth: z.number().check(z.int(), z.describe('How many dead letters are kept')),
+  dead_letters: z
+    .array(
+      z.object({
+        webhook_id: z.string().check(z.describe('The `webhook-id` every attempt carried (`raw_…`: not a webhook)')),
+        dead_at: isoTime('When it (last) reached the dead-letter queue (ISO 8601)'),
+        deaths: z.number().check(z.int(), z.describe('Times it reached the dead-letter queue')),
+        replayable: z.boolean().check(z.describe('A webhook, which replay sends again')),
+        body: z.string().check(z.describe('The webhook body as every attempt sent it (JSON text)')),
+      }),
+    )
+    .check(z.describe('Oldest first')),
+})
+
+export const replayRequest = z.object({
+  webhook_ids: z.optional(
+    z
+      .array(z.string().check(z.regex(WEBHOOK_ID, { error: 'must be webhook ids as the list shows them' })))
+      .check(z.minLength(1), z.maxLength(100), z.describe('These; none named: the oldest `limit`')),
+  ),
+  limit: z.optional(deadLettersLimit.check(z.describe('At most this many (default 100)'))),
+})
+
+export const replayResponse = z.object({
+  replayed: z.array(z.string()).check(z.describe('The webhook ids sent to the webhook queue again')),
+  depth: z.number().check(z.int(), z.describe('Dead letters still kept')),
+})
+
 export const setupResponse = z.object({
   /** The `otpauth://` key URI for the authenticator app. */
   qrCodeUrl: z.string().check(z.describe('The otpauth:// key URI (Google Key URI Format) to scan')),
@@ -209,6 +249,8 @@ export type VerifyRequest = z.infer<typeof verifyRequest>
 export type StatusResponse = z.infer<typeof statusResponse>
 export type SetupResponse = z.infer<typeof setupResponse>
 export type MessageResponse = z.infer<typeof messageResponse>
+export type DeadLettersResponse = z.infer<typeof deadLettersResponse>
+export type ReplayResponse = z.infer<typeof replayResponse>
 export type RecoveryCodesResponse = z.infer<typeof recoveryCodesResponse>
 export type RecoveryCodesStatusResponse = z.infer<typeof recoveryCodesStatusResponse>
 export type EventsResponse = z.infer<typeof eventsResponse>

@@ -24,6 +24,11 @@ export const ERRORS = {
     headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
   },
   invalid_access_token: { status: 401, message: 'The access token is missing, expired or not valid' },
+  // Security webhooks (docs/webhooks.md): the dead-letter routes take a request signed with the webhook secret.
+  invalid_operator_signature: {
+    status: 401,
+    message: 'Sign this request with SECURITY_WEBHOOK_SECRET (webhook-id, webhook-timestamp, webhook-signature)',
+  },
   origin_not_allowed: { status: 403, message: 'This origin is not allowed to call the API' },
   // Account protection (docs/account-protection.md).
   step_up_required: {
@@ -46,6 +51,7 @@ export const ERRORS = {
   not_found: { status: 404, message: 'No such route' },
   tenant_not_found: { status: 404, message: 'No such tenant among yours' },
   member_not_found: { status: 404, message: 'No such member in this tenant' },
+  webhooks_off: { status: 404, message: 'Security webhooks are off (no SECURITY_WEBHOOK_URL)' },
   // RFC 9110 §15.5.6: sent with `Allow`, the path's methods, set where it is thrown.
   method_not_allowed: { status: 405, message: 'This path does not answer this method; Allow lists the ones it does' },
   mfa_not_registered: {

@@ -60,6 +60,11 @@ export type Guard =
    * `GetTenantUsers` and `GetAllTenantUser`): not the caller, and no admin of a tenant the caller is not.
    */
   | { kind: 'resettableMember' }
+  /**
+   * An operator: the request signed with SECURITY_WEBHOOK_SECRET, Standard Webhooks headers over the
+   * method, path, query and body (src/core/webhooks/operator.ts); `404 webhooks_off` without webhooks.
+   */
+  | { kind: 'operator' }
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -163,6 +168,18 @@ export const ROUTES = {
       // The admin's own code, when MFA_STEP_UP is required and the admin's MFA is on.
       { kind: 'stepUp', from: 'body', onlyWhenMfaEnabled: true },
     ],
+  },
+
+  // Security webhooks (docs/webhooks.md): what the receiver never took, for whoever holds its secret.
+  listWebhookDeadLetters: {
+    method: 'GET',
+    path: '/webhooks/dead_letters',
+    guards: [{ kind: 'query' }, { kind: 'operator' }],
+  },
+  replayWebhookDeadLetters: {
+    method: 'POST',
+    path: '/webhooks/dead_letters/replay',
+    guards: [json, { kind: 'operator' }, body],
   },
 } as const satisfies Record<string, RouteSpec>
 

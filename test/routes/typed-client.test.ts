@@ -43,6 +43,8 @@ type ApiPath =
   | '/tenants/:tenant_id/mfa_members'
   | '/tenants/:tenant_id/mfa_events'
   | '/tenants/:tenant_id/members/:user_id/mfa_reset'
+  | '/webhooks/dead_letters'
+  | '/webhooks/dead_letters/replay'
 
 const clientOf = (user: TestUser) =>
   hc<AppType>(API, { fetch: appFetch, headers: { Authorization: `Bearer ${user.id_token}` } })

@@ -17,6 +17,9 @@ export type SharedParameter =
   | 'SaasusReferer'
   | 'TraceId'
   | 'VerificationCode'
+  | 'WebhookId'
+  | 'WebhookTimestamp'
+  | 'WebhookSignature'
 
 /** What one middleware or handler adds to the description of every route it serves. */
 export interface Facts {

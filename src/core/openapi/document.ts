@@ -306,6 +306,29 @@ export function buildOpenApiDocument(routes: readonly RouteEntry[]): JsonObject 
             'A current code of the authenticator (step-up); required when MFA_STEP_UP is required and MFA is on',
           schema: { type: 'string', pattern: SIX_DIGIT_CODE.source },
         },
+        WebhookId: {
+          name: 'webhook-id',
+          in: 'header',
+          required: true,
+          description: 'Any id of the operator\u2019s choosing, as Standard Webhooks signs it',
+          schema: { type: 'string', minLength: 1 },
+        },
+        WebhookTimestamp: {
+          name: 'webhook-timestamp',
+          in: 'header',
+          required: true,
+          description: 'Unix seconds; within five minutes of the API\u2019s clock',
+          schema: { type: 'string', pattern: '^[0-9]+$' },
+        },
+        WebhookSignature: {
+          name: 'webhook-signature',
+          in: 'header',
+          required: true,
+          description:
+            '`v1,` + base64 HMAC-SHA256 with SECURITY_WEBHOOK_SECRET over `id.timestamp.<METHOD> <path?query>\\n<body>` ' +
+            '(docs/webhooks.md, "Dead letters"; `npm run webhooks` signs for you)',
+          schema: { type: 'string' },
+        },
         TraceId: {
           name: 'X-SaaSus-Trace-Id',
           in: 'header',

@@ -19,6 +19,7 @@ import type { AppEnv } from '../app-env'
 import { requireAccessToken } from '../middleware/access-token'
 import { limitClients } from '../middleware/client-limit'
 import { invalidField, jsonBody, optionalBody } from '../middleware/json-body'
+import { requireOperator } from '../middleware/operator'
 import { limitPerUser } from '../middleware/rate-limit'
 import { requireRequestedWith } from '../middleware/requested-with'
 import { requireMfaEnabled, stepUp } from '../middleware/step-up'
@@ -100,6 +101,8 @@ function guardMiddleware(
       return stepUp({ from: guard.from, onlyWhenMfaEnabled: guard.onlyWhenMfaEnabled ?? false })
     case 'mfaEnabled':
       return requireMfaEnabled()
+    case 'operator':
+      return requireOperator()
   }
 }
 

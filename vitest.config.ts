@@ -15,7 +15,7 @@ import { buildSync } from 'esbuild'
 import { defineConfig } from 'vitest/config'
 import { REFUSAL_DIALECTS } from './emulator/src/dialects.ts'
 import { DEV_MFA_ENCRYPTION_KEY, EMULATOR_SECRETS } from './scripts/wrangler-local.ts'
-import { ALLOWED_ORIGINS, EMULATOR_CREDENTIALS, FRONT_BINDINGS } from './test/support/bindings.ts'
+import { ALLOWED_ORIGINS, EMULATOR_CREDENTIALS, FRONT_BINDINGS, WEBHOOK_BINDINGS } from './test/support/bindings.ts'
 
 const EMULATOR_BUNDLE = '.wrangler/test/emulator.js'
 const FRONT_BUNDLE = '.wrangler/test/front.js'
@@ -105,6 +105,8 @@ const QUIET = [
   '"event":"account_event"',
   '"event":"storage_failed"',
   '"event":"tenant_event"',
+  '"event":"webhook_delivery_failed"',
+  '"event":"webhook_dead_lettered"',
 ]
 
 // MFA_ENCRYPTION_KEY as `openssl rand -base64 32` prints it, with step-up on: the core and its account
@@ -117,6 +119,10 @@ const BARE_KEY_BINDINGS = {
 
 const onConsoleLog = (log: string) => !QUIET.some((event) => log.includes(event))
 
+// Security webhooks on (test/support/bindings.ts): their own files, and the route suite again, since
+// every recorded event then also goes through the outbox and the real queue to the emulator's receiver.
+const WEBHOOK_FILES = 'test/webhooks/**/*.test.ts'
+
 export default defineConfig({
   test: {
     onConsoleLog,
@@ -124,7 +130,12 @@ export default defineConfig({
       {
         plugins: [workers('emulator', 'workerd')],
         // The bare key's file runs in its own project, with the bindings it is about.
-        test: { name: 'workerd', include: ['test/**/*.test.ts'], exclude: [BARE_KEY_FILE] },
+        test: { name: 'workerd', include: ['test/**/*.test.ts'], exclude: [BARE_KEY_FILE, WEBHOOK_FILES] },
+      },
+      {
+        plugins: [workers('emulator', 'webhooks', WEBHOOK_BINDINGS)],
+        // A webhook arrives within a queue batch (a second) or its retries: the tests wait for it, bounded.
+        test: { name: 'webhooks', include: [WEBHOOK_FILES, ...ROUTE_SUITE], testTimeout: 60_000 },
       },
       {
         plugins: [workers('emulator', 'bare-key', BARE_KEY_BINDINGS)],

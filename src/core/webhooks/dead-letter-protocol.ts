@@ -17,7 +17,7 @@ export interface KeptDeadLetter {
   id: string
   /** Epoch ms it was (last) dead-lettered. */
   deadAt: number
-  /** How many times it reached the dead-letter queue (more than once: replayed and failed again). */
+  /** How many times it reached the dead-letter queue (more than once: replayed, and it died again). */
   deaths: number
   /** The webhook's body as sent; for a raw message, its JSON text. */
   body: string
@@ -32,7 +32,8 @@ export interface DeadLetterBoxRpc {
   list(limit: number): Promise<{ depth: number; letters: KeptDeadLetter[] }>
   /**
    * Sends these webhooks (by id; none named: the oldest `limit`) to the webhook queue again, under
-   * their own ids, and forgets them once the queue took them. Answers how many went, and what is left.
+   * their own ids, and stops counting them once the queue took them (one that dies again is kept
+   * again, one more death). Answers which went, and how many are left.
    */
   replay(ids: readonly string[] | undefined, limit: number): Promise<{ replayed: string[]; depth: number }>
 }

@@ -9,13 +9,19 @@ import { DurableObject } from 'cloudflare:workers'
 import type { DeadLetter, DeadLetterBoxRpc, KeptDeadLetter } from './dead-letter-protocol'
 import type { WebhookMessage } from './message'
 
+// `replayed_at`: sent to the webhook queue again, and no longer counted; should it die again, it is
+// kept again with one more death. A replayed letter is forgotten REPLAYED_KEPT_MS after its replay.
 const SCHEMA = `CREATE TABLE IF NOT EXISTS dead_letters (
   id TEXT PRIMARY KEY,
   body TEXT NOT NULL,
   replayable INTEGER NOT NULL,
   dead_at INTEGER NOT NULL,
-  deaths INTEGER NOT NULL DEFAULT 1
+  deaths INTEGER NOT NULL DEFAULT 1,
+  replayed_at INTEGER
 )`
+
+/** Long past the last retry of a replayed webhook (about 21 hours with the default delays). */
+const REPLAYED_KEPT_MS = 7 * 24 * 60 * 60 * 1000
 
 type Row = { id: string; body: string; replayable: number; dead_at: number; deaths: number }
 
@@ -36,20 +42,21 @@ export class WebhookDeadLetterBox extends DurableObject<Env> implements DeadLett
           : [`raw_${letter.queueMessageId}`, letter.raw ?? 'null', 0]
         this.sql.exec(
           `INSERT INTO dead_letters (id, body, replayable, dead_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET deaths = deaths + 1, dead_at = excluded.dead_at`,
+           ON CONFLICT (id) DO UPDATE SET deaths = deaths + 1, dead_at = excluded.dead_at, replayed_at = NULL`,
           id,
           body,
           replayable,
           now,
         )
       }
+      this.sql.exec('DELETE FROM dead_letters WHERE replayed_at < ?', now - REPLAYED_KEPT_MS)
     })
     return { depth: this.depth() }
   }
 
   async list(limit: number): Promise<{ depth: number; letters: KeptDeadLetter[] }> {
     const rows = this.sql.exec<Row>(
-      'SELECT id, body, replayable, dead_at, deaths FROM dead_letters ORDER BY dead_at, id LIMIT ?',
+      'SELECT id, body, replayable, dead_at, deaths FROM dead_letters WHERE replayed_at IS NULL ORDER BY dead_at, id LIMIT ?',
       limit,
     )
     return {
@@ -68,27 +75,29 @@ export class WebhookDeadLetterBox extends DurableObject<Env> implements DeadLett
     const rows = (
       ids === undefined
         ? this.sql.exec<Row>(
-            'SELECT id, body FROM dead_letters WHERE replayable = 1 ORDER BY dead_at, id LIMIT ?',
+            'SELECT id, body FROM dead_letters WHERE replayable = 1 AND replayed_at IS NULL ORDER BY dead_at, id LIMIT ?',
             limit,
           )
         : this.sql.exec<Row>(
-            `SELECT id, body FROM dead_letters WHERE replayable = 1 AND id IN (SELECT value FROM json_each(?)) LIMIT ?`,
+            `SELECT id, body FROM dead_letters WHERE replayable = 1 AND replayed_at IS NULL
+             AND id IN (SELECT value FROM json_each(?)) LIMIT ?`,
             JSON.stringify(ids),
             limit,
           )
     ).toArray()
     if (rows.length > 0) {
       const messages: WebhookMessage[] = rows.map(({ id, body }) => ({ id, body }))
-      // Forgotten only once the queue has them: a failure here leaves them kept, to replay again.
+      // Marked replayed only once the queue has them: a failure here leaves them kept, to replay again.
       await this.env.WEBHOOKS.sendBatch(messages.map((body) => ({ body, contentType: 'json' })))
+      const now = Date.now()
       this.ctx.storage.transactionSync(() => {
-        for (const { id } of rows) this.sql.exec('DELETE FROM dead_letters WHERE id = ?', id)
+        for (const { id } of rows) this.sql.exec('UPDATE dead_letters SET replayed_at = ? WHERE id = ?', now, id)
       })
     }
     return { replayed: rows.map((row) => row.id), depth: this.depth() }
   }
 
   private depth(): number {
-    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM dead_letters').one().n
+    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM dead_letters WHERE replayed_at IS NULL').one().n
   }
 }

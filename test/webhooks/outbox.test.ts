@@ -20,7 +20,7 @@ import {
   steer,
 } from '../support/webhooks'
 
-type Stub = Parameters<typeof runInDurableObject>[0]
+type Stub = ReturnType<typeof userAccount> | ReturnType<typeof tenantPolicyObject>
 
 const outboxOf = (stub: Stub) =>
   runInDurableObject(stub, async (_instance, state: DurableObjectState) =>

@@ -12,9 +12,17 @@ import { join, relative, resolve } from 'node:path'
 import { parseArgs, stripVTControlCharacters } from 'node:util'
 import { DIALECT_NAMES } from '../emulator/src/dialects.ts'
 import { envRoles, requestedTenants, SEEDED_TENANTS, SEEDED_USERS } from '../emulator/src/store.ts'
-import { apiCommand, closest, devSettings, readDevVars, SAASUS_CREDENTIALS, settingsProblems } from './dev-settings.ts'
+import {
+  apiCommand,
+  closest,
+  devSettings,
+  readDevVars,
+  SAASUS_CREDENTIALS,
+  settingsProblems,
+  webhookTarget,
+} from './dev-settings.ts'
 import { isPortFree, untilAnswering } from './stack.ts'
-import { freshState, OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './wrangler-local.ts'
+import { freshState, OFFLINE_WRANGLER_ENV, ROOT, secretsFile, WRANGLER } from './wrangler-local.ts'
 
 const HELP = `usage: npm run dev -- [--emulator] [--dialect <name>] [--var NAME:value]... [--port <n>] [--emulator-port <n>] [--persist-to <dir>]
 
@@ -90,10 +98,18 @@ const wantsEmulator = options.emulator || dialect !== undefined || options['emul
 const realSaasus = !wantsEmulator && SAASUS_CREDENTIALS.every((name) => devVars[name])
 if (!realSaasus && apiPort === emulatorPort) fail(`the API and the emulator cannot share port ${apiPort}`)
 const settings = await Promise.resolve()
-  .then(() => devSettings({ devVars, cliVars, ...(realSaasus ? {} : { emulatorPort }) }))
+  .then(() => devSettings({ devVars, cliVars, environment: process.env, ...(realSaasus ? {} : { emulatorPort }) }))
   .catch((error: Error) => fail(error.message))
 const problems = await settingsProblems(settings.env)
-const source = (name = '') => (name in cliVars ? ' (from --var)' : name in devVars ? ' (from .dev.vars)' : '')
+const sources = [
+  [Object.keys(cliVars), '--var'],
+  [Object.keys(devVars), '.dev.vars'],
+  [settings.fromEnvironment, 'the environment'],
+] as const
+const source = (name = '') => {
+  const found = sources.find(([names]) => names.includes(name))
+  return found ? ` (from ${found[1]})` : ''
+}
 const described = problems.map((problem) => problem + source(/^\w+/.exec(problem)?.[0]))
 if (problems.length > 0) fail(`the API would refuse its settings: ${described.join('; ')}`)
 
@@ -165,16 +181,20 @@ async function wrangler(url: string, args: string[], env: Record<string, string>
 
 const api = `http://127.0.0.1:${apiPort}`
 const emulator = `http://127.0.0.1:${emulatorPort}`
+const webhooks = webhookTarget(settings.env, realSaasus ? undefined : emulatorPort)
 // The emulator keeps its users in memory: against it, each start begins with no state, the API's
 // included (wrangler-local.ts freshState), unless --persist-to says where to keep the API's.
 const fresh = realSaasus ? undefined : freshState(`dev-${apiPort}`)
 const apiState = persistTo || (fresh && join(fresh, 'api'))
 if (fresh) {
   const emulatorArgs = ['dev', '-c', 'emulator/wrangler.toml', '--ip', '127.0.0.1', '--port', String(emulatorPort)]
-  const dialectVar = dialect ? ['--var', `EMULATOR_DIALECT:${dialect}`] : []
+  const emulatorVars = ['--var', `DEMO_API_URL:${api}`, ...(dialect ? ['--var', `EMULATOR_DIALECT:${dialect}`] : [])]
   const emulatorState = ['--persist-to', join(fresh, 'emulator')]
+  // Its receiver verifies the webhooks sent to it with the API's secret.
+  const secret = webhooks?.toEmulator && settings.env.SECURITY_WEBHOOK_SECRET
+  const secrets = secretsFile(emulatorPort, secret ? { SECURITY_WEBHOOK_SECRET: secret } : {})
   // One at a time: two wrangler dev starting together can pick the same free internal port.
-  await wrangler(emulator, [...emulatorArgs, ...emulatorState, '--var', `DEMO_API_URL:${api}`, ...dialectVar])
+  await wrangler(emulator, [...emulatorArgs, ...emulatorState, ...secrets, ...emulatorVars])
 }
 const command = apiCommand(apiPort, settings.env)
 await wrangler(api, [...command.args, ...(apiState ? ['--persist-to', apiState] : [])], command.env)
@@ -201,10 +221,17 @@ const state = persistTo
   : realSaasus
     ? 'kept in .wrangler/state (npm run dev -- --persist-to <dir> keeps it elsewhere)'
     : "none kept between starts (npm run dev -- --persist-to <dir> keeps the API's)"
+// Where the security webhooks go; never their secret.
+const webhookLine = !webhooks
+  ? 'off (set SECURITY_WEBHOOK_URL and SECURITY_WEBHOOK_SECRET)'
+  : webhooks.toEmulator
+    ? `${webhooks.url}  (the emulator's receiver, shown on the demo page)`
+    : webhooks.url
 const lines = realSaasus
   ? [
       'SaaSus credentials found in .dev.vars: the API talks to SaaSus.',
       `API: ${api}  (reference: ${api}/docs)`,
+      `Webhooks: ${webhookLine}`,
       `State: ${state}`,
     ]
   : [
@@ -212,10 +239,15 @@ const lines = realSaasus
       `SaaSus emulator: ${emulator}  (users and tokens: ${emulator}/_emulator/users)`,
       `Demo page:       ${emulator}/  (enroll a seeded user with your authenticator app)`,
       `API reference:   ${api}/docs`,
+      `Webhooks:        ${webhookLine}`,
       `SaaSus refuses in the "${dialect ?? 'emulator'}" dialect (npm run dev -- --dialect <name>)`,
       `State:           ${state}`,
     ]
-const given = [[settings.fromDevVars, '.dev.vars'] as const, [Object.keys(cliVars), '--var'] as const]
+const given = [
+  [settings.fromEnvironment, 'the environment'] as const,
+  [settings.fromDevVars, '.dev.vars'] as const,
+  [Object.keys(cliVars), '--var'] as const,
+]
 const yours = given.filter(([names]) => names.length > 0).map(([names, from]) => `${names.join(', ')} from ${from}`)
 if (yours.length > 0) lines.push(`Your settings:   ${yours.join('; ')}`)
 lines.push(...settings.notes.map((note) => `Note: ${note}`))

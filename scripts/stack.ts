@@ -8,8 +8,16 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { apiCommand, localOrigins } from './dev-settings.ts'
-import { EMULATOR_SECRETS, freshState, OFFLINE_WRANGLER_ENV, ROOT, WRANGLER } from './wrangler-local.ts'
+import { apiCommand, localOrigins, webhookTarget } from './dev-settings.ts'
+import {
+  EMULATOR_SECRETS,
+  emulatorWebhooks,
+  freshState,
+  OFFLINE_WRANGLER_ENV,
+  ROOT,
+  secretsFile,
+  WRANGLER,
+} from './wrangler-local.ts'
 
 /**
  * `wrangler deploy --dry-run --outdir <outdir>`: what `wrangler deploy` would upload for a config,
@@ -51,7 +59,10 @@ export interface StartOptions {
   config?: string
   /** Settings; for the API, each reaches the Worker whose config declares it (scripts/dev-settings.ts). */
   vars?: Record<string, string>
-  /** The core's secrets (the API only), handed over in the process environment, never as --var. */
+  /**
+   * Secrets, never on a command line: the API's core gets them in the process environment, a
+   * config's lone Worker (the emulator's) from a file named by --env-file (wrangler-local.ts secretsFile).
+   */
   secrets?: Record<string, string>
   /** Echo wrangler's output (request lines, logs) to this process's stdout. */
   echo?: boolean
@@ -120,14 +131,12 @@ export async function untilAnswering(url: string, timeoutMs = 60_000): Promise<b
  */
 export async function startWorker(options: StartOptions): Promise<WorkerProcess> {
   await assertPortFree(options.port)
-  if (options.secrets && options.config) throw new Error('startWorker: secrets are for the API (no config) only')
   const vars = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`])
+  const listen = ['--ip', '127.0.0.1', '--port', String(options.port)]
+  const secrets = options.config ? secretsFile(options.port, options.secrets ?? {}) : []
   // The API as npm run dev runs it (scripts/dev-settings.ts): its settings and secrets reach each Worker there.
   const command = options.config
-    ? {
-        args: ['dev', '--config', options.config, '--ip', '127.0.0.1', '--port', String(options.port), ...vars],
-        env: {},
-      }
+    ? { args: ['dev', '--config', options.config, ...listen, ...secrets, ...vars], env: {} }
     : apiCommand(options.port, { ...options.secrets, ...options.vars })
   const state = options.persistTo ? ['--persist-to', options.persistTo] : []
   const args = [...command.args, ...state, '--show-interactive-dev-session=false']
@@ -187,6 +196,13 @@ export interface StackOptions {
   apiVars?: Record<string, string>
   /** Extra --var settings for the emulator. */
   emulatorVars?: Record<string, string>
+  /**
+   * The core's security webhooks: off, whatever the environment says; 'emulator': to the emulator's
+   * receiver with the development secret and retries after 1 s to a minute (wrangler-local.ts
+   * emulatorWebhooks); or these settings, each one left out taken from 'emulator'.
+   * @default false
+   */
+  webhooks?: false | 'emulator' | { url?: string; secret?: string; retryDelays?: string; timeoutMs?: string }
   echo?: boolean
   onApiLine?: (line: string) => void
 }
@@ -209,24 +225,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await assertPortFree(apiPort)
   await assertPortFree(emulatorPort)
   const state = freshState(`stack-${apiPort}`)
+  const webhooks = webhookSettings(options.webhooks, emulatorPort)
   const emulator = await startWorker({
     port: emulatorPort,
     persistTo: join(state, 'emulator'),
     config: 'emulator/wrangler.toml',
     // The demo page the emulator serves at / calls this API.
     vars: { DEMO_API_URL: `http://127.0.0.1:${apiPort}`, ...options.emulatorVars },
+    // Its receiver verifies the webhooks sent to it with the API's secret.
+    ...(webhooks.toEmulator ? { secrets: webhooks.secrets } : {}),
     echo: options.echo ?? false,
   })
   try {
     const api = await startWorker({
       port: apiPort,
       persistTo: join(state, 'api'),
-      secrets: EMULATOR_SECRETS,
+      secrets: { ...EMULATOR_SECRETS, ...webhooks.secrets },
       vars: {
         SAASUS_API_URL_BASE: emulator.url,
         ALLOWED_ORIGINS: localOrigins(emulatorPort),
         // The interactive reference at /docs: on in local development.
         SERVE_API_REFERENCE: 'true',
+        ...webhooks.vars,
         ...options.apiVars,
       },
       echo: options.echo ?? false,
@@ -237,6 +257,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await emulator.stop()
     throw error
   }
+}
+
+/** The core's webhook settings for a stack's `webhooks` option, the secret apart, and whether they go to the emulator. */
+function webhookSettings(
+  webhooks: StackOptions['webhooks'],
+  emulatorPort: number,
+): { vars: Record<string, string>; secrets: Record<string, string>; toEmulator: boolean } {
+  // Off: an empty URL is none, and it wins over one in this process's environment.
+  if (!webhooks) return { vars: { SECURITY_WEBHOOK_URL: '' }, secrets: {}, toEmulator: false }
+  const chosen = webhooks === 'emulator' ? {} : webhooks
+  const given = {
+    SECURITY_WEBHOOK_URL: chosen.url,
+    SECURITY_WEBHOOK_SECRET: chosen.secret,
+    SECURITY_WEBHOOK_RETRY_DELAYS: chosen.retryDelays,
+    SECURITY_WEBHOOK_TIMEOUT_MS: chosen.timeoutMs,
+  }
+  const settings = emulatorWebhooks(emulatorPort)
+  for (const [name, value] of Object.entries(given)) if (value !== undefined) settings[name] = value
+  const { SECURITY_WEBHOOK_SECRET: secret = '', ...vars } = settings
+  const toEmulator = webhookTarget(settings, emulatorPort)?.toEmulator ?? false
+  return { vars, secrets: { SECURITY_WEBHOOK_SECRET: secret }, toEmulator }
 }
 
 export interface EmulatorUser {

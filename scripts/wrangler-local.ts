@@ -2,11 +2,11 @@
  * How this project runs wrangler on a laptop: where it is, what keeps it offline, and the
  * development secrets of every run against the SaaSus emulator (npm run dev, the stack, the bench).
  */
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { EMULATOR_CREDENTIALS } from '../emulator/src/credentials.ts'
+import { DEV_WEBHOOK_SECRET, EMULATOR_CREDENTIALS } from '../emulator/src/credentials.ts'
 
-export { EMULATOR_CREDENTIALS }
+export { DEV_WEBHOOK_SECRET, EMULATOR_CREDENTIALS }
 
 export const ROOT = join(import.meta.dirname, '..')
 // Run by the Node that runs this script (24, from the `node` devDependency), not by
@@ -36,3 +36,33 @@ export const DEV_MFA_ENCRYPTION_KEY = 'dev:g3TL0bS/Tdt6yqXllR8I+x0XBeB540cRYV3sy
 
 /** The core's secrets wherever it talks to the emulator: its credentials and the development key. */
 export const EMULATOR_SECRETS = { ...EMULATOR_CREDENTIALS, MFA_ENCRYPTION_KEY: DEV_MFA_ENCRYPTION_KEY }
+
+/**
+ * The core's security webhooks in a run against the emulator: to the emulator's receiver, signed
+ * with the development secret it verifies by default, and retried after 1 s to a minute (seven
+ * retries, the queue's max_retries, about two minutes to a dead letter) so that a demo shows them.
+ */
+export function emulatorWebhooks(emulatorPort: number): Record<string, string> {
+  return {
+    SECURITY_WEBHOOK_URL: `http://127.0.0.1:${emulatorPort}/_emulator/webhooks`,
+    SECURITY_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
+    SECURITY_WEBHOOK_RETRY_DELAYS: '1,2,4,8,15,30,60',
+  }
+}
+
+/**
+ * `--env-file <file>` giving `secrets` to the lone Worker of a `wrangler dev` on `port` (the
+ * emulator's): its config declares no [secrets], so wrangler gives it every entry of that file, as
+ * hidden bindings, and nothing of the environment; a --var would print the value in wrangler's
+ * list of bindings and on the command line. The file, its owner's only, is replaced on each start
+ * on that port; no secrets, no file.
+ */
+export function secretsFile(port: number, secrets: Record<string, string>): string[] {
+  const file = join(ROOT, '.wrangler', 'worker-secrets', `${port}.env`)
+  rmSync(file, { force: true })
+  if (Object.keys(secrets).length === 0) return []
+  mkdirSync(join(file, '..'), { recursive: true })
+  const lines = Object.entries(secrets).map(([name, value]) => `${name}=${JSON.stringify(value)}\n`)
+  writeFileSync(file, lines.join(''), { mode: 0o600 })
+  return ['--env-file', file]
+}

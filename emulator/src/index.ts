@@ -11,6 +11,7 @@ import type { EmulatorEnv } from './env'
 import { injectFaults, refuseEveryCall } from './faults'
 import { loginDevApi } from './login-dev-api'
 import { requireSignature } from './signature-check'
+import { webhookReceiver } from './webhook-receiver'
 
 const app = new Hono<EmulatorEnv>()
 
@@ -22,6 +23,7 @@ app.use('/v1/auth/*', requireSignature())
 app.route('/v1/auth', authApi)
 app.route('/_emulator', devApi)
 app.route('/_emulator', loginDevApi)
+app.route('/_emulator', webhookReceiver)
 app.notFound((c) => c.json({ type: 'not_found', message: 'No such endpoint in the emulator' }, 404))
 
 export default app

@@ -23,6 +23,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
+import { DEV_WEBHOOK_SECRET } from '../emulator/src/credentials.ts'
 import { startWorker } from '../scripts/stack.ts'
 import { EMULATOR_CREDENTIALS, EMULATOR_SECRETS, ROOT } from '../scripts/wrangler-local.ts'
 import { measureVisits, ORIGIN } from './latency.ts'
@@ -67,7 +68,10 @@ const PORTS = {
   core: 8877,
   twoHop: 8878,
   workers: 8879,
+  apiWebhooks: 8880,
 }
+/** The slow receiver of the webhooks-on row: the emulator's, answering every first attempt this late. */
+const RECEIVER_STALL_MS = 2_000
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20)
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? (QUICK ? 1 : 3))
 const SCALE = Number(process.env.BENCH_MODEL_SCALE ?? (QUICK ? 4 : 1))
@@ -78,6 +82,28 @@ const MEMBERS_PAGE = 20
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'results', 'latest.md')
 /** wrangler's line for each request it served. */
 const REQUEST_LINE = /\[wrangler:info\] (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /
+
+const ENABLE_DISABLE = 'POST /mfa_enable + /mfa_disable'
+const ENABLE_DISABLE_WEBHOOKS = `${ENABLE_DISABLE}, webhooks on, receiver answering in ${RECEIVER_STALL_MS / 1000} s`
+
+/** The webhooks-on row against the same changes with webhooks off, in each regime: p50 and rps ratios. */
+function webhooksNote(rows: Row[]): string {
+  const lines = [
+    `Security webhooks: each enable and each disable records one event, whose webhook the queue delivers after the`,
+    `answer to the emulator's receiver, which takes ${RECEIVER_STALL_MS / 1000} s to answer each (docs/webhooks.md). Against the same changes with webhooks off:`,
+    '',
+  ]
+  for (const regime of new Set(rows.map((row) => row.regime))) {
+    const off = rows.find((row) => row.regime === regime && row.scenario === ENABLE_DISABLE)?.result
+    const on = rows.find((row) => row.regime === regime && row.scenario === ENABLE_DISABLE_WEBHOOKS)?.result
+    if (!off || !on) continue
+    lines.push(
+      `- ${regime}: p50 ${on.p50} ms against ${off.p50} ms (${(on.p50 / off.p50).toFixed(2)}×), ` +
+        `${on.rps.toFixed(0)} against ${off.rps.toFixed(0)} requests/s (${(on.rps / off.rps).toFixed(2)}×)`,
+    )
+  }
+  return lines.join('\n')
+}
 
 const started = new Date()
 log(`starting the emulator (wrangler dev) and the bundles in workerd on 127.0.0.1:${PORTS.emulator}–${PORTS.workers}`)
@@ -112,13 +138,17 @@ try {
   const storage = storageCounter()
   // The API as deployed: the front and the core, the front's CORE binding naming the core. Here
   // both run in one workerd, as the two would in one location: what a placed single Worker costs.
-  const apiWith = (coreVars: Record<string, string> = {}, assets?: false): RuntimeWorker[] => [
+  const apiWith = (
+    coreVars: Record<string, string> = {},
+    assets?: false,
+    coreSecrets: Record<string, string> = {},
+  ): RuntimeWorker[] => [
     { name: 'saasus-mfa-edge', config: 'wrangler.toml', vars: frontVars, ...(assets === false ? { assets } : {}) },
     {
       name: 'saasus-mfa-edge-core',
       config: 'wrangler.core.toml',
       vars: { ...saasus, ...coreVars },
-      secrets: EMULATOR_SECRETS,
+      secrets: { ...EMULATOR_SECRETS, ...coreSecrets },
     },
   ]
   const api = await startRuntime({ port: PORTS.api, onLog: storage.line, workers: apiWith() })
@@ -128,6 +158,23 @@ try {
   runtimes.push(workers)
   const cacheOff = await startRuntime({ port: PORTS.apiCacheOff, workers: apiWith({ USER_CACHE_TTL_SECONDS: '0' }) })
   runtimes.push(cacheOff)
+  // Security webhooks on (docs/webhooks.md), to the emulator's receiver, slowed below: delivery must
+  // add nothing to a change's latency, the webhooks going out through the queue after the answer.
+  const webhooks = await startRuntime({
+    port: PORTS.apiWebhooks,
+    onLog: storage.line,
+    workers: apiWith({ SECURITY_WEBHOOK_URL: `${emulator.url}/_emulator/webhooks` }, undefined, {
+      SECURITY_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
+    }),
+  })
+  runtimes.push(webhooks)
+  const slowReceiver = () =>
+    fetch(`${emulator.url}/_emulator/webhooks/behaviour`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ stall_share: 1, stall_ms: RECEIVER_STALL_MS }),
+    })
+  await slowReceiver()
   // The core alone, in a workerd of its own: what runs next to SaaSus, against the floor that does too.
   const core = await startRuntime({ port: PORTS.core, workers: apiWith().slice(1) })
   runtimes.push(core)
@@ -172,6 +219,19 @@ try {
   const scenariosOf = (user: EmulatorUser): Scenario[] => {
     const status = [{ method: 'GET' as const, path: '/mfa_status', headers: bearer(user) }]
     const floorRead = [{ method: 'GET' as const, path: `/?user=${user.id}` }]
+    // Enabling needs an authenticator registered since MFA was last turned off, and enable and
+    // disable share a per-user limit (MFA_CHANGE_LIMITER): each pass is a user of its own,
+    // registered (setup + verify) before the run, that turns MFA on and then off once.
+    const enableDisable = (url: string) => ({
+      url,
+      requests: ['/mfa_enable', '/mfa_disable'].map((path) => ({
+        method: 'POST' as const,
+        path,
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      })),
+      usersFor: async (count: number) => (await registeredUsers(emulator, url, count)).map(bearer),
+    })
     return [
       { name: FLOOR, url: floor.url, requests: floorRead },
       { name: TWO_HOP, url: twoHop.url, requests: floorRead, cpu: cpuOf(twoHop) },
@@ -179,20 +239,8 @@ try {
       { name: FRONT_AND_CORE, url: workers.url, requests: status, cpu: cpuOf(workers) },
       { name: 'GET /mfa_status, cache on, with the assets router', url: api.url, requests: status },
       { name: 'GET /mfa_status, cache off', url: cacheOff.url, requests: status, cpu: cpuOf(cacheOff) },
-      {
-        // Enabling needs an authenticator registered since MFA was last turned off, and enable and
-        // disable share a per-user limit (MFA_CHANGE_LIMITER): each pass is a user of its own,
-        // registered (setup + verify) before the run, that turns MFA on and then off once.
-        name: 'POST /mfa_enable + /mfa_disable',
-        url: api.url,
-        requests: ['/mfa_enable', '/mfa_disable'].map((path) => ({
-          method: 'POST' as const,
-          path,
-          headers: { 'Content-Type': 'application/json' },
-          body: '{}',
-        })),
-        usersFor: async (count: number) => (await registeredUsers(emulator, api.url, count)).map(bearer),
-      },
+      { name: ENABLE_DISABLE, ...enableDisable(api.url) },
+      { name: ENABLE_DISABLE_WEBHOOKS, ...enableDisable(webhooks.url), cpu: cpuOf(webhooks), storage },
       {
         name: `GET /tenants/{id}/mfa_members, a page of ${MEMBERS_PAGE}`,
         url: api.url,
@@ -218,6 +266,7 @@ try {
       reader = await emulator.newUser('reader')
       tenant = await emulator.newTenant('bench-tenant', MEMBERS_PAGE - 1)
       await emulator.setLatency(regime.latencyMs)
+      await slowReceiver()
     }
     const scenarioRow = (index: number) => {
       const row = () => measure(emulator, regime.name, regime.connections, scenariosOf(reader)[index] as Scenario)
@@ -303,6 +352,8 @@ try {
     'on and off in a loop would measure refusals. The registrations are outside the timing and the counts.',
     '',
     table(rows),
+    '',
+    webhooksNote(rows),
     '',
     refusalsNote([...rows, ...paired.flatMap((regime) => regime.rounds.slice(1).flat())]),
     '',

@@ -35,7 +35,15 @@ const ADDRESS = freshAddress()
 const FOREIGN_ORIGIN = 'https://spa.example.com.evil.example'
 
 /** Checks made before a body's, which may refuse a request whatever its body. */
-const REFUSED_BEFORE_BODY = ['invalid_token', 'missing_access_token', 'origin_not_allowed', 'payload_too_large']
+// The operator's signature is checked before the body it signs (webhooks off here: 404 webhooks_off).
+const REFUSED_BEFORE_BODY = [
+  'invalid_token',
+  'missing_access_token',
+  'origin_not_allowed',
+  'payload_too_large',
+  'invalid_operator_signature',
+  'webhooks_off',
+]
 const MALFORMED = ['invalid_request', 'invalid_json', 'unsupported_media_type']
 
 let users: TestUser[]

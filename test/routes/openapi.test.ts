@@ -176,7 +176,8 @@ describe('the routes answer as documented', () => {
   it('every documented operation answers, and without a token as documented', async () => {
     for (const { method, path } of operations) {
       const res = await request(method, path, { body: method === 'POST' ? '{}' : undefined })
-      expect(res.status, `${method} ${path}`).not.toBe(404)
+      // Routed: a 404 here is the route's own (webhooks_off, as webhooks are off here), never the router's.
+      if (res.status === 404) expect((await res.clone().json()).code, `${method} ${path}`).not.toBe('not_found')
       await expectDocumented(res, method, path)
     }
   })

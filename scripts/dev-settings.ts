@@ -22,7 +22,7 @@ function declared(config: string): string[] {
  * deploy refuses to deploy while a declared secret is unset, and wrangler dev gives a Worker only
  * what its config declares. The core's local config declares each one a run sets (coreConfig).
  */
-const OPTIONAL_SECRETS = ['SECURITY_WEBHOOK_SECRET']
+export const OPTIONAL_SECRETS = ['SECURITY_WEBHOOK_SECRET']
 export const FRONT_SETTINGS = declared('wrangler.toml')
 export const CORE_SETTINGS = [...declared('wrangler.core.toml'), ...OPTIONAL_SECRETS]
 const SETTINGS = [...new Set([...FRONT_SETTINGS, ...CORE_SETTINGS])]

@@ -9,17 +9,22 @@ import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { OPTIONAL_SECRETS } from '../scripts/dev-settings.ts'
 import { everyPage } from '../test-docs/walk.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const PAGES = everyPage(ROOT)
 const CONFIGS = ['wrangler.toml', 'wrangler.core.toml']
 
-/** The secrets a config declares (`[secrets] required`). */
+/**
+ * The secrets a config declares (`[secrets] required`), and for the core the optional ones it reads
+ * but does not declare (wrangler deploy would refuse to deploy without them: scripts/dev-settings.ts).
+ */
 function declaredSecrets(config: string): string[] {
   const toml = readFileSync(join(ROOT, config), 'utf8')
   const list = /^\[secrets\][\s\S]*?^required\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? ''
-  return [...list.matchAll(/"(\w+)"/g)].map((match) => match[1] ?? '')
+  const declared = [...list.matchAll(/"(\w+)"/g)].map((match) => match[1] ?? '')
+  return config === 'wrangler.core.toml' ? [...declared, ...OPTIONAL_SECRETS] : declared
 }
 
 /** Each `npx wrangler <verb>` (the pages' form of a command, prose says `wrangler deploy`) that acts on a deployed Worker. */

@@ -177,7 +177,8 @@ describe('the routes answer as documented', () => {
     for (const { method, path } of operations) {
       const res = await request(method, path, { body: method === 'POST' ? '{}' : undefined })
       // Routed: a 404 here is the route's own (webhooks_off, as webhooks are off here), never the router's.
-      if (res.status === 404) expect((await res.clone().json()).code, `${method} ${path}`).not.toBe('not_found')
+      if (res.status === 404)
+        expect(((await res.clone().json()) as { code: string }).code, `${method} ${path}`).not.toBe('not_found')
       await expectDocumented(res, method, path)
     }
   })

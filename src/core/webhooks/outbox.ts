@@ -85,7 +85,8 @@ export class Outbox {
    */
   armAlarm(now: number): void {
     const { sql, storage, otherAlarm } = this.options
-    const due = sql.exec<{ at: number | null }>('SELECT MIN(due_at) AS at FROM outbox').one().at
+    // Rows left from before webhooks were turned off wait, without waking the object, until they are on again.
+    const due = this.enabled ? sql.exec<{ at: number | null }>('SELECT MIN(due_at) AS at FROM outbox').one().at : null
     const outbox = due === null ? undefined : Math.max(due, now + HANDOFF_GRACE_MS)
     const times = [outbox, otherAlarm?.()].filter((time): time is number => time !== undefined)
     if (times.length > 0) void storage.setAlarm(Math.min(...times))

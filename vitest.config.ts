@@ -115,6 +115,8 @@ const BARE_KEY_FILE = 'test/scenarios/bare-encryption-key.test.ts'
 const BARE_KEY_BINDINGS = {
   MFA_ENCRYPTION_KEY: 'zOdFWolI+1Qyo5vFnDVurycB397I8cOX1pOLm8jPvBk=',
   MFA_STEP_UP: 'required',
+  // Webhooks on too, so that every route, the dead letters' included, is served.
+  ...WEBHOOK_BINDINGS,
 }
 
 const onConsoleLog = (log: string) => !QUIET.some((event) => log.includes(event))

@@ -25,6 +25,7 @@ import {
 } from '../support/harness'
 import { loginCode, XHR } from '../support/sign-in'
 import { company, enroll, tenantRoutes } from '../support/tenant'
+import { asOperator } from '../support/webhooks'
 
 /** What `openssl rand -base64 32` prints: 43 characters and one `=` of padding, no key id. */
 const BARE_KEY = /^[A-Za-z0-9+/]{43}=$/
@@ -95,6 +96,12 @@ describe('MFA_STEP_UP=required, MFA_ENCRYPTION_KEY one bare key', () => {
     const stepUp = { verification_code: codeAt(adminSecret, 1) }
     note('resetMemberMfa', await tenants.reset(admin, tenant.id, members[0].id, stepUp))
     note('getTenantMfaEvents', await tenants.events(admin, tenant.id))
+
+    // The dead letters of the security webhooks (on in this project), as an operator signs for them.
+    note('listWebhookDeadLetters', await asOperator('/webhooks/dead_letters'))
+    const replay = JSON.stringify({ webhook_ids: ['msg_none_to_replay'] })
+    const init = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: replay }
+    note('replayWebhookDeadLetters', await asOperator('/webhooks/dead_letters/replay', init))
 
     expect(Object.keys(answered).sort()).toEqual(Object.keys(ROUTES).sort())
     for (const [operation, status] of Object.entries(answered)) expect(status, operation).toBe(200)

@@ -13,12 +13,16 @@
  *   registered authenticator, every verified user registered;
  * - the API's log: one line per request, none holding a token or secret.
  *
+ * `--webhooks`: the security webhooks under load instead (./load/webhooks.ts).
+ *
  * It prints figures and exits non-zero if a check fails; it is not a timed test.
  * Settings (environment): LOAD_REQUESTS (20000), LOAD_CONNECTIONS (50),
  * LOAD_SECONDS (300, the bound on the whole drive), LOAD_API_PORT, LOAD_EMULATOR_PORT.
  */
 
-import { type LoadUser, type Outcome, VirtualUser } from './load/workload.ts'
+import { parseArgs } from 'node:util'
+import { webhookLoad } from './load/webhooks.ts'
+import { type LoadUser, type Outcome, percentile, VirtualUser } from './load/workload.ts'
 import { startStack } from './stack.ts'
 
 const REQUESTS = Number(process.env.LOAD_REQUESTS ?? 20_000)
@@ -41,9 +45,6 @@ const FAULTS = {
   malformedRate: 0.01,
   stallRate: 0.005,
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0)
 
 async function main(): Promise<boolean> {
   let logLines = 0
@@ -164,4 +165,13 @@ async function main(): Promise<boolean> {
   }
 }
 
-process.exitCode = (await main()) ? 0 : 1
+const { values } = parseArgs({ options: { webhooks: { type: 'boolean', default: false } } })
+const passed = values.webhooks
+  ? await webhookLoad({
+      apiPort: API_PORT,
+      emulatorPort: EMULATOR_PORT,
+      connections: CONNECTIONS,
+      abortAfterMs: HUNG_MS,
+    })
+  : await main()
+process.exitCode = passed ? 0 : 1

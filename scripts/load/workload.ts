@@ -32,7 +32,12 @@ export interface Outcome {
 
 type Step = (client: VirtualUser) => Promise<Outcome>
 
-const totp = (secret: string) => new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 })
+/** The p-th percentile of ascending `sorted` (0 when empty). */
+export const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0)
+
+/** An authenticator app for `secret`, as SaaSus (and the emulator) set it up. */
+export const totp = (secret: string) => new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 })
 
 function wrongCode(secret: string): string {
   const accepted = new Set(

@@ -322,6 +322,7 @@ export type AppSchema = {
         input: {}
         output: {
           depth: number
+          next_cursor: string | null
           dead_letters: {
             webhook_id: string
             dead_at: string

@@ -7,14 +7,14 @@
  * this machine with neither, the emulator's development secret (what `npm run dev` uses by default).
  */
 import { parseArgs } from 'node:util'
-import { Webhook } from 'standardwebhooks'
 import { DEV_WEBHOOK_SECRET } from '../emulator/src/credentials.ts'
-import { operatorPayload } from '../src/core/webhooks/operator.ts'
 import { readDevVars } from './dev-settings.ts'
+import { operatorRequest } from './operator-request.ts'
 
-const HELP = `usage: npm run webhooks -- <command> [--api <url>] [--limit <n>] [--id <webhook-id>]...
+const HELP = `usage: npm run webhooks -- <command> [--api <url>] [--limit <n>] [--cursor <c>] [--id <webhook-id>]...
 
-  dead-letters   how many webhooks the receiver never took, and the oldest (--limit, default 100)
+  dead-letters   how many webhooks the receiver never took, and the oldest (--limit, default 100;
+                 --cursor: the next_cursor of the page before, for the next page)
   replay         sends dead letters to the webhook queue again under their own ids: those named with
                  --id, or else the oldest --limit (default 100)
 
@@ -32,6 +32,7 @@ const { values, positionals } = (() => {
       options: {
         api: { type: 'string' },
         limit: { type: 'string' },
+        cursor: { type: 'string' },
         id: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
@@ -51,6 +52,7 @@ if (extra.length > 0) fail(`unexpected ${extra.join(' ')}`)
 if (values.limit !== undefined && !/^\d+$/.test(values.limit))
   fail(`--limit takes a whole number, not "${values.limit}"`)
 if (command === 'dead-letters' && values.id) fail('--id is for replay')
+if (command === 'replay' && values.cursor) fail('--cursor is for dead-letters')
 
 const api = new URL(values.api ?? `http://127.0.0.1:${process.env.API_PORT ?? 8787}`)
 const local = ['127.0.0.1', 'localhost', '[::1]'].includes(api.hostname)
@@ -58,28 +60,20 @@ const secret =
   process.env.SECURITY_WEBHOOK_SECRET || readDevVars().SECURITY_WEBHOOK_SECRET || (local ? DEV_WEBHOOK_SECRET : '')
 if (!secret) fail('set SECURITY_WEBHOOK_SECRET (the secret the API signs webhooks with)')
 
-/** One request signed as an operator's: its method, path, query and body, under a fresh id. */
-async function signed(method: string, pathAndQuery: string, body = ''): Promise<Response> {
-  const id = `op_${crypto.randomUUID()}`
-  const at = new Date()
-  const signature = new Webhook(secret).sign(id, at, operatorPayload(method, pathAndQuery, body))
-  const headers: Record<string, string> = {
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': signature,
-  }
-  if (body) headers['Content-Type'] = 'application/json'
+/** One request signed as an operator's; a one-line failure when the API does not answer. */
+async function signed(method: 'GET' | 'POST', pathAndQuery: string, body = ''): Promise<Response> {
   try {
-    return await fetch(new URL(pathAndQuery, api), { method, headers, ...(body ? { body } : {}) })
+    return await operatorRequest(api, secret, method, pathAndQuery, body)
   } catch {
     return fail(`${api.origin} does not answer; is the API running (npm run dev)?`)
   }
 }
 
 const limit = values.limit === undefined ? {} : { limit: Number(values.limit) }
+const query = { ...(values.limit ? { limit: values.limit } : {}), ...(values.cursor ? { cursor: values.cursor } : {}) }
 const res =
   command === 'dead-letters'
-    ? await signed('GET', `/webhooks/dead_letters${values.limit ? `?limit=${values.limit}` : ''}`)
+    ? await signed('GET', `/webhooks/dead_letters?${new URLSearchParams(query)}`)
     : await signed(
         'POST',
         '/webhooks/dead_letters/replay',

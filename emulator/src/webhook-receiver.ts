@@ -196,7 +196,7 @@ export const webhookReceiver = new Hono<EmulatorEnv>()
       behaviour,
       attempts: view.attempts.length,
       accepted: view.accepted.length,
-      verified_failures: verifiedFailures,
+      unverified: verifiedFailures,
       next: view.next,
     })
   })

@@ -130,7 +130,7 @@ export const policyResponse = z.object({
 
 /** `GET /tenants/{tenant_id}/mfa_members` query. */
 const CURSOR_ERROR = 'must be the next_cursor of the page before'
-export const membersCursor = z
+export const pageCursor = z
   .string()
   .check(z.minLength(1, { error: CURSOR_ERROR }), z.maxLength(512, { error: CURSOR_ERROR }))
 // Digits only: a number conversion would also take `0x10`, `1e1` or ` 7`.
@@ -178,6 +178,7 @@ export const deadLettersLimit = z.coerce
 
 export const deadLettersResponse = z.object({
   depth: z.number().check(z.int(), z.describe('How many dead letters are kept')),
+  next_cursor: z.nullable(z.string().check(z.describe('Pass as `cursor` for the next page; null on the last'))),
   dead_letters: z
     .array(
       z.object({

@@ -289,7 +289,7 @@ describe('reading the records', () => {
       behaviour: since.behaviour,
       attempts: 2,
       accepted: 1,
-      verified_failures: 1,
+      unverified: 1,
       next: next + 2,
     })
   })

@@ -4,7 +4,7 @@
  * is no position at all, so the route refuses it rather than starting somewhere.
  */
 import { describe, expect, it } from 'vitest'
-import { cursorAfter, cursorPosition } from '../../src/core/tenant/members'
+import { cursorAfter, cursorPosition } from '../../src/core/cursor'
 
 const base64url = (text: string) => btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 

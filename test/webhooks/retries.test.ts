@@ -114,4 +114,37 @@ describe('retries', () => {
     expect(again.body).toBe(letter.body)
     expect(await attemptsAt(letter.webhook_id)).toHaveLength(2 * (1 + MAX_RETRIES))
   })
+
+  it('pages through every dead letter with next_cursor, each once', { timeout: 120_000 }, async () => {
+    const user = await userSteered({ doomed_share: 1 })
+    await setup(user)
+    await setup(user)
+    await eventually(
+      async () => {
+        const mine = (await deadLetters()).dead_letters.filter((kept) => JSON.parse(kept.body).data.user_id === user.id)
+        return mine.length === 3 ? mine : undefined
+      },
+      'three dead letters of the user',
+      60_000,
+    )
+
+    const seen: string[] = []
+    let cursor: string | null = null
+    for (let page = 0; page < 1_000; page++) {
+      const res = await asOperator(`/webhooks/dead_letters?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+      expect(res.status).toBe(200)
+      const body = (await res.json()) as { next_cursor: string | null; dead_letters: ListedDeadLetter[] }
+      seen.push(...body.dead_letters.map((letter) => letter.webhook_id))
+      cursor = body.next_cursor
+      if (cursor === null) break
+    }
+    expect(cursor).toBeNull()
+    expect(new Set(seen).size).toBe(seen.length)
+    const mine = (await deadLetters()).dead_letters.filter((kept) => JSON.parse(kept.body).data.user_id === user.id)
+    for (const letter of mine) expect(seen).toContain(letter.webhook_id)
+
+    const bogus = await asOperator('/webhooks/dead_letters?cursor=bm90LW91cnM')
+    expect(bogus.status).toBe(400)
+    expect(await bogus.json()).toMatchObject({ code: 'invalid_request', field: 'cursor' })
+  })
 })

@@ -12,11 +12,11 @@ import { stepUpCode } from '../middleware/step-up'
 import {
   type MembersResponse,
   type MessageResponse,
-  membersCursor,
   membersLimit,
   membersResponse,
   messageResponse,
   type PolicyResponse,
+  pageCursor,
   policyRequest,
   policyResponse,
   stepUpRequest,
@@ -119,7 +119,7 @@ export const tenantRoutes = new Hono<AppEnv>()
           name: 'cursor',
           required: false,
           description: 'The `next_cursor` of the page before; absent for the first page',
-          schema: membersCursor,
+          schema: pageCursor,
         },
         {
           name: 'limit',

@@ -4,17 +4,21 @@
  * sent again for whoever holds SECURITY_WEBHOOK_SECRET (the `operator` guard).
  */
 import { Hono } from 'hono'
+import { ApiError } from '../../shared/errors'
 import { ROUTES } from '../../shared/routes'
 import type { AppEnv } from '../app-env'
+import { cursorAfter, cursorPosition } from '../cursor'
 import {
   type DeadLettersResponse,
   deadLettersLimit,
   deadLettersResponse,
+  pageCursor,
   type ReplayResponse,
   replayRequest,
   replayResponse,
 } from '../schemas'
 import { storageCall } from '../storage/call'
+import type { DeadLetterPosition } from '../webhooks/dead-letter-protocol'
 import { deadLetterBox } from '../webhooks/objects'
 import { guarded } from './route'
 
@@ -24,6 +28,16 @@ const PAGE_DEFAULT = 100
 const EXAMPLE_ID = 'msg_2mK9vQ0bXrT4yLw8ZcN1aQ'
 const EXAMPLE_BODY =
   '{"type":"mfa_disabled","timestamp":"2026-12-08T09:00:00.000Z","data":{"user_id":"d266c5fc-6028-43cb-a86e-77c8571c3494","country":"JP","user_agent":"Mozilla/5.0"}}'
+
+/** The letter a `cursor` names the page after (`<dead_at>.<id>` inside), or a 400 naming it. */
+function deadLetterCursor(cursor: string | undefined): DeadLetterPosition | undefined {
+  if (cursor === undefined) return undefined
+  const match = /^(\d{1,15})\.((?:msg|raw)_[\w-]{1,64})$/.exec(cursorPosition(cursor) ?? '')
+  if (!match) {
+    throw new ApiError('invalid_request', { field: { name: 'cursor', problem: 'is not a cursor this API handed out' } })
+  }
+  return { deadAt: Number(match[1]), id: match[2] ?? '' }
+}
 
 export const webhookRoutes = new Hono<AppEnv>()
   .on(
@@ -35,6 +49,12 @@ export const webhookRoutes = new Hono<AppEnv>()
         'Signed with SECURITY_WEBHOOK_SECRET as a webhook is, over the request (docs/webhooks.md); `npm run webhooks` signs for you.',
       query: [
         {
+          name: 'cursor',
+          required: false,
+          description: 'The `next_cursor` of the page before; none for the first page',
+          schema: pageCursor,
+        },
+        {
           name: 'limit',
           required: false,
           description: `At most this many (1 to 100; default ${PAGE_DEFAULT})`,
@@ -45,6 +65,7 @@ export const webhookRoutes = new Hono<AppEnv>()
         schema: deadLettersResponse,
         example: {
           depth: 1,
+          next_cursor: null,
           dead_letters: [
             {
               webhook_id: EXAMPLE_ID,
@@ -59,13 +80,16 @@ export const webhookRoutes = new Hono<AppEnv>()
       errors: ['storage_unavailable'],
     }),
     async (c) => {
-      // Checked by the route's `query` guard against the schema above.
+      // Checked by the route's `query` guard against the schemas above.
       const limit = c.req.query('limit')
-      const { depth, letters } = await storageCall(c, 'deadLetters', () =>
-        deadLetterBox(c.env).list(limit === undefined ? PAGE_DEFAULT : Number(limit)),
+      const after = deadLetterCursor(c.req.query('cursor'))
+      const { depth, letters, more } = await storageCall(c, 'deadLetters', () =>
+        deadLetterBox(c.env).list(limit === undefined ? PAGE_DEFAULT : Number(limit), after),
       )
+      const last = letters.at(-1)
       const answer: DeadLettersResponse = {
         depth,
+        next_cursor: more && last ? cursorAfter(`${last.deadAt}.${last.id}`) : null,
         dead_letters: letters.map((letter) => ({
           webhook_id: letter.id,
           dead_at: new Date(letter.deadAt).toISOString(),

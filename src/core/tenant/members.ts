@@ -7,8 +7,8 @@
  * member added or removed between pages neither repeats nor shifts the others.
  */
 import { ApiError } from '../../shared/errors'
-import { fromBase64url, toBase64url } from '../../shared/tokens'
 import type { Settings } from '../config'
+import { cursorAfter, cursorPosition } from '../cursor'
 import type { SaasusClient } from '../saasus/client'
 import type { TenantUser, UserInfo } from '../saasus/types'
 import { upstream } from '../upstream'
@@ -23,20 +23,6 @@ const AS_OUTAGE = { unauthorized: 'upstream_error', rejected: 'upstream_error' }
 
 export interface MemberMfa extends TenantUser {
   mfaEnabled: boolean
-}
-
-/** The cursor after a member: opaque to clients (base64url), the member's id inside. */
-export const cursorAfter = (userId: string): string => toBase64url(`after:${encodeURIComponent(userId)}`)
-
-/** The member id a cursor names, or undefined when it is not one of ours. */
-export function cursorPosition(cursor: string): string | undefined {
-  try {
-    const text = fromBase64url(cursor)
-    if (!text.startsWith('after:') || text.length === 'after:'.length) return undefined
-    return decodeURIComponent(text.slice('after:'.length))
-  } catch {
-    return undefined
-  }
 }
 
 /** Runs `work` on each item, at most `limit` at once, keeping the order of the items. */

@@ -11,6 +11,12 @@ export interface DeadLetter {
   raw?: string
 }
 
+/** Where a dead letter stands in the list (oldest first): when it died, then its id. */
+export interface DeadLetterPosition {
+  deadAt: number
+  id: string
+}
+
 /** A kept dead letter, as the operator's list shows it. */
 export interface KeptDeadLetter {
   /** The webhook's `webhook-id`, or `raw_<queue message id>` for a message that was not a webhook. */
@@ -28,8 +34,11 @@ export interface KeptDeadLetter {
 export interface DeadLetterBoxRpc {
   /** Keeps these (a webhook dead-lettered again counts one more death); answers how many are kept. */
   keep(letters: readonly DeadLetter[], now: number): Promise<{ depth: number }>
-  /** The oldest kept first, at most `limit`; `depth` counts all. */
-  list(limit: number): Promise<{ depth: number; letters: KeptDeadLetter[] }>
+  /**
+   * The oldest kept first, at most `limit`, after `after` (the last of the page before) when given;
+   * `more` when others follow; `depth` counts all.
+   */
+  list(limit: number, after?: DeadLetterPosition): Promise<{ depth: number; letters: KeptDeadLetter[]; more: boolean }>
   /**
    * Sends these webhooks (by id; none named: the oldest `limit`) to the webhook queue again, under
    * their own ids, and stops counting them once the queue took them (one that dies again is kept

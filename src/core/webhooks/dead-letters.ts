@@ -6,7 +6,7 @@
  * ./dead-letter-protocol.ts.
  */
 import { DurableObject } from 'cloudflare:workers'
-import type { DeadLetter, DeadLetterBoxRpc, KeptDeadLetter } from './dead-letter-protocol'
+import type { DeadLetter, DeadLetterBoxRpc, DeadLetterPosition, KeptDeadLetter } from './dead-letter-protocol'
 import type { WebhookMessage } from './message'
 
 // `replayed_at`: sent to the webhook queue again, and no longer counted; should it die again, it is
@@ -54,14 +54,26 @@ export class WebhookDeadLetterBox extends DurableObject<Env> implements DeadLett
     return { depth: this.depth() }
   }
 
-  async list(limit: number): Promise<{ depth: number; letters: KeptDeadLetter[] }> {
-    const rows = this.sql.exec<Row>(
-      'SELECT id, body, replayable, dead_at, deaths FROM dead_letters WHERE replayed_at IS NULL ORDER BY dead_at, id LIMIT ?',
-      limit,
-    )
+  async list(
+    limit: number,
+    after?: DeadLetterPosition,
+  ): Promise<{ depth: number; letters: KeptDeadLetter[]; more: boolean }> {
+    const [deadAt, id] = after ? [after.deadAt, after.id] : [-1, '']
+    const rows = this.sql
+      .exec<Row>(
+        `SELECT id, body, replayable, dead_at, deaths FROM dead_letters
+         WHERE replayed_at IS NULL AND (dead_at > ? OR (dead_at = ? AND id > ?))
+         ORDER BY dead_at, id LIMIT ?`,
+        deadAt,
+        deadAt,
+        id,
+        limit + 1,
+      )
+      .toArray()
     return {
       depth: this.depth(),
-      letters: [...rows].map((row) => ({
+      more: rows.length > limit,
+      letters: rows.slice(0, limit).map((row) => ({
         id: row.id,
         deadAt: row.dead_at,
         deaths: row.deaths,

@@ -230,6 +230,67 @@ describe('MFA_POLICY_ADMIN_ROLES and SAASUS_ENV_ID (tenant policy)', () => {
   })
 })
 
+describe('SECURITY_WEBHOOK_* (security webhooks)', () => {
+  // The form the issue asks for: whsec_ + base64, as `echo "whsec_$(openssl rand -base64 32)"` prints it.
+  const SECRET = `whsec_${btoa(String.fromCharCode(...new Uint8Array(32).map((_, i) => i * 7)))}`
+  const URL = 'https://hooks.example.com/saasus'
+
+  it('are off with neither set, and read with both, with the documented timeout and retry delays', () => {
+    expect(parseConfig(secrets).webhooks).toBeUndefined()
+    expect(parseConfig({ ...secrets, SECURITY_WEBHOOK_URL: '', SECURITY_WEBHOOK_SECRET: '' }).webhooks).toBeUndefined()
+    expect(parseConfig({ ...secrets, SECURITY_WEBHOOK_URL: URL, SECURITY_WEBHOOK_SECRET: SECRET }).webhooks).toEqual({
+      url: URL,
+      secret: SECRET,
+      timeoutMs: 10_000,
+      retryDelays: [10, 60, 300, 1800, 7200, 21_600, 43_200],
+    })
+  })
+
+  it('refuse one without the other, naming the missing one', () => {
+    expect(problemsOf({ ...secrets, SECURITY_WEBHOOK_URL: URL })).toEqual([
+      'SECURITY_WEBHOOK_SECRET is required when SECURITY_WEBHOOK_URL is set (webhooks need both, or neither)',
+    ])
+    expect(problemsOf({ ...secrets, SECURITY_WEBHOOK_SECRET: SECRET })).toEqual([
+      'SECURITY_WEBHOOK_URL is required when SECURITY_WEBHOOK_SECRET is set (webhooks need both, or neither)',
+    ])
+  })
+
+  it('take https anywhere and http only on this machine', () => {
+    const withUrl = (SECURITY_WEBHOOK_URL: string) =>
+      problemsOf({ ...secrets, SECURITY_WEBHOOK_URL, SECURITY_WEBHOOK_SECRET: SECRET })
+    for (const url of [URL, 'http://127.0.0.1:8788/_emulator/webhooks', 'http://localhost:9000/hook']) {
+      expect(withUrl(url)).toEqual([])
+    }
+    for (const url of [
+      'http://hooks.example.com/x',
+      'ftp://127.0.0.1/x',
+      'https://user:pw@hooks.example.com/',
+      'hooks',
+    ]) {
+      expect(withUrl(url)[0]).toMatch(/^SECURITY_WEBHOOK_URL: must be an https URL/)
+    }
+  })
+
+  it('refuse a secret not in the Standard Webhooks form without echoing it', () => {
+    const short = `whsec_${btoa('x'.repeat(16))}`
+    for (const SECURITY_WEBHOOK_SECRET of ['s3cr3t-value', SECRET.slice('whsec_'.length), short, 'whsec_!!!!']) {
+      const problems = problemsOf({ ...secrets, SECURITY_WEBHOOK_URL: URL, SECURITY_WEBHOOK_SECRET })
+      expect(problems[0]).toMatch(/^SECURITY_WEBHOOK_SECRET: must be whsec_ followed by the base64/)
+      expect(problems.join(' ')).not.toContain(SECURITY_WEBHOOK_SECRET)
+    }
+  })
+
+  it('read retry delays as seconds, refusing what a Queues retry cannot wait', () => {
+    const both = { ...secrets, SECURITY_WEBHOOK_URL: URL, SECURITY_WEBHOOK_SECRET: SECRET }
+    expect(parseConfig({ ...both, SECURITY_WEBHOOK_RETRY_DELAYS: ' 0, 5 ,60' }).webhooks?.retryDelays).toEqual([
+      0, 5, 60,
+    ])
+    for (const SECURITY_WEBHOOK_RETRY_DELAYS of ['43201', '1,,2', '-1', 'soon']) {
+      expect(problemsOf({ ...both, SECURITY_WEBHOOK_RETRY_DELAYS })[0]).toMatch(/^SECURITY_WEBHOOK_RETRY_DELAYS: /)
+    }
+  })
+})
+
 describe("parseFrontSettings (the front's own)", () => {
   const frontProblems = (env: Record<string, unknown>) => {
     try {

@@ -18,7 +18,7 @@ import { deadLetterBox } from './objects'
 import type { WebhookSettings } from './settings'
 
 /** A dead-letter queue is named so (wrangler.core.toml): its batches are kept, not delivered. */
-export const isDeadLetterQueue = (queue: string) => queue.endsWith('-dead-letters')
+const isDeadLetterQueue = (queue: string) => queue.endsWith('-dead-letters')
 
 /** Sent as `User-Agent`, so a receiver's logs can tell our deliveries apart. */
 const USER_AGENT = 'saasus-mfa-edge-webhooks/1'
@@ -72,7 +72,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env): Prom
 }
 
 /** One attempt: undefined when the receiver answered 2xx, else why not (a status, `timeout` or `unreachable`). */
-export async function deliver(
+async function deliver(
   message: WebhookMessage,
   settings: WebhookSettings,
   signer = new Webhook(settings.secret),

@@ -73,11 +73,6 @@ export class Outbox {
     )
   }
 
-  /** Rows not handed to the queue yet. */
-  pending(): number {
-    return this.options.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM outbox').one().n
-  }
-
   /**
    * Sets the alarm to the earliest of: a hand-off to check (HANDOFF_GRACE_MS from now, or a put-off
    * row's due time) and the object's own. Synchronous call, so that right after a commit it is part

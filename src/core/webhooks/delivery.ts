@@ -122,7 +122,12 @@ async function keepDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<
       }),
     )
     batch.ackAll()
-  } catch {
+  } catch (error) {
+    // The dead-letter object out of reach: the queue brings the batch again in a minute.
+    const cause = error instanceof Error ? error.name : 'unknown'
+    console.error(
+      JSON.stringify({ level: 'error', event: 'webhook_dead_letters_unkept', count: letters.length, cause }),
+    )
     batch.retryAll({ delaySeconds: 60 })
   }
 }

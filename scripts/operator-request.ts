@@ -15,13 +15,16 @@ export function operatorRequest(
 ): Promise<Response> {
   const id = `op_${crypto.randomUUID()}`
   const at = new Date()
+  // Signed as the API reads it: a bare `?` or a `./` is gone from the URL that is sent.
+  const url = new URL(pathAndQuery, api)
+  const payload = operatorPayload(method, url.pathname + url.search, body)
   const headers: Record<string, string> = {
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(id, at, operatorPayload(method, pathAndQuery, body)),
+    'webhook-signature': new Webhook(secret).sign(id, at, payload),
   }
   if (body) headers['Content-Type'] = 'application/json'
-  return fetch(new URL(pathAndQuery, api), {
+  return fetch(url, {
     method,
     headers,
     ...(body ? { body } : {}),

@@ -73,7 +73,10 @@ const limit = values.limit === undefined ? {} : { limit: Number(values.limit) }
 const query = { ...(values.limit ? { limit: values.limit } : {}), ...(values.cursor ? { cursor: values.cursor } : {}) }
 const res =
   command === 'dead-letters'
-    ? await signed('GET', `/webhooks/dead_letters?${new URLSearchParams(query)}`)
+    ? await signed(
+        'GET',
+        `/webhooks/dead_letters${Object.keys(query).length > 0 ? `?${new URLSearchParams(query)}` : ''}`,
+      )
     : await signed(
         'POST',
         '/webhooks/dead_letters/replay',

@@ -4,6 +4,8 @@
  * what the real queue delivers, the dead-letter object, and requests signed as an operator's.
  */
 import { Webhook } from 'standardwebhooks'
+import type { z } from 'zod'
+import type { behaviourSchema, Attempt as ReceiverAttempt } from '../../emulator/src/webhook-receiver'
 import { operatorPayload } from '../../src/core/webhooks/operator'
 import { DEV_WEBHOOK_SECRET } from './bindings'
 import { API, call, EMULATOR } from './harness'
@@ -14,16 +16,8 @@ export interface WebhookEvent {
   data: Record<string, unknown>
 }
 
-export interface Attempt {
-  webhook_id: string
-  attempt: number
-  received_at: string
-  webhook_timestamp: string
-  verified: boolean
-  plan: 'ok' | 'flaky' | 'stall' | 'doomed'
-  answered: number
-  event?: WebhookEvent
-}
+/** One attempt as the receiver records it, its event read as the API's body. */
+export type Attempt = Omit<ReceiverAttempt, 'event'> & { event?: WebhookEvent }
 
 export interface Accepted extends WebhookEvent {
   webhook_id: string
@@ -73,16 +67,8 @@ export function acceptedEventually(userId: string, count: number, types?: readon
   }, `${count} webhook(s) for ${userId}`)
 }
 
-export interface Behaviour {
-  doomed_share?: number
-  flaky_share?: number
-  flaky_failures?: number
-  stall_share?: number
-  stall_ms?: number
-  failure_status?: number
-  /** Only these users' events follow the plan (test files run side by side); the rest are answered 204. */
-  user_ids?: string[]
-}
+/** The receiver's plans (emulator/src/webhook-receiver.ts), as a PUT sends them: any left out take their defaults. */
+export type Behaviour = z.input<typeof behaviourSchema>
 
 export async function steer(behaviour: Behaviour): Promise<void> {
   const res = await fetch(`${EMULATOR}/_emulator/webhooks/behaviour`, {

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util'
 import { DEV_WEBHOOK_SECRET } from '../emulator/src/credentials.ts'
-import { readDevVars } from './dev-settings.ts'
+import { closest, readDevVars } from './dev-settings.ts'
 import { operatorRequest } from './operator-request.ts'
 
 const HELP = `usage: npm run webhooks -- <command> [--api <url>] [--limit <n>] [--cursor <c>] [--id <webhook-id>]...
@@ -47,7 +47,12 @@ if (values.help) {
   process.exit(0)
 }
 const [command, ...extra] = positionals
-if (command !== 'dead-letters' && command !== 'replay') fail(`say dead-letters or replay\n${HELP}`)
+if (command !== 'dead-letters' && command !== 'replay') {
+  const guess = command === undefined ? undefined : closest(command, ['dead-letters', 'replay'])
+  fail(
+    `${command === undefined ? 'say' : `${command}: no such command;`} dead-letters or replay${guess ? ` (did you mean ${guess}?)` : ''}\n${HELP.split('\n')[0]}`,
+  )
+}
 if (extra.length > 0) fail(`unexpected ${extra.join(' ')}`)
 if (values.limit !== undefined && !/^\d+$/.test(values.limit))
   fail(`--limit takes a whole number, not "${values.limit}"`)

@@ -4,7 +4,7 @@
  * and serve every route; before, every request was `500 misconfigured`.
  *
  * The `bare-key` project of vitest.config.ts, the only one that runs this file, gives the core and
- * its objects that key and step-up, as a deployment would.
+ * its objects that key and step-up, as a deployment would, with security webhooks on.
  */
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'

@@ -55,7 +55,8 @@ async function main(): Promise<boolean> {
     emulatorPort: EMULATOR_PORT,
     apiVars: { SAASUS_TIMEOUT_MS: String(SAASUS_TIMEOUT_MS) },
     onApiLine: (line) => {
-      if (line.includes('"event":"request"')) logLines += 1
+      // One line per request, the answering Worker's: the core's, or the front's for one it answered itself.
+      if (line.includes('"event":"request"') || line.includes('"event":"front_request"')) logLines += 1
       for (const secret of secrets) if (line.includes(secret)) leaks.push(secret.slice(0, 6))
     },
   })

@@ -3,8 +3,7 @@
  * Standard Webhooks headers, with the webhook secret, over its method, path, query and body. For
  * `npm run webhooks` and the load script's webhook variant.
  */
-import { Webhook } from 'standardwebhooks'
-import { operatorPayload } from '../src/core/webhooks/operator.ts'
+import { operatorHeaders } from '../src/core/webhooks/operator.ts'
 
 export function operatorRequest(
   api: string | URL,
@@ -13,16 +12,13 @@ export function operatorRequest(
   pathAndQuery: string,
   body = '',
 ): Promise<Response> {
-  const id = `op_${crypto.randomUUID()}`
-  const at = new Date()
   // Signed as the API reads it: a bare `?` or a `./` is gone from the URL that is sent.
   const url = new URL(pathAndQuery, api)
-  const payload = operatorPayload(method, url.pathname + url.search, body)
-  const headers: Record<string, string> = {
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(id, at, payload),
-  }
+  const headers: Record<string, string> = operatorHeaders(secret, {
+    method,
+    pathAndQuery: url.pathname + url.search,
+    body,
+  })
   if (body) headers['Content-Type'] = 'application/json'
   return fetch(url, {
     method,

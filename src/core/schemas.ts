@@ -8,6 +8,7 @@ import { ERRORS, type ErrorCode } from '../shared/errors'
 import { OPAQUE_TOKEN } from '../shared/tokens'
 import { EVENT_TYPES } from './account/protocol'
 import { GRACE_DAYS_DEFAULT, GRACE_DAYS_MAX, TENANT_EVENT_TYPES } from './tenant/protocol'
+import { DEAD_LETTER_ID } from './webhooks/message'
 
 /** A code an authenticator app shows: six digits (the body field, and step-up's header). */
 export const SIX_DIGIT_CODE = /^\d{6}$/
@@ -165,9 +166,6 @@ export const tenantEventsResponse = z.object({
     .check(z.describe('Policy changes and resets of the past year, newest first (at most 100)')),
 })
 
-/** A webhook id as the API makes them (src/core/webhooks/message.ts), or a raw dead letter's. */
-const WEBHOOK_ID = /^(msg|raw)_[\w-]{1,64}$/
-
 export const deadLettersLimit = z.coerce
   .number({ error: 'must be a whole number from 1 to 100' })
   .check(
@@ -195,7 +193,7 @@ export const deadLettersResponse = z.object({
 export const replayRequest = z.object({
   webhook_ids: z.optional(
     z
-      .array(z.string().check(z.regex(WEBHOOK_ID, { error: 'must be webhook ids as the list shows them' })))
+      .array(z.string().check(z.regex(DEAD_LETTER_ID, { error: 'must be webhook ids as the list shows them' })))
       .check(z.minLength(1), z.maxLength(100), z.describe('These; none named: the oldest `limit`')),
   ),
   limit: z.optional(deadLettersLimit.check(z.describe('At most this many (default 100)'))),

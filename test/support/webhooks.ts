@@ -3,10 +3,9 @@
  * emulator's receiver (emulator/src/webhook-receiver.ts) as the tests read and steer it, waiting for
  * what the real queue delivers, the dead-letter object, and requests signed as an operator's.
  */
-import { Webhook } from 'standardwebhooks'
 import type { z } from 'zod'
 import type { behaviourSchema, Attempt as ReceiverAttempt } from '../../emulator/src/webhook-receiver'
-import { operatorPayload } from '../../src/core/webhooks/operator'
+import { operatorHeaders } from '../../src/core/webhooks/operator'
 import { DEV_WEBHOOK_SECRET } from './bindings'
 import { API, call, EMULATOR } from './harness'
 
@@ -89,18 +88,18 @@ export function asOperator(
   options: { secret?: string; at?: Date; signedPath?: string; signedBody?: string } = {},
 ): Promise<Response> {
   const method = init.method ?? 'GET'
-  const id = `op_${crypto.randomUUID()}`
-  const at = options.at ?? new Date()
   const url = new URL(`${API}${path}`)
-  const payload = operatorPayload(
-    method,
-    options.signedPath ?? url.pathname + url.search,
-    options.signedBody ?? init.body ?? '',
+  const signed = operatorHeaders(
+    options.secret ?? DEV_WEBHOOK_SECRET,
+    {
+      method,
+      pathAndQuery: options.signedPath ?? url.pathname + url.search,
+      body: options.signedBody ?? init.body ?? '',
+    },
+    options.at,
   )
   const headers = new Headers(init.headers)
-  headers.set('webhook-id', id)
-  headers.set('webhook-timestamp', String(Math.floor(at.getTime() / 1000)))
-  headers.set('webhook-signature', new Webhook(options.secret ?? DEV_WEBHOOK_SECRET).sign(id, at, payload))
+  for (const [name, value] of Object.entries(signed)) headers.set(name, value)
   return call(path, { ...init, method, headers })
 }
 

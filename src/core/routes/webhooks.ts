@@ -19,6 +19,7 @@ import {
 } from '../schemas'
 import { storageCall } from '../storage/call'
 import type { DeadLetterPosition } from '../webhooks/dead-letter-protocol'
+import { DEAD_LETTER_ID } from '../webhooks/message'
 import { deadLetterBox } from '../webhooks/objects'
 import { guarded } from './route'
 
@@ -32,11 +33,11 @@ const EXAMPLE_BODY =
 /** The letter a `cursor` names the page after (`<dead_at>.<id>` inside), or a 400 naming it. */
 function deadLetterCursor(cursor: string | undefined): DeadLetterPosition | undefined {
   if (cursor === undefined) return undefined
-  const match = /^(\d{1,15})\.((?:msg|raw)_[\w-]{1,64})$/.exec(cursorPosition(cursor) ?? '')
-  if (!match) {
+  const [deadAt = '', id = ''] = cursorPosition(cursor)?.split(/\.(.*)/) ?? []
+  if (!/^\d{1,15}$/.test(deadAt) || !DEAD_LETTER_ID.test(id)) {
     throw new ApiError('invalid_request', { field: { name: 'cursor', problem: 'is not a cursor this API handed out' } })
   }
-  return { deadAt: Number(match[1]), id: match[2] ?? '' }
+  return { deadAt: Number(deadAt), id }
 }
 
 export const webhookRoutes = new Hono<AppEnv>()

@@ -6,6 +6,7 @@
  * The body holds the event's type, when it happened, and who and where: never a token, a code, a
  * recovery code, a secret or an IP address (docs/webhooks.md has every type's payload).
  */
+import { toBase64url } from '../../shared/tokens'
 
 /** The JSON body a receiver gets, exactly these keys. */
 export interface WebhookBody {
@@ -63,16 +64,19 @@ export function webhookBody(facts: EventFacts): string {
   return JSON.stringify(body)
 }
 
+/** A webhook's id, as newWebhookId makes it. */
+export const WEBHOOK_ID = /^msg_[\w-]{1,64}$/
+/** A kept dead letter's: a webhook's, or `raw_<queue message id>` for a message that was not one. */
+export const DEAD_LETTER_ID = /^(msg|raw)_[\w-]{1,64}$/
+
 /** `msg_` + 22 base64url characters (128 random bits): unique per event, kept across retries. */
 export function newWebhookId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16))
-  const text = btoa(String.fromCharCode(...bytes))
-  return `msg_${text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`
+  return `msg_${toBase64url(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))}`
 }
 
 /** A queue message of ours (a message of another shape is dead-lettered as it is, never retried). */
 export function isWebhookMessage(value: unknown): value is WebhookMessage {
   if (typeof value !== 'object' || value === null) return false
   const { id, body } = value as Record<string, unknown>
-  return typeof id === 'string' && /^msg_[\w-]{1,64}$/.test(id) && typeof body === 'string'
+  return typeof id === 'string' && WEBHOOK_ID.test(id) && typeof body === 'string'
 }
